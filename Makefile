@@ -1,0 +1,48 @@
+# ckanext-opdc_kpi: `make serve` runs the catalog with demo content,
+# `make test` runs the whole suite. Both set up what they need first.
+CKAN_VERSION ?= 2.12.0
+VENV := $(shell scripts/setup.sh venv-dir $(CKAN_VERSION))
+DB_NAME ?= ckan_opdc
+# One test database per CKAN version: 2.11 and 2.12 keep extras differently.
+TEST_DB ?= ckan_opdc_test_$(subst .,_,$(CKAN_VERSION))
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
+
+.PHONY: serve setup test test-pure test-all demo bench i18n clean-venv
+
+setup:
+	scripts/setup.sh system
+	scripts/setup.sh venv $(CKAN_VERSION)
+	$(MAKE) --no-print-directory i18n
+
+serve: setup
+	scripts/setup.sh db $(DB_NAME)
+	DB_NAME=$(DB_NAME) scripts/setup.sh ini $(VENV)
+	scripts/setup.sh site $(VENV)
+	$(VENV)/bin/ckan -c ckan.ini opdc-kpi demo
+	@echo "Catalog: http://$(HOST):$(PORT)  login: admin / $$(cat .state/admin-password)"
+	$(VENV)/bin/ckan -c ckan.ini run -H $(HOST) -p $(PORT) -r
+
+test: setup
+	scripts/setup.sh db $(TEST_DB)
+	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) \
+	  $(VENV)/bin/python -m pytest --ckan-ini=test.ini -p no:cacheprovider $(PYTEST_ARGS) tests
+
+# The pure scoring core alone: no CKAN, no database.
+test-pure:
+	$(VENV)/bin/python -m pytest -p no:ckan -p no:ckan_fixtures -p no:cacheprovider tests/scoring
+
+test-all:
+	$(MAKE) test CKAN_VERSION=2.12.0
+	$(MAKE) test CKAN_VERSION=2.11.6
+
+i18n:
+	@if ls ckanext/opdc_kpi/i18n/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	  $(VENV)/bin/python setup.py -q compile_catalog >/dev/null; fi
+
+bench: setup
+	scripts/setup.sh db ckan_opdc_bench
+	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench) $(VENV)/bin/python bench/run.py

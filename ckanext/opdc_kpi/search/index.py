@@ -1,0 +1,191 @@
+"""Indexing: CKAN hands every created, updated or deleted dataset to the
+package index; this one writes it to the search table in the session's own
+transaction, so the table changes exactly when the dataset does."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+import ckan.lib.plugins as lib_plugins
+import ckan.model as model
+import ckan.plugins as p
+from ckan.common import config
+from ckan.lib.navl.dictization_functions import MissingNullEncoder
+from ckan.lib.search.index import PackageSearchIndex
+
+from .model import search_table
+from .text import normalize_for_search
+
+log = logging.getLogger(__name__)
+
+RESOURCE_FIELDS = (
+    ("name", "res_name"),
+    ("description", "res_description"),
+    ("format", "res_format"),
+    ("url", "res_url"),
+    ("resource_type", "res_type"),
+)
+
+
+def _strings(value: Any) -> list[str]:
+    """Every scalar inside ``value`` as a string (lists flattened, dicts skipped)."""
+    if value is None or isinstance(value, dict):
+        return []
+    if isinstance(value, (list, tuple, set)):
+        out: list[str] = []
+        for item in value:
+            out.extend(_strings(item))
+        return out
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    text = str(value)
+    return [text] if text != "" else []
+
+
+def _vocabulary_names() -> dict[str, str]:
+    return {v.id: v.name for v in model.Session.query(model.Vocabulary)}
+
+
+def build_document(pkg_dict: dict[str, Any], validated: dict[str, Any]) -> dict[str, Any]:
+    """The flattened document Solr would get: top-level fields, extras as
+    fields, free tags apart from ``vocab_<name>`` tags, group and organization
+    names, ``capacity``, the ``res_*`` lists and ``dataset_type``."""
+    doc: dict[str, Any] = {}
+    # scheming keeps custom fields at the top level of the validated dict;
+    # the default-schema dict keeps them in extras.
+    for source in (validated, pkg_dict):
+        for key, value in source.items():
+            if key in ("resources", "tags", "groups", "organization", "extras",
+                       "relationships_as_subject", "relationships_as_object",
+                       "tracking_summary"):
+                continue
+            if isinstance(value, dict):
+                continue
+            doc.setdefault(key, value)
+    for extra in pkg_dict.get("extras") or []:
+        key, value = extra.get("key"), extra.get("value")
+        if not key:
+            continue
+        doc["extras_" + key] = value
+        doc.setdefault(key, value)
+
+    vocabularies = None
+    tags, vocab_tags = [], {}
+    for tag in validated.get("tags") or pkg_dict.get("tags") or []:
+        if tag.get("vocabulary_id"):
+            if vocabularies is None:
+                vocabularies = _vocabulary_names()
+            name = vocabularies.get(tag["vocabulary_id"], tag["vocabulary_id"])
+            vocab_tags.setdefault("vocab_" + name, []).append(tag["name"])
+        else:
+            tags.append(tag["name"])
+    doc["tags"] = tags
+    doc.update(vocab_tags)
+    doc["groups"] = [g["name"] for g in pkg_dict.get("groups") or []]
+    organization = pkg_dict.get("organization") or {}
+    doc["organization"] = organization.get("name") if organization else None
+    doc["capacity"] = "private" if pkg_dict.get("private") else "public"
+    doc["dataset_type"] = pkg_dict.get("type")
+    for resource in pkg_dict.get("resources") or []:
+        for source_key, doc_key in RESOURCE_FIELDS:
+            doc.setdefault(doc_key, []).append(resource.get(source_key) or "")
+    doc["entity_type"] = "package"
+    doc["site_id"] = config.get("ckan.site_id")
+    return doc
+
+
+def _search_texts(doc: dict[str, Any], pkg_dict: dict[str, Any]) -> tuple[str, str, str]:
+    title = normalize_for_search(pkg_dict.get("title") or "")
+    tag_text = " ".join(normalize_for_search(t) for t in doc.get("tags", []))
+    pieces = [pkg_dict.get("name") or "", pkg_dict.get("title") or "", pkg_dict.get("notes") or ""]
+    organization = pkg_dict.get("organization") or {}
+    pieces.append(organization.get("title") or "")
+    pieces.extend(g.get("title") or g.get("name") or "" for g in pkg_dict.get("groups") or [])
+    skip = {"id", "name", "title", "notes", "owner_org", "state", "type", "dataset_type",
+            "capacity", "entity_type", "site_id", "metadata_created", "metadata_modified",
+            "creator_user_id", "license_id", "private", "organization", "res_url", "url"}
+    for key, value in doc.items():
+        if key in skip or key.startswith("extras_"):
+            continue
+        pieces.extend(_strings(value))
+    return title, tag_text, normalize_for_search(" ".join(pieces))
+
+
+def _timestamp(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value).replace("Z", ""))
+    except ValueError:
+        return None
+
+
+class PgPackageSearchIndex(PackageSearchIndex):
+    """Package index writing to the ``opdc_kpi_search`` table."""
+
+    def index_package(self, pkg_dict: dict[str, Any] | None, defer_commit: bool = False) -> None:
+        if pkg_dict is None:
+            return
+        pkg_dict = dict(pkg_dict)
+        validated = pkg_dict.pop("with_custom_schema", None) or pkg_dict
+        if config.get("ckan.search.remove_deleted_packages") and pkg_dict.get("state") in (
+            None, "deleted"
+        ):
+            self.delete_package(pkg_dict)
+            return
+
+        doc = build_document(pkg_dict, validated)
+        for plugin in p.PluginImplementations(p.IPackageController):
+            doc = plugin.before_dataset_index(doc)
+        dataset = model.Package.get(pkg_dict["id"])
+        labels = lib_plugins.get_permission_labels().get_dataset_labels(dataset) if dataset else []
+        title, tag_text, search_text = _search_texts(doc, pkg_dict)
+        fields = {key: _strings(value) for key, value in doc.items()}
+        fields = {key: value for key, value in fields.items() if value}
+        row = {
+            "id": pkg_dict["id"],
+            "name": pkg_dict.get("name") or pkg_dict["id"],
+            "title_sort": (pkg_dict.get("title") or pkg_dict.get("name") or "").strip().casefold(),
+            "owner_org": pkg_dict.get("owner_org"),
+            "dataset_type": pkg_dict.get("type"),
+            "state": pkg_dict.get("state"),
+            "private": bool(pkg_dict.get("private")),
+            "metadata_created": _timestamp(pkg_dict.get("metadata_created")),
+            "metadata_modified": _timestamp(pkg_dict.get("metadata_modified")),
+            "metadata_modified_text": pkg_dict.get("metadata_modified"),
+            "permission_labels": list(labels),
+            "fields": fields,
+            "doc": json.loads(json.dumps(doc, cls=MissingNullEncoder, default=str)),
+            "title_text": title,
+            "tag_text": tag_text,
+            "search_text": search_text,
+            "data_dict": json.dumps(pkg_dict, default=str),
+            "validated_data_dict": json.dumps(validated, cls=MissingNullEncoder, default=str),
+        }
+        statement = insert(search_table).values(**row)
+        statement = statement.on_conflict_do_update(
+            index_elements=[search_table.c.id],
+            set_={key: statement.excluded[key] for key in row if key != "id"},
+        )
+        model.Session.execute(statement)
+        log.debug("Indexed dataset %s in PostgreSQL", row["name"])
+
+    def commit(self) -> None:
+        """Rows are written in the dataset's own transaction: nothing to do."""
+
+    def delete_package(self, pkg_dict: dict[str, Any]) -> None:
+        reference = pkg_dict.get("id")
+        model.Session.execute(
+            sa.delete(search_table).where(
+                sa.or_(search_table.c.id == reference, search_table.c.name == reference)
+            )
+        )
+
+    def clear(self) -> None:
+        model.Session.execute(sa.delete(search_table))
+        model.Session.commit()
