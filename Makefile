@@ -6,6 +6,7 @@ DB_NAME ?= ckan_opdc
 # One test database per CKAN version: 2.11 and 2.12 keep extras differently.
 TEST_DB ?= ckan_opdc_test_$(subst .,_,$(CKAN_VERSION))
 PYTEST_ARGS ?=
+TESTS ?= tests
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
@@ -29,7 +30,7 @@ serve: setup
 test: setup
 	scripts/setup.sh db $(TEST_DB)
 	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) \
-	  $(VENV)/bin/python -m pytest --ckan-ini=test.ini -p no:cacheprovider $(PYTEST_ARGS) tests
+	  $(VENV)/bin/python -m pytest --ckan-ini=test.ini -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
 
 # The pure scoring core alone: no CKAN, no database.
 test-pure:

@@ -5,6 +5,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+from ckanext.opdc_kpi import cli
 from ckanext.opdc_kpi.search import backend as search_backend
 
 
@@ -14,11 +15,16 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
 
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IClick)
 
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "opdc_kpi")
+
+    # IClick
+    def get_commands(self):
+        return cli.get_commands()
 
 
 class OpdcKpiPgsearchPlugin(p.SingletonPlugin):

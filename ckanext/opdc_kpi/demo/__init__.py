@@ -1,0 +1,1 @@
+"""Demo content for `make serve` (``ckan opdc-kpi demo``)."""
