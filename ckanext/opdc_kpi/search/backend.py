@@ -34,6 +34,16 @@ def _dispatching(solr_cls: type, pg_cls_path: str) -> type:
                                                                       "_opdc_kpi": True})
 
 
+def _skip_solr_probe(probe: Any) -> Any:
+    def check_solr_schema_version(schema_file: Any = None) -> bool:
+        if active():
+            return False
+        return probe(schema_file)
+
+    check_solr_schema_version._opdc_kpi = True  # type: ignore[attr-defined]
+    return check_solr_schema_version
+
+
 def install() -> None:
     """Idempotent: wrap the package index and query classes once."""
     index_cls = search._INDICES["package"]
@@ -44,6 +54,10 @@ def install() -> None:
     if not getattr(query_cls, "_opdc_kpi", False):
         search._QUERIES["package"] = _dispatching(
             query_cls, "ckanext.opdc_kpi.search.query.PgPackageSearchQuery")
+    # start-up probes Solr's schema (a logged traceback on every command): not
+    # while PostgreSQL answers the searches
+    if not getattr(search.check_solr_schema_version, "_opdc_kpi", False):
+        search.check_solr_schema_version = _skip_solr_probe(search.check_solr_schema_version)
     # model_dictize instantiates search.PackageSearchQuery directly (group counts)
     if not getattr(search.PackageSearchQuery, "_opdc_kpi", False):
         search.PackageSearchQuery = search._QUERIES["package"]
