@@ -31,7 +31,7 @@ as_postgres() {
 
 system() {
   local wanted="postgresql postgresql-contrib redis-server libpq-dev gcc"
-  [ "${WITH_BROWSER:-1}" = 1 ] && wanted="$wanted chromium chromium-driver"
+  [ "${WITH_BROWSER:-1}" = 1 ] && wanted="$wanted chromium chromium-driver fonts-thai-tlwg"
   local missing=""
   for pkg in $wanted; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$missing $pkg"

@@ -1,0 +1,106 @@
+"""Tier 3: the catalog served by `ckan run` in a subprocess, driven in Debian's
+headless Chromium through Playwright (no browser download needed).
+
+The server uses the same test database (CKAN_SQLALCHEMY_URL) as the test, so
+data made with factories in the test (committed) is what the browser sees.
+Screenshots go to test-artifacts/ (git-ignored, kept by CI as artifacts).
+"""
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """Base URL of the catalog served from test.ini in a subprocess."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian chromium is not installed (make test installs it)")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    ini = os.environ.get("CKAN_INI") or str(ROOT / "test.ini")
+    env = dict(os.environ, CKAN_SITE_URL=url)
+    ckan = pathlib.Path(sys.executable).with_name("ckan")
+    log_path = ARTIFACTS / "live-server.log"
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(log_path, "wb")
+    process = subprocess.Popen(
+        [str(ckan), "-c", ini, "run", "-H", "127.0.0.1", "-p", str(port), "-r"],
+        stdout=log, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+    )
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/api/3/action/status_show", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.time() > deadline:
+                process.kill()
+                raise RuntimeError(f"ckan run did not start; see {log_path}")
+            time.sleep(0.3)
+    yield url
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, request):
+    context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="th-TH")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-final.png"), full_page=True)
+    context.close()
+
+
+def screenshot(page, name: str) -> pathlib.Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def login(page, base_url: str, name: str, password: str) -> None:
+    page.goto(base_url + "/user/login")
+    page.fill("#field-login", name)
+    page.fill("#field-password", password)
+    page.locator("#field-password").press("Enter")
+    page.wait_for_load_state("networkidle")
+    if page.locator("form[action*='logout']").count() == 0:
+        raise AssertionError(f"login as {name} failed")
