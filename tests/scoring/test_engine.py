@@ -1,0 +1,309 @@
+"""Scoring one organization: the seed's worked example, levels, rounding, views."""
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+import pytest
+
+from ckanext.opdc_kpi.scoring import Rules, score_organization, score_row
+from ckanext.opdc_kpi.scoring.model import round_points
+from tests.scoring._data import complete_dataset, organization, public_dataset
+
+TODAY = date(2022, 3, 1)
+FY = 2565
+SITE = "https://catalog.example.go.th"
+
+
+def score(datasets, org=None, rules=None, catalog_url=SITE, **kwargs):
+    return score_organization(org if org is not None else organization(), datasets,
+                              fiscal_year=FY, today=TODAY, rules=rules or Rules(),
+                              catalog_url=catalog_url, **kwargs)
+
+
+def basket(n, complete=None, public=0, mission=1, **extra):
+    """n basket datasets: the first ``complete`` complete, the first
+    ``public`` public-category, the first ``mission`` with mission + work process."""
+    complete = n if complete is None else complete
+    out = []
+    for i in range(n):
+        make = public_dataset if i < public else complete_dataset
+        values = dict(id=f"d{i}", name=f"dataset-{i}", **extra)
+        if i >= complete:
+            values["data_source"] = ""              # 13 items
+            if i % 2:
+                values["maintainer_email"] = "x"    # 12 valid items
+        if i < mission:
+            values.update(mission="ภารกิจด้านพัฒนาการให้บริการประชาชน",
+                          work_process="ขับเคลื่อนการให้บริการภาครัฐ")
+        out.append(make(**values))
+    return out
+
+
+# --- the seed's worked example -----------------------------------------------------------
+
+def test_worked_example_of_the_seed():
+    report = score(basket(6, complete=4), org=organization(catalog_url="https://data.opdc.go.th"))
+    parts = report["parts"]
+    assert parts["metadata"] == {
+        "passed": False, "points": 10.0, "max": 15, "complete": 4, "total": 6,
+        "reasons": parts["metadata"]["reasons"]}
+    assert parts["catalog"]["points"] == 10.0
+    assert parts["catalog"]["url"] == "https://data.opdc.go.th"
+    assert parts["basic"]["passed"] and parts["basic"]["points"] == 50
+    assert parts["openness"]["points"] == 0.0 and parts["openness"]["public"] == 0
+    assert parts["use"]["points"] == 0.0
+    assert report["score"] == 70.0
+    assert report["level"] == "basic"
+    assert [d["complete"] for d in report["datasets"]] == [True] * 4 + [False] * 2
+    assert report["datasets"][4]["missing"] == ["data_source"]
+    assert report["datasets"][5]["missing"] == ["data_source"]
+    assert set(report["datasets"][5]["invalid"]) == {"maintainer_email"}
+    assert parts["metadata"]["reasons"][0]["code"] == "metadata_complete"
+    assert "4 จาก 6" in parts["metadata"]["reasons"][0]["message"]
+
+
+def test_report_shape_of_api_md():
+    report = score(basket(2, public=1))
+    assert {"organization", "fiscal_year", "score", "level", "parts", "datasets"} <= set(report)
+    assert report["organization"] == {"id": "org-1", "name": "opdc", "title": "สำนักงาน ก.พ.ร."}
+    assert report["fiscal_year"] == FY
+    parts = report["parts"]
+    assert {"passed", "points", "reasons"} <= set(parts["basic"])
+    assert {"points", "max", "complete", "total"} <= set(parts["metadata"])
+    assert {"points", "max", "url"} <= set(parts["catalog"])
+    assert {"points", "max", "public", "published"} <= set(parts["openness"])
+    assert {"points", "max"} <= set(parts["use"])
+    for part in parts.values():
+        for reason in part["reasons"]:
+            assert set(reason) == {"code", "message"} and reason["message"]
+    public, other = report["datasets"]
+    assert {"id", "name", "title", "private", "data_category", "complete", "missing", "invalid",
+            "openness", "in_previous_year"} <= set(public)
+    assert set(public["openness"]) >= {"tier", "points", "structured", "criteria"}
+    assert set(public["openness"]["criteria"]) == {"access", "granularity", "format"}
+    for criterion in public["openness"]["criteria"].values():
+        assert set(criterion) == {"tier", "reason"} and set(criterion["reason"]) == {"code",
+                                                                                     "message"}
+    assert other["openness"] is None                 # not public category: not scored
+
+
+def test_kpi_rules_checks_through_the_engine():
+    report = score(basket(1, public=1))
+    assert report["datasets"][0]["openness"]["tier"] == 1
+    assert report["datasets"][0]["openness"]["points"] == 6.0
+    assert report["parts"]["openness"]["points"] == 6.0
+    report = score(basket(1, public=1, single_source_of_truth="True"))
+    assert report["datasets"][0]["openness"]["tier"] == 2
+    assert report["parts"]["openness"]["points"] == 12.0
+    criteria = report["datasets"][0]["openness"]["criteria"]
+    assert [criteria[c]["tier"] for c in ("access", "granularity", "format")] == [2, 2, 3]
+
+
+# --- levels ---------------------------------------------------------------------------------
+
+def test_standard_level():
+    report = score(basket(3))
+    assert (report["score"], report["level"]) == (75.0, "standard")
+
+
+def _advanced_datasets():
+    ds = {"url": "https://x/a.csv", "format": "CSV", "datastore_active": True}
+    return basket(2, public=2, single_source_of_truth="True", resources=[ds],
+                  use_case_url="https://dash.example.go.th",
+                  use_case_description="ลดเวลาบริการลง 30%")
+
+
+def test_advanced_level():
+    report = score(_advanced_datasets())
+    assert report["parts"]["openness"]["points"] == 20.0
+    assert report["parts"]["use"]["points"] == 5.0
+    assert (report["score"], report["level"]) == (100.0, "advanced")
+
+
+def test_advanced_points_count_below_standard():
+    datasets = _advanced_datasets()
+    datasets[1]["data_source"] = ""
+    report = score(datasets, catalog_url="not a url")
+    assert report["parts"]["metadata"]["points"] == 7.5
+    assert report["parts"]["catalog"]["points"] == 0.0
+    assert (report["score"], report["level"]) == (82.5, "basic")
+
+
+def test_all_four_at_max_but_not_standard_is_impossible_without_catalog():
+    report = score(_advanced_datasets(), catalog_url=None, org=organization(catalog_url=""))
+    assert report["parts"]["catalog"]["reasons"][0]["code"] == "catalog_url_missing"
+    assert report["level"] == "basic"
+
+
+# --- basic failing ----------------------------------------------------------------------------
+
+def test_no_focus_area_fails_basic_but_parts_still_report():
+    report = score(basket(3), org=organization(focus_areas=[]))
+    assert report["score"] == 0.0 and report["level"] is None
+    assert report["parts"]["basic"]["passed"] is False
+    assert [r["code"] for r in report["parts"]["basic"]["reasons"]] == ["no_focus_area",
+                                                                        "basket_empty"]
+    assert report["parts"]["catalog"]["points"] == 10.0       # still reported
+    assert report["datasets"] == []                            # no focus area, no basket
+
+
+def test_no_mission_fails_basic_and_parts_still_report():
+    report = score(basket(3, mission=0))
+    assert (report["score"], report["level"]) == (0.0, None)
+    assert [r["code"] for r in report["parts"]["basic"]["reasons"]] == ["no_mission_work_process"]
+    assert report["parts"]["metadata"]["points"] == 15.0
+    assert report["parts"]["catalog"]["points"] == 10.0
+
+
+def test_parts_report_zero_when_configured():
+    report = score(basket(3, mission=0), rules=Rules(report_parts_when_basic_fails=False))
+    assert report["score"] == 0.0
+    for part in ("metadata", "catalog", "openness", "use"):
+        assert report["parts"][part]["points"] == 0.0
+        assert report["parts"][part]["reasons"][0]["code"] == "basic_failed"
+    assert report["parts"]["metadata"]["complete"] == 3          # details still shown
+
+
+def test_empty_basket():
+    report = score([])
+    assert report["parts"]["metadata"]["points"] == 0.0
+    assert report["parts"]["metadata"]["reasons"][0]["code"] == "metadata_empty_basket"
+    assert report["parts"]["openness"]["reasons"][0]["code"] == "openness_no_public"
+    assert (report["score"], report["level"], report["datasets"]) == (0.0, None, [])
+    assert "basket_empty" in [r["code"] for r in report["parts"]["basic"]["reasons"]]
+
+
+# --- the basket -----------------------------------------------------------------------------
+
+def test_basket_membership():
+    datasets = basket(1) + [
+        complete_dataset(id="draft", state="draft"),
+        complete_dataset(id="deleted", state="deleted"),
+        complete_dataset(id="other-year", kpi_years=[2564]),
+        complete_dataset(id="no-year", kpi_years=[]),
+        complete_dataset(id="other-focus", focus_area="health"),
+        complete_dataset(id="other-org", owner_org="org-2"),
+        complete_dataset(id="strings", kpi_years="2564,2565"),
+        complete_dataset(id="private", private=True),
+    ]
+    ids = [d["id"] for d in score(datasets)["datasets"]]
+    assert ids == ["d0", "strings", "private"]
+
+
+def test_public_only_never_lists_a_private_dataset():
+    datasets = basket(3, public=1)
+    datasets[0]["private"] = True           # the public-category one
+    datasets[1]["private"] = True           # the one with mission + work process? no: d0 has it
+    full = score(datasets)
+    public = score(datasets, public_only=True)
+    assert {d["id"] for d in full["datasets"]} == {"d0", "d1", "d2"}
+    assert [d["id"] for d in public["datasets"]] == ["d2"]
+    assert all(not d["private"] for d in public["datasets"])
+    assert public["parts"]["metadata"]["total"] == 1
+    assert public["parts"]["openness"]["public"] == 0
+    assert public["level"] is None          # d0 held the mission: basic fails in public view
+
+
+def test_previous_year_flag():
+    datasets = basket(2)
+    datasets[1]["kpi_years"] = [2564, 2565]
+    assert [d["in_previous_year"] for d in score(datasets)["datasets"]] == [False, True]
+
+
+def test_openness_scope_catalog_counts_datasets_outside_the_basket():
+    outside = public_dataset(id="old", kpi_years=[2564], single_source_of_truth="True")
+    datasets = basket(1) + [outside]
+    assert score(datasets)["parts"]["openness"]["public"] == 0
+    report = score(datasets, rules=Rules(openness_scope="catalog"))
+    assert report["parts"]["openness"]["public"] == 1
+    assert report["parts"]["openness"]["points"] == 12.0
+    assert [d["id"] for d in report["datasets"]] == ["d0"]      # the basket only
+
+
+def test_published_count_and_mean():
+    datasets = basket(3, public=3)
+    datasets[1]["private"] = True
+    datasets[2]["resources"] = []
+    report = score(datasets)
+    assert report["parts"]["openness"]["public"] == 3
+    assert report["parts"]["openness"]["published"] == 1
+    assert report["parts"]["openness"]["points"] == 2.0        # (6 + 0 + 0) / 3
+
+
+# --- arithmetic ---------------------------------------------------------------------------------
+
+def test_rounding_of_thirds():
+    report = score(basket(3, complete=2))
+    assert report["parts"]["metadata"]["points"] == 10.0       # 15 × 2/3
+    tier3 = {"url": "https://x/a.csv", "format": "CSV", "datastore_active": True}
+    datasets = basket(3, public=3)
+    datasets[0].update(single_source_of_truth="True", resources=[tier3])
+    datasets[1]["private"] = True
+    datasets[2]["resources"] = []
+    report = score(datasets)
+    assert report["parts"]["openness"]["points"] == 6.67       # 20 × 1/3
+
+
+def test_score_is_rounded_from_the_exact_sum():
+    # metadata 15 × 1/8 = 1.875 -> 1.88; openness 20/3 = 6.666.. -> 6.67;
+    # exact 50 + 10 + 8.541.. = 68.54, while the rounded parts would add up to 68.55
+    tier3 = {"url": "https://x/a.csv", "format": "CSV", "datastore_active": True}
+    datasets = basket(8, complete=1, public=3)
+    datasets[0].update(single_source_of_truth="True", resources=[tier3])
+    datasets[1]["private"] = True
+    datasets[2]["resources"] = []
+    report = score(datasets)
+    parts = report["parts"]
+    assert (parts["metadata"]["points"], parts["openness"]["points"]) == (1.88, 6.67)
+    assert report["score"] == round_points(50 + 10 + Fraction(15, 8) + Fraction(20, 3)) == 68.54
+    assert round(50 + 10 + 1.88 + 6.67, 2) == 68.55
+
+
+def test_points_are_floats():
+    report = score(basket(3, complete=2))
+    for name in ("basic", "metadata", "catalog", "openness", "use"):
+        assert isinstance(report["parts"][name]["points"], float)
+    assert isinstance(report["score"], float)
+
+
+# --- language, rows -----------------------------------------------------------------------------
+
+def test_reasons_in_the_requested_language():
+    th = score(basket(1), lang="th")["parts"]["basic"]["reasons"][0]
+    en = score(basket(1), lang="en")["parts"]["basic"]["reasons"][0]
+    fr = score(basket(1), lang="fr")["parts"]["basic"]["reasons"][0]
+    assert th["code"] == en["code"] == "basic_passed"
+    assert "ผ่านขั้นต้น" in th["message"] and en["message"].startswith("Basic level passed")
+    assert fr == en
+    report = score(basket(2, complete=1), lang="en")
+    assert report["datasets"][1]["missing"] == ["data_source"]
+
+
+def test_invalid_messages_in_the_language():
+    report = score(basket(1, maintainer_email="x"), lang="en")
+    assert report["datasets"][0]["invalid"] == {
+        "maintainer_email": "Contact e-mail: “x” is not a valid e-mail address"}
+
+
+def test_score_row():
+    report = score(basket(6, complete=4))
+    assert score_row(report) == {
+        "organization": {"id": "org-1", "name": "opdc", "title": "สำนักงาน ก.พ.ร."},
+        "score": 70.0, "level": "basic",
+        "parts": {"basic": 50.0, "metadata": 10.0, "catalog": 10.0, "openness": 0.0,
+                  "use": 0.0},
+        "basket": 6}
+
+
+def test_organization_focus_areas_as_text():
+    for value in ('["public-administration"]', "public-administration, health"):
+        report = score(basket(1), org=organization(focus_areas=value))
+        assert report["parts"]["basic"]["passed"], value
+
+
+@pytest.mark.parametrize("year", [2565, "2565"])
+def test_fiscal_year_leniency(year):
+    report = score_organization(organization(), basket(1), fiscal_year=year, today=TODAY,
+                                rules=Rules(), catalog_url=SITE)
+    assert report["fiscal_year"] == 2565 and report["basket"] == 1
