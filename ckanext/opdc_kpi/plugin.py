@@ -27,11 +27,17 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
         return cli.get_commands()
 
 
+@tk.blanket.config_declarations("search/config_declaration.yaml")
 class OpdcKpiPgsearchPlugin(p.SingletonPlugin):
     """Dataset search in PostgreSQL, for sites without Solr."""
 
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
 
     # IConfigurer
     def update_config(self, config):
         search_backend.install()
+
+    # IConfigurable
+    def configure(self, config):
+        search_backend.check_database(config)

@@ -9,12 +9,19 @@ loaded and CKAN's own (Solr) classes otherwise, so unloading the plugin
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import sqlalchemy as sa
+
+import ckan.model as model
 import ckan.plugins as p
 from ckan.lib import search
 
+log = logging.getLogger(__name__)
+
 PLUGIN_NAME = "opdc_kpi_pgsearch"
+THAI_SAMPLE = "ข้อมูล"
 
 
 def active() -> bool:
@@ -61,3 +68,42 @@ def install() -> None:
     # model_dictize instantiates search.PackageSearchQuery directly (group counts)
     if not getattr(search.PackageSearchQuery, "_opdc_kpi", False):
         search.PackageSearchQuery = search._QUERIES["package"]
+
+
+class DatabaseLocaleError(RuntimeError):
+    """The database cannot index Thai text for substring search."""
+
+
+def check_database(config: Any) -> None:
+    """At start-up: the database's LC_CTYPE must make pg_trgm split Thai
+    into trigrams (C.UTF-8 or another UTF-8 locale; not C/POSIX), or every
+    Thai search reads the whole table. Refuses to start (or, with
+    ``ckanext.opdc_kpi.search.require_utf8_ctype = false``, logs an error).
+    A database that cannot be reached yet is left to CKAN to report."""
+    try:
+        with model.meta.engine.connect() as connection:
+            ctype = connection.execute(sa.text(
+                "SELECT datctype FROM pg_database WHERE datname = current_database()")).scalar()
+            has_trgm = connection.execute(sa.text(
+                "SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'")).scalar()
+            splits_thai = None
+            if has_trgm:
+                splits_thai = bool(connection.execute(sa.text(
+                    "SELECT cardinality(show_trgm(:t)) > 0"), {"t": THAI_SAMPLE}).scalar())
+    except sa.exc.SQLAlchemyError as error:
+        log.warning("PostgreSQL search: could not check the database's locale: %s", error)
+        return
+    if splits_thai is None:
+        splits_thai = "utf" in (ctype or "").lower().replace("-", "")
+    if splits_thai:
+        return
+    message = (
+        f"PostgreSQL search: the database's LC_CTYPE is {ctype!r}, in which pg_trgm "
+        "cannot split Thai into trigrams, so Thai searches would read every row. "
+        "Create the database with --lc-ctype=C.UTF-8 --lc-collate=C.UTF-8 "
+        "--template=template0 (scripts/setup.sh db NAME does), or set "
+        "ckanext.opdc_kpi.search.require_utf8_ctype = false to start anyway."
+    )
+    if config.get("ckanext.opdc_kpi.search.require_utf8_ctype"):
+        raise DatabaseLocaleError(message)
+    log.error(message)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from typing import Any
+from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
@@ -22,6 +22,26 @@ from .model import search_table
 from .text import normalize_for_search
 
 log = logging.getLogger(__name__)
+
+FOCUS_VOCABULARY = "opdc_focus_areas"
+# Fields whose values are kept in the ``facets`` column (with every vocab_*
+# field), so one pass over the matching rows counts them all; other fields
+# are counted from ``fields``. Changing this list needs a migration that
+# refills the column (see migration a1c3e5f70002).
+FACET_FIELDS = ("organization", "owner_org", "groups", "tags", "res_format", "license_id",
+                "data_category", "dataset_type", "capacity")
+FACET_SEPARATOR = "\x1f"
+
+
+def is_facet_field(field: str) -> bool:
+    return field in FACET_FIELDS or field.startswith("vocab_")
+
+
+def facet_values(fields: dict[str, list[str]]) -> list[str]:
+    """The ``facets`` column: ``field<US>value`` for every facetable value."""
+    return sorted({f"{key}{FACET_SEPARATOR}{value.replace(FACET_SEPARATOR, ' ')}"
+                   for key, values in fields.items() if is_facet_field(key)
+                   for value in values})
 
 RESOURCE_FIELDS = (
     ("name", "res_name"),
@@ -51,7 +71,8 @@ def _vocabulary_names() -> dict[str, str]:
     return {v.id: v.name for v in model.Session.query(model.Vocabulary)}
 
 
-def build_document(pkg_dict: dict[str, Any], validated: dict[str, Any]) -> dict[str, Any]:
+def build_document(pkg_dict: dict[str, Any], validated: dict[str, Any],
+                   vocabularies: Optional[dict[str, str]] = None) -> dict[str, Any]:
     """The flattened document Solr would get: top-level fields, extras as
     fields, free tags apart from ``vocab_<name>`` tags, group and organization
     names, ``capacity``, the ``res_*`` lists and ``dataset_type``."""
@@ -74,13 +95,10 @@ def build_document(pkg_dict: dict[str, Any], validated: dict[str, Any]) -> dict[
         doc["extras_" + key] = value
         doc.setdefault(key, value)
 
-    vocabularies = None
     tags, vocab_tags = [], {}
     for tag in validated.get("tags") or pkg_dict.get("tags") or []:
         if tag.get("vocabulary_id"):
-            if vocabularies is None:
-                vocabularies = _vocabulary_names()
-            name = vocabularies.get(tag["vocabulary_id"], tag["vocabulary_id"])
+            name = (vocabularies or {}).get(tag["vocabulary_id"], tag["vocabulary_id"])
             vocab_tags.setdefault("vocab_" + name, []).append(tag["name"])
         else:
             tags.append(tag["name"])
@@ -94,12 +112,37 @@ def build_document(pkg_dict: dict[str, Any], validated: dict[str, Any]) -> dict[
     for resource in pkg_dict.get("resources") or []:
         for source_key, doc_key in RESOURCE_FIELDS:
             doc.setdefault(doc_key, []).append(resource.get(source_key) or "")
+    focus = vocab_tags.get("vocab_" + FOCUS_VOCABULARY)
+    if focus:
+        doc["focus_area"] = focus
+    if pkg_dict.get("title"):
+        doc["title_string"] = pkg_dict["title"]
+    for key in ("metadata_created", "metadata_modified"):
+        if doc.get(key) and not str(doc[key]).endswith("Z"):
+            doc[key] = f"{doc[key]}Z"  # as Solr returns them
     doc["entity_type"] = "package"
     doc["site_id"] = config.get("ckan.site_id")
     return doc
 
 
-def _search_texts(doc: dict[str, Any], pkg_dict: dict[str, Any]) -> tuple[str, str, str]:
+def choice_fields(dataset_type: Optional[str]) -> frozenset[str]:
+    """Scheming fields of the dataset type whose values come from a list of
+    choices (select, multiple select, radio, ...). They are filters and
+    facets, not text: a Thai word such as ข้อมูล would otherwise match every
+    dataset through values like ข้อมูลสาธารณะ."""
+    if not p.plugin_loaded("scheming_datasets"):
+        return frozenset()
+    from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+    schema = scheming_get_dataset_schema(dataset_type or "dataset") or {}
+    return frozenset(
+        field["field_name"] for field in schema.get("dataset_fields", [])
+        if "choices" in field or "choices_helper" in field
+    )
+
+
+def _search_texts(doc: dict[str, Any], pkg_dict: dict[str, Any],
+                  not_text: frozenset[str] = frozenset()) -> tuple[str, str, str]:
     title = normalize_for_search(pkg_dict.get("title") or "")
     tag_text = " ".join(normalize_for_search(t) for t in doc.get("tags", []))
     pieces = [pkg_dict.get("name") or "", pkg_dict.get("title") or "", pkg_dict.get("notes") or ""]
@@ -108,9 +151,11 @@ def _search_texts(doc: dict[str, Any], pkg_dict: dict[str, Any]) -> tuple[str, s
     pieces.extend(g.get("title") or g.get("name") or "" for g in pkg_dict.get("groups") or [])
     skip = {"id", "name", "title", "notes", "owner_org", "state", "type", "dataset_type",
             "capacity", "entity_type", "site_id", "metadata_created", "metadata_modified",
-            "creator_user_id", "license_id", "private", "organization", "res_url", "url"}
+            "creator_user_id", "license_id", "private", "organization", "res_url", "url",
+            "title_string", "num_resources", "num_tags", "isopen", "res_type",
+            "index_id", "data_dict", "validated_data_dict"}
     for key, value in doc.items():
-        if key in skip or key.startswith("extras_"):
+        if key in skip or key in not_text or key.startswith("extras_"):
             continue
         pieces.extend(_strings(value))
     return title, tag_text, normalize_for_search(" ".join(pieces))
@@ -123,6 +168,41 @@ def _timestamp(value: Any) -> dt.datetime | None:
         return dt.datetime.fromisoformat(str(value).replace("Z", ""))
     except ValueError:
         return None
+
+
+def build_row(pkg_dict: dict[str, Any], validated: dict[str, Any], labels: list[str],
+              vocabularies: Optional[dict[str, str]] = None) -> dict[str, Any]:
+    """The search table row of a dataset: ``pkg_dict`` is ``package_show``
+    without validation, ``validated`` with the dataset type's schema (as
+    CKAN hands both to the index), ``labels`` its permission labels."""
+    doc = build_document(pkg_dict, validated, vocabularies)
+    for plugin in p.PluginImplementations(p.IPackageController):
+        doc = plugin.before_dataset_index(doc)
+    title, tag_text, search_text = _search_texts(doc, pkg_dict,
+                                                 choice_fields(pkg_dict.get("type")))
+    fields = {key: _strings(value) for key, value in doc.items()}
+    fields = {key: value for key, value in fields.items() if value}
+    return {
+        "id": pkg_dict["id"],
+        "name": pkg_dict.get("name") or pkg_dict["id"],
+        "title_sort": (pkg_dict.get("title") or pkg_dict.get("name") or "").strip().casefold(),
+        "owner_org": pkg_dict.get("owner_org"),
+        "dataset_type": pkg_dict.get("type"),
+        "state": pkg_dict.get("state"),
+        "private": bool(pkg_dict.get("private")),
+        "metadata_created": _timestamp(pkg_dict.get("metadata_created")),
+        "metadata_modified": _timestamp(pkg_dict.get("metadata_modified")),
+        "metadata_modified_text": pkg_dict.get("metadata_modified"),
+        "permission_labels": list(labels),
+        "fields": fields,
+        "doc": json.loads(json.dumps(doc, cls=MissingNullEncoder, default=str)),
+        "title_text": title,
+        "tag_text": tag_text,
+        "search_text": search_text,
+        "data_dict": json.dumps(pkg_dict, default=str),
+        "validated_data_dict": json.dumps(validated, cls=MissingNullEncoder, default=str),
+        "facets": facet_values(fields),
+    }
 
 
 class PgPackageSearchIndex(PackageSearchIndex):
@@ -139,34 +219,12 @@ class PgPackageSearchIndex(PackageSearchIndex):
             self.delete_package(pkg_dict)
             return
 
-        doc = build_document(pkg_dict, validated)
-        for plugin in p.PluginImplementations(p.IPackageController):
-            doc = plugin.before_dataset_index(doc)
         dataset = model.Package.get(pkg_dict["id"])
         labels = lib_plugins.get_permission_labels().get_dataset_labels(dataset) if dataset else []
-        title, tag_text, search_text = _search_texts(doc, pkg_dict)
-        fields = {key: _strings(value) for key, value in doc.items()}
-        fields = {key: value for key, value in fields.items() if value}
-        row = {
-            "id": pkg_dict["id"],
-            "name": pkg_dict.get("name") or pkg_dict["id"],
-            "title_sort": (pkg_dict.get("title") or pkg_dict.get("name") or "").strip().casefold(),
-            "owner_org": pkg_dict.get("owner_org"),
-            "dataset_type": pkg_dict.get("type"),
-            "state": pkg_dict.get("state"),
-            "private": bool(pkg_dict.get("private")),
-            "metadata_created": _timestamp(pkg_dict.get("metadata_created")),
-            "metadata_modified": _timestamp(pkg_dict.get("metadata_modified")),
-            "metadata_modified_text": pkg_dict.get("metadata_modified"),
-            "permission_labels": list(labels),
-            "fields": fields,
-            "doc": json.loads(json.dumps(doc, cls=MissingNullEncoder, default=str)),
-            "title_text": title,
-            "tag_text": tag_text,
-            "search_text": search_text,
-            "data_dict": json.dumps(pkg_dict, default=str),
-            "validated_data_dict": json.dumps(validated, cls=MissingNullEncoder, default=str),
-        }
+        needs_vocabularies = any(t.get("vocabulary_id") for t in
+                                 validated.get("tags") or pkg_dict.get("tags") or [])
+        row = build_row(pkg_dict, validated, labels,
+                        _vocabulary_names() if needs_vocabularies else {})
         statement = insert(search_table).values(**row)
         statement = statement.on_conflict_do_update(
             index_elements=[search_table.c.id],

@@ -1,4 +1,4 @@
-"""The search table. Created by the plugin's Alembic migration; declared on
+"""The search table. Created by the plugin's Alembic migrations; declared on
 CKAN's metadata so that CKAN's own test fixtures (``clean_db``) empty it."""
 from __future__ import annotations
 
@@ -28,5 +28,8 @@ search_table = sa.Table(
     sa.Column("search_text", sa.UnicodeText, nullable=False),
     sa.Column("data_dict", sa.UnicodeText, nullable=False),
     sa.Column("validated_data_dict", sa.UnicodeText, nullable=False),
+    # field<US>value of the facetable fields (index.FACET_FIELDS, vocab_*)
+    sa.Column("facets", postgresql.ARRAY(sa.UnicodeText), nullable=False,
+              server_default="{}"),
     extend_existing=True,
 )

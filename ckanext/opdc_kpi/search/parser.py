@@ -5,13 +5,23 @@ Pure Python: it turns a query string into a small tree that ``sql.py``
 translates. Anything outside the subset raises :class:`QuerySyntaxError`,
 naming the unsupported part, so the caller can answer 400 instead of 500.
 
+Supported: words, ``"phrases"``, ``field:value``, ``field:"value"``,
+``field:(a OR b)``, ``+``/``-``/``NOT``/``!`` prefixes, ``AND``/``&&``,
+``OR``/``||``, parentheses, ``*:*``, ``field:*``, wildcards ``*`` and ``?``,
+ranges ``field:[a TO b]`` / ``{a TO b}`` (``*`` for an open end), ``\\``
+escapes. Not supported (400): local parameters ``{!...}`` (so function
+queries and joins), the magic fields ``_query_``/``_val_``, boosts ``^``,
+fuzzy/proximity ``~``.
+
 Operator precedence: ``OR`` binds tighter than juxtaposition (implicit AND)
 and explicit ``AND``. So ``organization:a OR organization:b metadata_modified:[x TO *]``
 means "(a or b) and modified since x", which is what a harvester joining its
-filter terms with spaces means.
+filter terms with spaces means. (Lucene would make both organization terms
+optional next to the required range, i.e. not filter by organization at all.)
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field as dc_field
 from typing import Optional, Union
 
@@ -24,7 +34,7 @@ class QuerySyntaxError(ValueError):
 class Term:
     field: Optional[str]  # None: the default field (free text)
     value: str = ""
-    kind: str = "word"  # word | phrase | prefix | any | range
+    kind: str = "word"  # word | phrase | prefix | wildcard | any | range
     low: Optional[str] = None  # range bounds; None means * (open)
     high: Optional[str] = None
     include_low: bool = True
@@ -53,36 +63,91 @@ class MatchAll:
 
 Node = Union[Term, Not, And, Or, MatchAll]
 
-_SPECIAL = set('()"[]{}:\\')
 _UNSUPPORTED = {
     "^": "boosts (^)",
     "~": "fuzzy or proximity search (~)",
 }
+# Solr's own limit on boolean clauses (maxBooleanClauses) and a nesting limit
+# that keeps the recursive parser far from Python's recursion limit.
+MAX_CLAUSES = 1024
+MAX_DEPTH = 32
+MAX_LENGTH = 10000
+# CKAN's own patterns (ckan.lib.search.query): a magic field used as a field,
+# and local parameters ({!...}) anywhere they are not escaped.
+_MAGIC_FIELD_RE = re.compile(
+    r"\s*(?<![\w\\])\\?_(?:\\?q\\?u\\?e\\?r\\?y|\\?v\\?a\\?l)\\?_\s*:")
+_LOCAL_PARAMS_RE = re.compile(r"(?:^|[^\\])(?:\\\\)*\{!")
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+_STOP = '()"[]{}:'
 
 
-def parse(text: str) -> Node:
+def parse(text: Optional[str]) -> Node:
     """Parse a query string; an empty query or ``*:*`` matches everything."""
     if text is None:
         return MatchAll()
-    if not isinstance(text, str):
-        raise QuerySyntaxError("query must be a string")
+    _refuse_unsupported(text)
     stripped = text.strip()
-    if stripped.startswith("{!") or "{!" in stripped:
-        raise QuerySyntaxError("Solr local parameters ({!...}) are not supported")
-    for magic in ("_query_", "_val_"):
-        if magic in stripped:
-            raise QuerySyntaxError(f"Solr magic field {magic} is not supported")
     if stripped in ("", "*:*", "*", '""', "''"):
         return MatchAll()
-    parser = _Parser(stripped)
-    node = parser.parse_query(top=True)
-    return node
+    return _Parser(stripped).parse_top()
+
+
+def _refuse_unsupported(text: str) -> None:
+    """What neither parser accepts (CKAN itself refuses the Solr parts)."""
+    if not isinstance(text, str):
+        raise QuerySyntaxError("query must be a string")
+    if len(text) > MAX_LENGTH:
+        raise QuerySyntaxError(f"query longer than {MAX_LENGTH} characters")
+    if "\x00" in text or _SURROGATE_RE.search(text):
+        raise QuerySyntaxError("query contains a NUL character or invalid Unicode")
+    if _LOCAL_PARAMS_RE.search(text):
+        raise QuerySyntaxError(
+            "Solr local parameters ({!...}: query parsers, function queries, joins) "
+            "are not supported")
+    match = _MAGIC_FIELD_RE.search(text)
+    if match:
+        raise QuerySyntaxError(
+            f"Solr magic field {match.group(0).strip()} (function queries) is not supported")
+
+
+# Characters Solr's dismax escapes in a user's query (SolrPluginUtils.partialEscape):
+# they never act as syntax there. Here they separate words, as Solr's analyzer
+# would drop them from the indexed words.
+_DISMAX_INERT = re.compile(r'[\\!():^\[\]{}~*?]')
+_LONE_SIGN = re.compile(r"(?:(?<=\s)|^)[+-]+(?=\s|$)")
+
+
+def parse_free_text(text: Optional[str]) -> Node:
+    """A ``q`` without a colon, read as Solr's dismax reads it (CKAN sends such
+    a ``q`` to dismax): words, ``"phrases"``, ``+``/``-`` prefixes and the
+    ``AND``/``OR``/``NOT`` operators; any other syntax character separates
+    words, an unbalanced quote is dropped. It never fails on syntax: if the
+    operators do not make sense either, every word is simply required."""
+    if text is None:
+        return MatchAll()
+    _refuse_unsupported(text)
+    if text.count('"') % 2:
+        text = text.replace('"', " ")
+    cleaned = _LONE_SIGN.sub(" ", _DISMAX_INERT.sub(" ", text))
+    try:
+        return parse(cleaned)
+    except QuerySyntaxError:
+        words = [w.strip("+-!") for w in cleaned.replace('"', " ").split()]
+        words = [w for w in words if w and w not in ("AND", "OR", "NOT", "&&", "||")]
+        if len(words) > MAX_CLAUSES:
+            raise QuerySyntaxError(f"too many clauses (more than {MAX_CLAUSES})")
+        terms = tuple(Term(None, w, "word") for w in words)
+        if not terms:
+            return MatchAll()
+        return terms[0] if len(terms) == 1 else And(terms)
 
 
 class _Parser:
     def __init__(self, text: str):
         self.text = text
         self.pos = 0
+        self.depth = 0
+        self.clauses = 0
 
     # -- low level -----------------------------------------------------
     def _skip_ws(self) -> None:
@@ -94,34 +159,44 @@ class _Parser:
         return self.text[self.pos] if self.pos < len(self.text) else ""
 
     def _at_keyword(self, word: str) -> bool:
+        """``AND``/``OR``/``NOT``/``TO`` as a whole word; ``&&``/``||`` anywhere."""
         self._skip_ws()
         end = self.pos + len(word)
         if self.text[self.pos:end] != word:
             return False
-        return end >= len(self.text) or self.text[end].isspace() or self.text[end] == "("
+        if word in ("&&", "||"):
+            return True
+        return end >= len(self.text) or self.text[end].isspace() or self.text[end] in "()"
+
+    def _error(self, message: str) -> QuerySyntaxError:
+        return QuerySyntaxError(f"{message} in {self.text!r}")
 
     def _read_word(self) -> str:
-        """A bare word up to whitespace, a bracket, a quote or an unescaped colon."""
+        """A bare word up to whitespace, a bracket, a quote or an unescaped
+        colon. Escaped wildcard characters come back escaped (``\\*``), so
+        the caller can tell them from wildcards."""
         out = []
         while self.pos < len(self.text):
             ch = self.text[self.pos]
             if ch == "\\":
                 if self.pos + 1 >= len(self.text):
-                    raise QuerySyntaxError("query ends with a lone backslash")
-                out.append(self.text[self.pos + 1])
+                    raise self._error("a lone backslash at the end")
+                nxt = self.text[self.pos + 1]
+                out.append("\\" + nxt if nxt in "*?\\" else nxt)
                 self.pos += 2
                 continue
-            if ch.isspace() or ch in '()"[]{}:':
+            if ch.isspace() or ch in _STOP:
+                break
+            if ch in "&|" and self.text[self.pos:self.pos + 2] in ("&&", "||") and out:
                 break
             if ch in _UNSUPPORTED:
-                raise QuerySyntaxError(f"{_UNSUPPORTED[ch]} not supported: {self.text!r}")
+                raise self._error(f"{_UNSUPPORTED[ch]} not supported")
             out.append(ch)
             self.pos += 1
         return "".join(out)
 
     def _read_quoted(self) -> str:
-        assert self.text[self.pos] == '"'
-        self.pos += 1
+        self.pos += 1  # the opening quote
         out = []
         while self.pos < len(self.text):
             ch = self.text[self.pos]
@@ -132,16 +207,23 @@ class _Parser:
             if ch == '"':
                 self.pos += 1
                 if self.pos < len(self.text) and self.text[self.pos] in _UNSUPPORTED:
-                    raise QuerySyntaxError(
-                        f"{_UNSUPPORTED[self.text[self.pos]]} not supported: {self.text!r}"
-                    )
+                    raise self._error(f"{_UNSUPPORTED[self.text[self.pos]]} not supported")
                 return "".join(out)
             out.append(ch)
             self.pos += 1
-        raise QuerySyntaxError(f"unbalanced quote in {self.text!r}")
+        raise self._error("unbalanced quote")
+
+    def _count_clause(self) -> None:
+        self.clauses += 1
+        if self.clauses > MAX_CLAUSES:
+            raise QuerySyntaxError(f"too many clauses (more than {MAX_CLAUSES})")
 
     # -- grammar -------------------------------------------------------
-    def parse_query(self, top: bool = False) -> Node:
+    def parse_top(self) -> Node:
+        node = self._parse_query(top=True)
+        return node
+
+    def _parse_query(self, top: bool = False) -> Node:
         groups = []
         while True:
             ch = self._peek()
@@ -149,35 +231,40 @@ class _Parser:
                 break
             if ch == ")":
                 if top:
-                    raise QuerySyntaxError(f"unbalanced parenthesis in {self.text!r}")
+                    raise self._error("unbalanced parenthesis")
                 break
-            if self._at_keyword("AND"):
-                self.pos += 3
+            if self._at_keyword("AND") or self._at_keyword("&&"):
                 if not groups:
-                    raise QuerySyntaxError("AND without a left-hand side")
+                    raise self._error("AND without a left-hand side")
+                self.pos += 3 if self.text[self.pos] == "A" else 2
+                if not self._peek() or self._peek() == ")":
+                    raise self._error("AND without a right-hand side")
                 continue
             groups.append(self._parse_or())
         if not groups:
             if top:
                 return MatchAll()
-            raise QuerySyntaxError(f"empty group in {self.text!r}")
+            raise self._error("empty group")
         return groups[0] if len(groups) == 1 else And(tuple(groups))
 
     def _parse_or(self) -> Node:
         nodes = [self._parse_clause()]
-        while self._at_keyword("OR"):
+        while self._at_keyword("OR") or self._at_keyword("||"):
             self.pos += 2
             if not self._peek() or self._peek() == ")":
-                raise QuerySyntaxError("OR without a right-hand side")
+                raise self._error("OR without a right-hand side")
             nodes.append(self._parse_clause())
         return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
 
     def _parse_clause(self) -> Node:
+        self._count_clause()
         ch = self._peek()
         negate = False
-        if ch in "+-":
-            negate = ch == "-"
+        if ch in "+-!":
+            negate = ch != "+"
             self.pos += 1
+            if self.pos >= len(self.text) or self.text[self.pos].isspace():
+                raise self._error(f"a lone {ch!r}")
         elif self._at_keyword("NOT"):
             negate = True
             self.pos += 3
@@ -187,41 +274,39 @@ class _Parser:
     def _parse_primary(self, field: Optional[str]) -> Node:
         ch = self._peek()
         if not ch:
-            raise QuerySyntaxError(f"query ends where a value was expected: {self.text!r}")
+            raise self._error("the query ends where a value was expected")
         if ch == "(":
             self.pos += 1
-            inner = self.parse_query()
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QuerySyntaxError(f"parentheses nested more than {MAX_DEPTH} deep")
+            inner = self._parse_query()
             if self._peek() != ")":
-                raise QuerySyntaxError(f"unbalanced parenthesis in {self.text!r}")
+                raise self._error("unbalanced parenthesis")
             self.pos += 1
+            self.depth -= 1
             return _with_field(inner, field) if field else inner
         if ch == '"':
             return Term(field, self._read_quoted(), "phrase")
         if ch in "[{":
             if field is None:
-                raise QuerySyntaxError("a range needs a field, as in field:[a TO b]")
+                raise self._error("a range needs a field, as in field:[a TO b]")
             return self._parse_range(field)
         if ch in ")]}:":
-            raise QuerySyntaxError(f"unexpected {ch!r} in {self.text!r}")
+            raise self._error(f"unexpected {ch!r}")
         word = self._read_word()
         if self.pos < len(self.text) and self.text[self.pos] == ":":
             if field is not None:
-                raise QuerySyntaxError(f"nested field in {self.text!r}")
+                raise self._error("a field inside a field value")
             if not word:
-                raise QuerySyntaxError(f"empty field name in {self.text!r}")
+                raise self._error("an empty field name")
             self.pos += 1
             if self.pos >= len(self.text) or self.text[self.pos].isspace():
-                raise QuerySyntaxError(f"field {word!r} has no value")
-            return self._parse_primary(field=word)
+                raise self._error(f"field {word!r} has no value")
+            return self._parse_primary(field=_unescape(word))
         if not word:
-            raise QuerySyntaxError(f"unexpected character in {self.text!r}")
-        if word == "*":
-            return Term(field, "", "any")
-        if "*" in word or "?" in word:
-            if word.endswith("*") and "*" not in word[:-1] and "?" not in word:
-                return Term(field, word[:-1], "prefix")
-            raise QuerySyntaxError(f"wildcards are only supported at the end of a word: {word!r}")
-        return Term(field, word, "word")
+            raise self._error("an unexpected character")
+        return _word_term(field, word)
 
     def _parse_range(self, field: str) -> Node:
         opening = self.text[self.pos]
@@ -230,13 +315,13 @@ class _Parser:
         low = self._range_bound()
         self._skip_ws()
         if not self._at_keyword("TO"):
-            raise QuerySyntaxError(f"range without TO in {self.text!r}")
+            raise self._error("a range without TO")
         self.pos += 2
         self._skip_ws()
         high = self._range_bound()
         self._skip_ws()
         if self.pos >= len(self.text) or self.text[self.pos] not in "]}":
-            raise QuerySyntaxError(f"unclosed range in {self.text!r}")
+            raise self._error("an unclosed range")
         closing = self.text[self.pos]
         self.pos += 1
         return Term(
@@ -258,20 +343,63 @@ class _Parser:
                 out.append(self.text[self.pos + 1])
                 self.pos += 2
                 continue
-            if ch.isspace() or ch in "]}":
+            if ch.isspace() or ch in "[]{}":
                 break
             out.append(ch)
             self.pos += 1
         if not out:
-            raise QuerySyntaxError(f"empty range bound in {self.text!r}")
+            raise self._error("an empty range bound")
         return "".join(out)
+
+
+def _unescape(word: str) -> str:
+    return re.sub(r"\\(.)", r"\1", word)
+
+
+def _word_term(field: Optional[str], word: str) -> Term:
+    """A bare word: ``*`` alone matches any value; unescaped ``*``/``?``
+    make a wildcard (``word*`` is the common prefix case)."""
+    if word == "*":
+        return Term(field, "", "any")
+    plain = re.sub(r"\\[*?\\]", "", word)
+    if "*" not in plain and "?" not in plain:
+        return Term(field, _unescape(word), "word")
+    body = word[:-1]
+    if word.endswith("*") and not word.endswith("\\*") and not re.search(
+            r"(?<!\\)[*?]", body):
+        return Term(field, _unescape(body), "prefix")
+    return Term(field, word, "wildcard")  # escapes kept: see wildcard_to_like
+
+
+def wildcard_to_like(pattern: str) -> str:
+    """A Solr wildcard pattern (escapes kept) as a LIKE pattern with ``\\``
+    as the escape character: ``*`` → ``%``, ``?`` → ``_``."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            ch = pattern[i + 1]
+            out.append("\\" + ch if ch in "%_\\" else ch)
+            i += 2
+            continue
+        if ch == "*":
+            out.append("%")
+        elif ch == "?":
+            out.append("_")
+        elif ch in "%_\\":
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 def _with_field(node: Node, field: str) -> Node:
     """``field:(a OR b)``: give the group's unfielded terms that field."""
     if isinstance(node, Term):
         if node.field is not None:
-            raise QuerySyntaxError(f"nested field inside {field}:( ... )")
+            raise QuerySyntaxError(f"a field inside {field}:( ... )")
         return Term(field, node.value, node.kind, node.low, node.high,
                     node.include_low, node.include_high)
     if isinstance(node, Not):

@@ -1,9 +1,26 @@
-"""``package_search`` answered from the search table."""
+"""``package_search`` answered from the search table.
+
+CKAN's ``package_search`` action prepares a Solr query dict (``q``, ``fq``,
+``sort``, ``rows``, ``start``, ``fl``, ``facet.*``) and hands it, with the
+user's permission labels, to :meth:`PgPackageSearchQuery.run`, exactly as it
+would hand it to Solr. Statements per search:
+
+1. with facets: one pass counting the matching rows and every facet
+   (``facets.py``); without: ``count(*)`` (index-only for the visibility
+   filters, thanks to the covering primary key);
+2. the ids of the requested page, ordered by the sort and then ``id`` in the
+   same direction (served by the ``(column, id)`` indexes, deterministic, so
+   paging with ``start`` sees each dataset exactly once);
+3. the stored dicts of those ids.
+They run in a savepoint under ``ckanext.opdc_kpi.search.timeout``, so a
+failing or runaway search never breaks the request's transaction.
+"""
 from __future__ import annotations
 
 import json
 import logging
 import re
+from dataclasses import dataclass
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -14,14 +31,15 @@ from ckan.lib.search.common import SearchError, SearchQueryError
 from ckan.lib.search.query import VALID_SOLR_PARAMETERS, PackageSearchQuery
 
 from . import parser as qp
-from .sql import Condition
+from .facets import FacetRequest, count_and_facets
+from .sql import Condition, like_escape
 from .text import normalize_for_search
 
 log = logging.getLogger(__name__)
 
 TABLE = "opdc_kpi_search"
 
-# sort field -> SQL expression; "score" is filled in per query
+# sort field -> column; "score" is computed per query
 SORT_COLUMNS = {
     "id": "id",
     "name": "name",
@@ -32,14 +50,17 @@ SORT_COLUMNS = {
     "owner_org": "owner_org",
     "state": "state",
     # Solr's schema has page-view counts (ckanext-tracking); without them the
-    # home page's "recent" order falls back to the latest modified.
+    # home page's "recent"/"popular" orders fall back to the latest modified.
     "view_recent": "metadata_modified",
     "views_recent": "metadata_modified",
     "views_total": "metadata_modified",
 }
 _SORT_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s+(asc|desc)\s*$", re.IGNORECASE)
-COLUMN_RESULTS = {"id", "name", "owner_org", "state", "validated_data_dict", "data_dict"}
+COLUMN_RESULTS = ("id", "name", "owner_org", "state", "data_dict", "validated_data_dict")
 EXTRA_SEARCH_PARAMETERS = {"q.op", "fq_list", "extras"}
+# Solr ranking (CKAN's qf "name^4 title^4 tags^2 groups^2 text"): points per
+# matched term and column
+SCORE_WEIGHTS = (("title_text", 4), ("name", 4), ("tag_text", 2), ("search_text", 1))
 
 
 def _as_list(value: Any) -> list[str]:
@@ -56,17 +77,143 @@ def _as_list(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
-def _text_terms(node: qp.Node) -> list[str]:
-    """Free-text terms of q (for relevance ranking)."""
+def _int(query: dict[str, Any], key: str, default: int) -> int:
+    value = query.get(key)
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise SearchQueryError(f"{key} must be an integer, not {value!r}")
+
+
+def parse_q(q: Any) -> qp.Node:
+    """``q`` as CKAN has Solr read it: with a colon the standard (Lucene)
+    syntax, strictly; without, dismax's lenient reading of a user's words."""
+    if q is None or not str(q).strip():
+        return qp.MatchAll()
+    q = str(q)
+    return qp.parse(q) if ":" in q else qp.parse_free_text(q)
+
+
+def _text_terms(node: qp.Node, negated: bool = False) -> list[str]:
+    """Free-text terms of q that add to the relevance score."""
     if isinstance(node, qp.Term):
-        if node.field in (None, "text", "title", "name_ngram", "title_ngram") and node.kind in (
-            "word", "phrase", "prefix"
-        ):
-            return [normalize_for_search(node.value)]
+        if (not negated and node.field in (None, "text", "title", "name_ngram", "title_ngram")
+                and node.kind in ("word", "phrase", "prefix")):
+            return [t for t in [normalize_for_search(node.value)] if t]
+        return []
+    if isinstance(node, qp.Not):
         return []
     if isinstance(node, (qp.And, qp.Or)):
         return [t for n in node.nodes for t in _text_terms(n)]
     return []
+
+
+@dataclass
+class SearchPlan:
+    where_sql: str
+    visible_sql: str
+    params: dict[str, Any]
+    order_sql: str
+    rows: int
+    start: int
+    fields: list[str]
+    facets: Optional[FacetRequest]
+
+
+def plan(query: dict[str, Any], permission_labels: Optional[list[str]]) -> SearchPlan:
+    """Check the query dict and turn it into SQL; raises SearchQueryError."""
+    unknown = set(query.keys()) - VALID_SOLR_PARAMETERS - EXTRA_SEARCH_PARAMETERS
+    if unknown:
+        raise SearchQueryError("Invalid search parameters: %s" % sorted(unknown))
+    for param in ("bf", "boost"):
+        if query.get(param) not in (None, ""):
+            raise SearchQueryError(
+                f"Search parameter {param!r} (function queries) is not supported without Solr")
+    if query.get("defType") not in (None, "", "dismax", "edismax", "lucene"):
+        raise SearchQueryError(f"Query parser defType={query['defType']!r} is not supported")
+    # qf, mm, tie, df, wt, q.op: Solr tuning, accepted; the ranking is ours
+
+    condition = Condition()
+    try:
+        q_node = parse_q(query.get("q"))
+        where = [condition.build(q_node)]
+        fqs = _as_list(query.get("fq")) if not isinstance(query.get("fq"), list) else [
+            str(f) for f in query["fq"]]
+        fqs += [str(f) for f in query.get("fq_list") or []]
+        for fq in fqs:
+            where.append(condition.build(qp.parse(fq)))
+        visible = []
+        # as CKAN's Solr query: only active datasets unless a filter says "+state:"
+        if not any("+state:" in fq for fq in fqs):
+            visible.append("state = 'active'")
+        if permission_labels is not None:
+            visible.append(
+                f"permission_labels && CAST({condition.bind(list(permission_labels))} AS text[])")
+        order = _order_by(query.get("sort"), q_node, condition)
+    except qp.QuerySyntaxError as error:
+        raise SearchQueryError(str(error))
+
+    rows = _int(query, "rows", 10)
+    start = _int(query, "start", 0)
+    if rows < 0 or start < 0:
+        raise SearchQueryError("rows and start must not be negative")
+    fl = query.get("fl") or "name"
+    fields = [f for f in re.split(r"[\s,]+", fl) if f] if isinstance(fl, str) else list(fl)
+    return SearchPlan(
+        where_sql=" AND ".join(f"({w})" for w in where + visible),
+        visible_sql=" AND ".join(f"({w})" for w in visible) or "TRUE",
+        params=dict(condition.params), order_sql=order, rows=rows, start=start,
+        fields=fields, facets=_facet_request(query),
+    )
+
+
+def _facet_request(query: dict[str, Any]) -> Optional[FacetRequest]:
+    if str(query.get("facet", "true")).lower() == "false":
+        return None
+    fields = list(dict.fromkeys(_as_list(query.get("facet.field"))))
+    if not fields:
+        return None
+    for field in fields:
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_.\-]*$", field):
+            raise SearchQueryError(f"Invalid facet field {field!r}")
+    limit = _int(query, "facet.limit", config.get("search.facets.limit") or 50)
+    mincount = _int(query, "facet.mincount", 1)
+    return FacetRequest(tuple(fields), limit, mincount)
+
+
+def _order_by(sort: Any, q_node: qp.Node, condition: Condition) -> str:
+    text = (sort or config.get("ckan.search.default_package_sort") or "").strip()
+    clauses = []
+    direction = "ASC"
+    for part in [s for s in text.split(",") if s.strip()]:
+        match = _SORT_RE.match(part)
+        if not match:
+            raise qp.QuerySyntaxError(f'Invalid "sort" parameter: {part.strip()!r}')
+        field, direction = match.group(1), match.group(2).upper()
+        if field == "score":
+            terms = list(dict.fromkeys(_text_terms(q_node)))[:32]
+            if terms:
+                clauses.append(f"({_score_sql(terms, condition)}) {direction}")
+            continue
+        column = SORT_COLUMNS.get(field)
+        if column is None:
+            raise qp.QuerySyntaxError(f'Invalid "sort" parameter: unknown field {field!r}')
+        clauses.append(f"{column} {direction}")
+    # the tie-break that makes paging stable, in the direction of the last
+    # key, so the (column, id) indexes serve the whole ORDER BY
+    clauses.append(f"id {direction}")
+    return ", ".join(clauses)
+
+
+def _score_sql(terms: list[str], condition: Condition) -> str:
+    pieces = []
+    for term in terms:
+        like = condition.bind("%" + like_escape(term) + "%")
+        pieces.extend(f"CASE WHEN {column} LIKE {like} THEN {weight} ELSE 0 END"
+                      for column, weight in SCORE_WEIGHTS)
+    return " + ".join(pieces)
 
 
 class PgPackageSearchQuery(PackageSearchQuery):
@@ -97,151 +244,93 @@ class PgPackageSearchQuery(PackageSearchQuery):
             "metadata_modified": row.metadata_modified_text or "",
         }
 
-    # -----------------------------------------------------------------
-    def run(
-        self,
-        query: dict[str, Any],
-        permission_labels: Optional[list[str]] = None,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        unknown = set(query.keys()) - VALID_SOLR_PARAMETERS - EXTRA_SEARCH_PARAMETERS
-        if unknown:
-            raise SearchQueryError("Invalid search parameters: %s" % sorted(unknown))
-        for param in ("qf", "bf", "boost", "defType", "mm", "tie"):
-            value = query.get(param)
-            if param == "defType" and value in (None, "", "dismax", "edismax", "lucene"):
-                continue
-            if param in ("mm", "tie", "qf") and value is not None:
-                continue  # tuning of Solr's ranking: accepted, ranking is ours
-            if value not in (None, ""):
-                raise SearchQueryError(f"Search parameter {param!r} is not supported without Solr")
-
-        condition = Condition()
-        try:
-            q_node = qp.parse(query.get("q") or "")
-            where = [condition.build(q_node)]
-            fqs = _as_list(query.get("fq")) if not isinstance(query.get("fq"), list) else [
-                str(f) for f in query["fq"]
-            ]
-            fqs += [str(f) for f in query.get("fq_list") or []]
-            state_given = any(re.search(r"(^|[\s+(])state:", f) for f in fqs)
-            for fq in fqs:
-                where.append(condition.build(qp.parse(fq)))
-            if not state_given:
-                where.append("state = 'active'")
-            if permission_labels is not None:
-                where.append(
-                    f"permission_labels && CAST({condition.bind(list(permission_labels))} AS text[])"
-                )
-            order = self._order_by(query.get("sort"), q_node, condition)
-        except qp.QuerySyntaxError as error:
-            raise SearchQueryError(str(error))
-
-        try:
-            rows = int(query.get("rows", 10))
-            start = int(query.get("start", 0) or 0)
-        except (TypeError, ValueError):
-            raise SearchQueryError("rows and start must be integers")
-        if rows < 0 or start < 0:
-            raise SearchQueryError("rows and start must not be negative")
-
-        where_sql = " AND ".join(f"({w})" for w in where)
-        params = dict(condition.params)
-        session = model.Session
-        self.count = session.execute(
-            sa.text(f"SELECT count(*) FROM {TABLE} WHERE {where_sql}"), params
-        ).scalar()
-
-        fl = query.get("fl") or "id"
-        fields = fl.split() if isinstance(fl, str) else list(fl)
-        results: list[Any] = []
-        if rows > 0 and self.count:
-            page = session.execute(
-                sa.text(
-                    f"SELECT id, name, owner_org, state, data_dict, validated_data_dict, doc "
-                    f"FROM {TABLE} WHERE {where_sql} ORDER BY {order} "
-                    f"LIMIT :_limit OFFSET :_offset"
-                ),
-                dict(params, _limit=rows, _offset=start),
-            )
-            for row in page:
-                results.append(self._result(row, fields))
-        if fields in (["id"], ["name"]):
-            results = [r.get(fields[0]) for r in results]
+    def run(self, query: dict[str, Any], permission_labels: Optional[list[str]] = None,
+            **kwargs: Any) -> dict[str, Any]:
+        search = plan(query, permission_labels)
+        with _guarded_statements() as execute:
+            self.facets = {}
+            if search.facets is not None:
+                self.count, self.facets = count_and_facets(
+                    execute, search.facets, search.where_sql, search.params,
+                    search.visible_sql)
+            else:
+                self.count = execute(
+                    f"SELECT count(*) FROM {TABLE} WHERE {search.where_sql}",
+                    search.params).scalar()
+            results: list[Any] = []
+            if search.rows > 0 and search.start < self.count:
+                ids = [r[0] for r in execute(
+                    f"SELECT id FROM {TABLE} WHERE {search.where_sql} "
+                    f"ORDER BY {search.order_sql} LIMIT :_limit OFFSET :_offset",
+                    dict(search.params, _limit=search.rows, _offset=search.start))]
+                results = self._page(execute, ids, search.fields)
+        if search.fields in (["id"], ["name"]):
+            results = [r.get(search.fields[0]) for r in results]
         self.results = results
-        self.facets = self._facets(query, where_sql, params)
         return {"results": self.results, "count": self.count}
 
-    # -----------------------------------------------------------------
     @staticmethod
-    def _result(row: Any, fields: list[str]) -> dict[str, Any]:
-        doc = row.doc or {}
-        out: dict[str, Any] = {}
-        for field in fields:
-            if field in COLUMN_RESULTS:
-                out[field] = getattr(row, field)
-            elif field == "*":
-                out.update(doc)
-            elif field in doc:
-                out[field] = doc[field]
-        extras = {k[len("extras_"):]: out.pop(k) for k in list(out) if k.startswith("extras_")}
-        if extras:
-            out["extras"] = extras
-        return out
+    def _page(execute, ids: list[str], fields: list[str]) -> list[dict[str, Any]]:
+        if not ids:
+            return []
+        wanted_columns = [c for c in COLUMN_RESULTS if c in fields or "*" in fields]
+        need_doc = "*" in fields or any(f not in COLUMN_RESULTS for f in fields)
+        columns = ["id"] + [c for c in wanted_columns if c != "id"] + (["doc"] if need_doc else [])
+        rows = {row.id: row for row in execute(
+            f"SELECT {', '.join(columns)} FROM {TABLE} WHERE id = ANY(:_ids)", {"_ids": ids})}
+        return [_result(rows[i], fields) for i in ids if i in rows]
 
-    def _order_by(self, sort: Any, q_node: qp.Node, condition: Condition) -> str:
-        text = (sort or config.get("ckan.search.default_package_sort") or "").strip()
-        clauses = []
-        for part in [s for s in text.split(",") if s.strip()]:
-            match = _SORT_RE.match(part)
-            if not match:
-                raise qp.QuerySyntaxError(f'Invalid "sort" parameter: {part.strip()!r}')
-            field, direction = match.group(1), match.group(2).upper()
-            if field == "score":
-                terms = [t for t in _text_terms(q_node) if t]
-                if not terms:
-                    continue
-                pieces = []
-                for term in terms:
-                    like = condition.bind("%" + term.replace("%", "\\%").replace("_", "\\_") + "%")
-                    pieces.append(
-                        f"(CASE WHEN title_text LIKE {like} THEN 4 ELSE 0 END"
-                        f" + CASE WHEN name LIKE {like} THEN 4 ELSE 0 END"
-                        f" + CASE WHEN tag_text LIKE {like} THEN 2 ELSE 0 END)"
-                    )
-                clauses.append(f"({' + '.join(pieces)}) {direction}")
-                continue
-            column = SORT_COLUMNS.get(field)
-            if column is None:
-                raise qp.QuerySyntaxError(f'Invalid "sort" parameter: unknown field {field!r}')
-            nulls = "NULLS LAST" if direction == "DESC" else "NULLS FIRST"
-            clauses.append(f"{column} {direction} {nulls}")
-        clauses.append("id ASC")  # stable paging
-        return ", ".join(clauses)
 
-    def _facets(self, query: dict[str, Any], where_sql: str, params: dict[str, Any]) -> dict:
-        if str(query.get("facet", "true")).lower() == "false":
-            return {}
-        facet_fields = _as_list(query.get("facet.field"))
-        if not facet_fields:
-            return {}
-        try:
-            limit = int(query.get("facet.limit", config.get("search.facets.limit")) or 50)
-            mincount = int(query.get("facet.mincount", 1) or 0)
-        except (TypeError, ValueError):
-            raise SearchQueryError("facet.limit and facet.mincount must be integers")
-        facets: dict[str, dict[str, int]] = {}
-        for field in facet_fields:
-            sql = (
-                f"SELECT v.value AS value, count(*) AS n FROM {TABLE}, "
-                f"jsonb_array_elements_text(fields -> :_facet) AS v(value) "
-                f"WHERE {where_sql} GROUP BY v.value HAVING count(*) >= :_mincount "
-                f"ORDER BY n DESC, v.value ASC"
-            )
-            bind = dict(params, _facet=field, _mincount=max(mincount, 1))
-            if limit >= 0:
-                sql += " LIMIT :_limit"
-                bind["_limit"] = limit
-            rows = model.Session.execute(sa.text(sql), bind)
-            facets[field] = {r.value: r.n for r in rows}
-        return facets
+def _result(row: Any, fields: list[str]) -> dict[str, Any]:
+    doc = getattr(row, "doc", None) or {}
+    out: dict[str, Any] = {}
+    for field in fields:
+        if field == "*":
+            out.update(doc)
+            out.update({c: getattr(row, c) for c in COLUMN_RESULTS})
+        elif field in COLUMN_RESULTS:
+            out[field] = getattr(row, field)
+        elif field in doc:
+            out[field] = doc[field]
+    extras = {k[len("extras_"):]: out.pop(k) for k in list(out) if k.startswith("extras_")}
+    if extras:
+        out["extras"] = extras
+    return out
+
+
+class _guarded_statements:
+    """Run the search's statements in a savepoint with a statement timeout;
+    a database error becomes a SearchQueryError (bad input) or SearchError."""
+
+    def __enter__(self):
+        self.session = model.Session
+        self.savepoint = self.session.begin_nested()
+        self.previous_timeout = None
+        timeout = config.get("ckanext.opdc_kpi.search.timeout") or 0
+        if timeout:
+            self.previous_timeout = self.session.execute(sa.text(
+                "SELECT current_setting('statement_timeout'), "
+                "set_config('statement_timeout', :t, true)"), {"t": f"{int(timeout)}ms"}).scalar()
+
+        def execute(sql: str, params: dict[str, Any]):
+            return self.session.execute(sa.text(sql), params)
+
+        return execute
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        if error is None:
+            if self.previous_timeout is not None:  # a released savepoint keeps SET LOCAL
+                self.session.execute(sa.text("SELECT set_config('statement_timeout', :t, true)"),
+                                     {"t": self.previous_timeout})
+            self.savepoint.commit()
+            return False
+        if self.savepoint.is_active:
+            self.savepoint.rollback()
+        if isinstance(error, sa.exc.DataError):
+            raise SearchQueryError(f"Invalid search query: {error.orig}") from error
+        if isinstance(error, sa.exc.OperationalError) and "statement timeout" in str(error):
+            raise SearchError("The search took too long; make it more specific") from error
+        if isinstance(error, sa.exc.DBAPIError):
+            log.exception("PostgreSQL search failed")
+            raise SearchError("The search failed") from error
+        return False

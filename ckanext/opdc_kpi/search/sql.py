@@ -1,16 +1,28 @@
 """Translate a parsed query (``parser.py``) into a SQL condition on the
-search table, with bound parameters only (never string-built values)."""
+search table, with bound parameters only (never string-built values).
+
+Field semantics follow CKAN's Solr schema: ``text``-type fields (the default
+field, ``title``, ``notes``, ``res_name``, ...) match words inside the
+normalised text, as a substring, because Thai is written without spaces;
+``string``-type fields (``tags``, ``organization``, ``res_format``, scheming
+fields, ...) match whole values exactly; ``metadata_created`` and
+``metadata_modified`` are dates; any other field is looked up in the
+flattened document (``fields``: key → list of strings), as Solr's dynamic
+``*`` string field would.
+"""
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import decimal
 import json
 import re
-from typing import Any
+from typing import Any, Optional
 
 from . import parser as qp
 from .text import normalize_for_search
 
-# Fields matched as text (substring of the normalised text), Solr "text" fields.
+# Fields matched as text (a substring of the normalised text), Solr "text" fields.
 TEXT_COLUMNS = {
     None: "search_text",
     "text": "search_text",
@@ -33,9 +45,19 @@ EXACT_COLUMNS = {
 }
 DATE_COLUMNS = {"metadata_modified": "metadata_modified", "metadata_created": "metadata_created"}
 ALWAYS_TRUE = {"site_id", "index_id"}
+# Solr's ngram fields match anywhere inside words
+SUBSTRING_FIELDS = {"name_ngram", "title_ngram"}
+_FIRST_THAI = 0x0E00  # Thai, Lao and later scripts are written without spaces
+# Convenience names for fields stored under another key of ``fields``.
+FIELD_ALIASES = {"focus_area": "vocab_opdc_focus_areas"}
 
 _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
-_NOW_RE = re.compile(r"^NOW(?:(?P<sign>[+-])(?P<n>\d+)(?P<unit>YEARS?|MONTHS?|DAYS?|HOURS?|MINUTES?|SECONDS?))?(?:/(?P<round>DAY|HOUR))?$")
+_NUMBER_RE = re.compile(r"^-?\d{1,30}(\.\d{1,30})?$")
+_DATE_MATH_RE = re.compile(
+    r"(?P<op>[+-]\d{1,9}|/)"
+    r"(?P<unit>YEARS?|MONTHS?|DAYS?|DATE|HOURS?|MINUTES?|SECONDS?|MILLISECONDS?|MILLIS?)",
+)
+_NUMERIC_SQL = "CASE WHEN {e} ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN {e}::numeric END"
 
 
 class Condition:
@@ -63,10 +85,13 @@ class Condition:
 
     def term(self, term: qp.Term) -> str:
         field = term.field
+        if field == "*":
+            if term.kind == "any":
+                return "TRUE"
+            raise qp.QuerySyntaxError("only *:* may use the field *")
         if field is not None and not _FIELD_RE.match(field):
             raise qp.QuerySyntaxError(f"unsupported field name {field!r}")
-        if field == "*" and term.kind == "any":
-            return "TRUE"
+        field = FIELD_ALIASES.get(field, field)
         if field in ALWAYS_TRUE:
             return "TRUE"
         if field == "entity_type":
@@ -76,9 +101,7 @@ class Condition:
         if field == "private":
             return self._boolean_column("private", term)
         if field == "permission_labels":
-            if term.kind == "any":
-                return "cardinality(permission_labels) > 0"
-            return f"permission_labels && ARRAY[{self.bind(term.value)}]::text[]"
+            return self._labels(term)
         if field in DATE_COLUMNS:
             return self._date(DATE_COLUMNS[field], term)
         if field in TEXT_COLUMNS:
@@ -91,54 +114,83 @@ class Condition:
     def _capacity(self, term: qp.Term) -> str:
         if term.kind == "any":
             return "TRUE"
-        if term.value == "public":
-            return "NOT private"
-        if term.value == "private":
-            return "private"
-        return "FALSE"
+        if term.kind in ("word", "phrase"):
+            return {"public": "NOT private", "private": "private"}.get(term.value, "FALSE")
+        return self._boolean_like("CASE WHEN private THEN 'private' ELSE 'public' END", term)
 
     def _boolean_column(self, column: str, term: qp.Term) -> str:
         if term.kind == "any":
             return "TRUE"
         value = term.value.lower()
-        if value in ("true", "false"):
+        if term.kind in ("word", "phrase") and value in ("true", "false"):
             return column if value == "true" else f"NOT {column}"
-        return "FALSE"
+        if term.kind in ("word", "phrase"):
+            return "FALSE"
+        return self._boolean_like(f"CASE WHEN {column} THEN 'true' ELSE 'false' END", term)
+
+    def _boolean_like(self, expression: str, term: qp.Term) -> str:
+        if term.kind == "range":
+            return self._range_sql(expression, term.low, term.high, term)
+        return f"{expression} LIKE {self.bind(self._like_pattern(term, anchored=True))}"
+
+    def _labels(self, term: qp.Term) -> str:
+        if term.kind == "any":
+            return "cardinality(permission_labels) > 0"
+        if term.kind in ("word", "phrase"):
+            return f"permission_labels && CAST({self.bind([term.value])} AS text[])"
+        return self._array_exists("permission_labels", term)
 
     def _text(self, column: str, term: qp.Term) -> str:
         if term.kind == "any":
             return "TRUE"
         if term.kind == "range":
             raise qp.QuerySyntaxError(f"ranges are not supported on text field {term.field}")
+        if term.kind == "wildcard":
+            pattern = qp.wildcard_to_like(normalize_for_search(term.value))
+            if not pattern.strip("%_"):
+                return "TRUE"
+            return f"{column} LIKE {self.bind('%' + pattern + '%')}"
         needle = normalize_for_search(term.value)
         if not needle:
             return "TRUE"
-        return f"{column} LIKE {self.bind('%' + _like_escape(needle) + '%')}"
+        sql = f"{column} LIKE {self.bind('%' + like_escape(needle) + '%')}"
+        if term.field not in SUBSTRING_FIELDS and starts_a_word(needle):
+            # the trigram index answers the LIKE; the regex rechecks its rows
+            sql += f" AND {column} ~ {self.bind(word_start_regex(needle))}"
+        return sql
 
     def _exact_column(self, column: str, term: qp.Term) -> str:
         if term.kind == "any":
             return f"{column} IS NOT NULL"
-        if term.kind == "prefix":
-            return f"{column} LIKE {self.bind(_like_escape(term.value) + '%')}"
         if term.kind == "range":
             return self._range_sql(column, term.low, term.high, term)
+        if term.kind in ("prefix", "wildcard"):
+            return f"{column} LIKE {self.bind(self._like_pattern(term, anchored=True))}"
         return f"{column} = {self.bind(term.value)}"
 
     def _json_field(self, field: str, term: qp.Term) -> str:
-        key = self.bind(field)
         if term.kind == "any":
-            return f"fields ? {key}"
+            return f"fields ? {self.bind(field)}"
         if term.kind in ("word", "phrase"):
+            # containment: answered by the GIN index on ``fields``
             return f"fields @> CAST({self.bind(json.dumps({field: [term.value]}))} AS jsonb)"
+        return self._array_exists(
+            f"ARRAY(SELECT jsonb_array_elements_text(fields -> {self.bind(field)}))", term)
+
+    def _array_exists(self, array_sql: str, term: qp.Term) -> str:
         element = "v.value"
-        if term.kind == "prefix":
-            cond = f"{element} LIKE {self.bind(_like_escape(term.value) + '%')}"
+        if term.kind in ("prefix", "wildcard"):
+            cond = f"{element} LIKE {self.bind(self._like_pattern(term, anchored=True))}"
         else:
-            cond = self._range_sql(element, term.low, term.high, term)
-        return (
-            f"EXISTS (SELECT 1 FROM jsonb_array_elements_text(fields -> {key}) AS v(value) "
-            f"WHERE {cond})"
-        )
+            cond = self._range_sql(element, term.low, term.high, term, numeric_text=True)
+        return f"EXISTS (SELECT 1 FROM unnest({array_sql}) AS v(value) WHERE {cond})"
+
+    def _like_pattern(self, term: qp.Term, anchored: bool) -> str:
+        if term.kind == "prefix":
+            return like_escape(term.value) + "%"
+        if term.kind == "wildcard":
+            return qp.wildcard_to_like(term.value)
+        return like_escape(term.value)
 
     def _date(self, column: str, term: qp.Term) -> str:
         if term.kind == "any":
@@ -147,11 +199,16 @@ class Condition:
             low = parse_solr_date(term.low) if term.low is not None else None
             high = parse_solr_date(term.high) if term.high is not None else None
             return self._range_sql(column, low, high, term)
-        if term.kind == "prefix":
+        if term.kind in ("prefix", "wildcard"):
             raise qp.QuerySyntaxError(f"wildcards are not supported on date field {term.field}")
         return f"{column} = {self.bind(parse_solr_date(term.value))}"
 
-    def _range_sql(self, column: str, low: Any, high: Any, term: qp.Term) -> str:
+    def _range_sql(self, column: str, low: Any, high: Any, term: qp.Term,
+                   numeric_text: bool = False) -> str:
+        if numeric_text and _numeric_bounds(low, high):
+            column = _NUMERIC_SQL.format(e=column)
+            low = decimal.Decimal(low) if low is not None else None
+            high = decimal.Decimal(high) if high is not None else None
         parts = []
         if low is not None:
             parts.append(f"{column} {'>=' if term.include_low else '>'} {self.bind(low)}")
@@ -162,36 +219,90 @@ class Condition:
         return " AND ".join(parts)
 
 
-def _like_escape(value: str) -> str:
+def _numeric_bounds(low: Optional[str], high: Optional[str]) -> bool:
+    bounds = [b for b in (low, high) if b is not None]
+    return bool(bounds) and all(_NUMBER_RE.match(b) for b in bounds)
+
+
+def starts_a_word(needle: str) -> bool:
+    """Terms in scripts written with spaces (Latin, digits, ...) match from
+    the start of a word, as Solr's tokenised text does ("c" does not match
+    "accidents"); Thai terms match anywhere, Thai having no spaces."""
+    first = needle[0]
+    return first.isalnum() and ord(first) < _FIRST_THAI
+
+
+def word_start_regex(needle: str) -> str:
+    """A PostgreSQL regular expression: ``needle`` at the start of a word."""
+    return "\\m" + re.sub(r"([^\w\s])", r"\\\1", needle)
+
+
+def like_escape(value: str) -> str:
+    """``value`` as a literal inside a LIKE pattern (escape character ``\\``)."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def parse_solr_date(value: str, now: dt.datetime | None = None) -> dt.datetime:
-    """A Solr date (ISO 8601 with Z, optional fraction) or NOW[+-N UNIT][/DAY],
-    as a naive UTC datetime (CKAN stores metadata dates that way)."""
+    """A Solr date as a naive UTC datetime (CKAN stores metadata dates that way):
+    ISO 8601 with or without ``Z``, with or without a fraction of a second,
+    or ``NOW``, either followed by Solr date math (``-7DAYS``, ``/DAY``, ...)."""
     text = value.strip()
-    match = _NOW_RE.match(text)
-    if match:
+    base, math = _split_date_math(text)
+    if base == "NOW":
         moment = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-        if match.group("sign"):
-            amount = int(match.group("n")) * (1 if match.group("sign") == "+" else -1)
-            unit = match.group("unit").rstrip("S")
-            if unit in ("YEAR", "MONTH"):
-                months = amount * (12 if unit == "YEAR" else 1)
-                year, month = divmod(moment.month - 1 + months, 12)
-                moment = moment.replace(year=moment.year + year, month=month + 1, day=min(moment.day, 28))
-            else:
-                seconds = {"DAY": 86400, "HOUR": 3600, "MINUTE": 60, "SECOND": 1}[unit]
-                moment = moment + dt.timedelta(seconds=amount * seconds)
-        if match.group("round") == "DAY":
-            moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-        elif match.group("round") == "HOUR":
-            moment = moment.replace(minute=0, second=0, microsecond=0)
-        return moment
+    else:
+        moment = _parse_iso(base, value)
+    try:
+        for match in _DATE_MATH_RE.finditer(math):
+            moment = _apply_date_math(moment, match.group("op"), match.group("unit"))
+    except (OverflowError, ValueError):
+        raise qp.QuerySyntaxError(f"date out of range: {value!r}")
+    return moment
+
+
+def _split_date_math(text: str) -> tuple[str, str]:
+    if text.startswith("NOW"):
+        base, math = "NOW", text[3:]
+    else:
+        match = re.match(r"^(.*?(?:Z|[+-]\d\d:\d\d|T[\d:.]+|\d{4}-\d\d-\d\d))"
+                         r"((?:[+-]\d+[A-Z]+|/[A-Z]+)*)$", text)
+        base, math = (match.group(1), match.group(2)) if match else (text, "")
+    if math and "".join(m.group(0) for m in _DATE_MATH_RE.finditer(math)) != math:
+        raise qp.QuerySyntaxError(f"unsupported date math in {text!r}")
+    return base, math
+
+
+def _parse_iso(text: str, original: str) -> dt.datetime:
+    if not re.match(r"^\d{4}-\d\d-\d\d", text):
+        raise qp.QuerySyntaxError(f"not a date: {original!r} (use e.g. 2022-01-01T00:00:00Z)")
+    text = re.sub(r"(\.\d{6})\d+", r"\1", text)  # nanoseconds: keep microseconds
     try:
         parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise qp.QuerySyntaxError(f"not a date: {value!r} (use e.g. 2022-01-01T00:00:00Z)")
+        raise qp.QuerySyntaxError(f"not a date: {original!r} (use e.g. 2022-01-01T00:00:00Z)")
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        except OverflowError:
+            raise qp.QuerySyntaxError(f"date out of range: {original!r}")
     return parsed
+
+
+def _apply_date_math(moment: dt.datetime, op: str, unit: str) -> dt.datetime:
+    unit = unit.rstrip("S")
+    unit = {"DATE": "DAY", "MILLISECOND": "MILLI"}.get(unit, unit)
+    if op == "/":
+        fields = ["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "MILLI"]
+        keep = fields.index(unit)
+        reset = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0}
+        names = ["month", "day", "hour", "minute", "second", "microsecond"]
+        return moment.replace(**{n: reset[n] for n in names[keep:]})
+    amount = int(op)
+    if unit in ("YEAR", "MONTH"):
+        months = amount * (12 if unit == "YEAR" else 1)
+        year, month = divmod(moment.month - 1 + months, 12)
+        year += moment.year
+        day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+        return moment.replace(year=year, month=month + 1, day=day)
+    seconds = {"DAY": 86400, "HOUR": 3600, "MINUTE": 60, "SECOND": 1, "MILLI": 0.001}[unit]
+    return moment + dt.timedelta(seconds=amount * seconds)

@@ -1,0 +1,190 @@
+"""The Solr-subset parser and its SQL translation, without a database."""
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from ckanext.opdc_kpi.search import parser as qp
+from ckanext.opdc_kpi.search.sql import Condition, parse_solr_date
+
+
+def T(field, value="", kind="word", **kw):  # noqa: N802 - reads like the tree
+    return qp.Term(field, value, kind, **kw)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "*:*", "*", '""', "''", None])
+def test_match_all(text):
+    assert qp.parse(text) == qp.MatchAll()
+
+
+def test_harvester_filter_or_binds_tighter_than_juxtaposition():
+    node = qp.parse("organization:a OR organization:b "
+                    "metadata_modified:[2022-01-01T00:00:00.123456Z TO *]")
+    assert node == qp.And((
+        qp.Or((T("organization", "a"), T("organization", "b"))),
+        T("metadata_modified", kind="range", low="2022-01-01T00:00:00.123456Z"),
+    ))
+
+
+def test_negated_filters_as_a_harvester_joins_them():
+    assert qp.parse("-organization:a -organization:b") == qp.And((
+        qp.Not(T("organization", "a")), qp.Not(T("organization", "b"))))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('title:"water quality"', T("title", "water quality", "phrase")),
+    ("+capacity:public", T("capacity", "public")),
+    ("state:(active OR draft)", qp.Or((T("state", "active"), T("state", "draft")))),
+    ("(active OR draft)", qp.Or((T(None, "active"), T(None, "draft")))),
+    ("NOT tags:x", qp.Not(T("tags", "x"))),
+    ("!tags:x", qp.Not(T("tags", "x"))),
+    ("a && b", qp.And((T(None, "a"), T(None, "b")))),
+    ("a || b", qp.Or((T(None, "a"), T(None, "b")))),
+    ("a AND b", qp.And((T(None, "a"), T(None, "b")))),
+    ("name:wat*", T("name", "wat", "prefix")),
+    ("name:w?t*r", T("name", "w?t*r", "wildcard")),
+    (r"name:a\*b", T("name", "a*b")),
+    (r"url:http\://x", T("url", "http://x")),
+    ("res_format:*", T("res_format", kind="any")),
+    ("metadata_created:{2020-01-01T00:00:00Z TO NOW]",
+     T("metadata_created", kind="range", low="2020-01-01T00:00:00Z", high="NOW",
+       include_low=False)),
+    ("num_resources:[1 TO 3]", T("num_resources", kind="range", low="1", high="3")),
+    ('name_ngram:"wat" OR title:"wat"',
+     qp.Or((T("name_ngram", "wat", "phrase"), T("title", "wat", "phrase")))),
+])
+def test_supported_syntax(text, expected):
+    assert qp.parse(text) == expected
+
+
+@pytest.mark.parametrize("text, named", [
+    ("{!lucene}x", "local parameters"),
+    ("title:x {!join from=a to=b}y", "local parameters"),
+    ("{!func}sum(1,2)", "local parameters"),
+    ("_val_:1", "_val_"),
+    ("_query_:x", "_query_"),
+    ("title:x^2", "boosts"),
+    ("title:x~2", "fuzzy"),
+    ('"a b"~3', "proximity"),
+    ('title:"unbalanced', "unbalanced quote"),
+    ("(a OR b", "unbalanced parenthesis"),
+    ("a)", "unbalanced parenthesis"),
+    ("metadata_modified:[2022-01-01T00:00:00Z TO", "range"),
+    ("metadata_modified:[2022-01-01T00:00:00Z *]", "without TO"),
+    ("[a TO b]", "needs a field"),
+    ("title:", "no value"),
+    ("a AND", "right-hand side"),
+    ("a OR", "right-hand side"),
+    ("tags:x\x00", "NUL"),
+    ("(" * 40 + "x" + ")" * 40, "nested"),
+    (" OR ".join(["x"] * 1100), "too many clauses"),
+])
+def test_unsupported_syntax_names_the_problem(text, named):
+    with pytest.raises(qp.QuerySyntaxError) as error:
+        qp.parse(text)
+    assert named in str(error.value)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("ข้อมูล (2565", ["ข้อมูล", "2565"]),
+    ('"unbalanced quote', ["unbalanced", "quote"]),
+    ("a - b", ["a", "b"]),
+    ("x^2 y~", ["x", "2", "y"]),
+    ("c++ (", ["c++"]),
+    ("AND b", ["b"]),
+])
+def test_free_text_is_read_leniently_like_dismax(text, words):
+    node = qp.parse_free_text(text)
+    terms = node.nodes if isinstance(node, qp.And) else (node,)
+    assert [t.value for t in terms] == words
+
+
+def test_free_text_keeps_phrases_signs_and_operators():
+    assert qp.parse_free_text('"water quality" -river a OR b') == qp.And((
+        T(None, "water quality", "phrase"), qp.Not(T(None, "river")),
+        qp.Or((T(None, "a"), T(None, "b")))))
+
+
+def test_free_text_still_refuses_solr_local_parameters():
+    with pytest.raises(qp.QuerySyntaxError):
+        qp.parse_free_text("{!lucene}x")
+
+
+def test_wildcards_become_like_patterns():
+    assert qp.wildcard_to_like("w?t*r") == "w_t%r"
+    assert qp.wildcard_to_like(r"100%_a\*") == r"100\%\_a*"
+
+
+def test_sql_binds_every_value():
+    condition = Condition()
+    sql = condition.build(qp.parse("tags:\"x'; DROP TABLE package; --\" title:ข้อมูล"))
+    assert "DROP" not in sql and "ข้อมูล" not in sql
+    assert any("x'; DROP TABLE package; --" in v for v in condition.params.values())
+
+
+def test_sql_uses_the_aliased_focus_area_field():
+    condition = Condition()
+    condition.build(qp.parse("focus_area:tourism"))
+    assert '"vocab_opdc_focus_areas": ["tourism"]' in str(condition.params)
+
+
+def test_numeric_ranges_compare_as_numbers():
+    condition = Condition()
+    sql = condition.build(qp.parse("num_resources:[2 TO 10]"))
+    assert "::numeric" in sql
+
+
+@pytest.mark.parametrize("field", ["*", "a b", "1x", "title)"])
+def test_bad_field_names(field):
+    with pytest.raises(qp.QuerySyntaxError):
+        Condition().build(qp.Term(field, "x"))
+
+
+NOW = dt.datetime(2024, 3, 31, 15, 30, 12, 123456)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2022-01-01T00:00:00.123456Z", dt.datetime(2022, 1, 1, 0, 0, 0, 123456)),
+    ("2022-01-01T00:00:00Z", dt.datetime(2022, 1, 1)),
+    ("2022-01-01T00:00:00.123Z", dt.datetime(2022, 1, 1, 0, 0, 0, 123000)),
+    ("2022-01-01T00:00:00.123456789Z", dt.datetime(2022, 1, 1, 0, 0, 0, 123456)),
+    ("2022-01-01T00:00:00", dt.datetime(2022, 1, 1)),
+    ("2022-01-01", dt.datetime(2022, 1, 1)),
+    ("2022-01-01T07:00:00+07:00", dt.datetime(2022, 1, 1)),
+    ("NOW", NOW),
+    ("NOW-1MONTH", dt.datetime(2024, 2, 29, 15, 30, 12, 123456)),
+    ("NOW/DAY-7DAYS", dt.datetime(2024, 3, 24)),
+    ("NOW-1YEAR/DAY", dt.datetime(2023, 3, 31)),
+    ("2022-01-01T00:00:00Z+1DAY", dt.datetime(2022, 1, 2)),
+])
+def test_solr_dates(text, expected):
+    assert parse_solr_date(text, now=NOW) == expected
+
+
+@pytest.mark.parametrize("text", ["yesterday", "2022-13-01", "NOW-1FOO", "NOW+999999999YEARS",
+                                  "99999-01-01", "0000-01-01T00:00:00Z", "2022"])
+def test_bad_dates_are_syntax_errors(text):
+    with pytest.raises(qp.QuerySyntaxError):
+        parse_solr_date(text, now=NOW)
+
+
+# -- properties ---------------------------------------------------------------
+SOLR_ALPHABET = st.sampled_from(list('()[]{}":\\*?+-!^~&| ') + list("abTOANDORNOT")
+                                + ["ข้อมูล", "x", "tags", "title", "metadata_modified",
+                                   " TO ", " OR ", " AND ", "2022-01-01T00:00:00Z", "NOW",
+                                   "\x00", "\ud800", "{!", "_val_", "é", "1"])
+QUERY_TEXT = st.one_of(st.text(max_size=60), st.lists(SOLR_ALPHABET, max_size=25).map("".join))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(QUERY_TEXT)
+def test_any_string_parses_or_is_a_syntax_error(text):
+    for parse in (qp.parse, qp.parse_free_text):
+        try:
+            node = parse(text)
+        except qp.QuerySyntaxError:
+            continue
+        try:
+            Condition().build(node)
+        except qp.QuerySyntaxError:
+            pass
