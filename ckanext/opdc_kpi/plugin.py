@@ -5,7 +5,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.opdc_kpi import cli
+from ckanext.opdc_kpi import cli, helpers, vocabulary
+from ckanext.opdc_kpi.logic import validators
 from ckanext.opdc_kpi.search import backend as search_backend
 
 
@@ -16,6 +17,9 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
     p.implements(p.IClick)
+    p.implements(p.IValidators)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IPackageController, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -25,6 +29,18 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
     # IClick
     def get_commands(self):
         return cli.get_commands()
+
+    # IValidators
+    def get_validators(self):
+        return validators.get_validators()
+
+    # ITemplateHelpers
+    def get_helpers(self):
+        return helpers.get_helpers()
+
+    # IPackageController
+    def after_dataset_show(self, context, pkg_dict):
+        return vocabulary.expose_focus_area(pkg_dict)
 
 
 @tk.blanket.config_declarations("search/config_declaration.yaml")

@@ -1,0 +1,86 @@
+"""Template helpers (prefixed ``opdc_kpi_``).
+
+``opdc_kpi_choices`` is the ckanext-scheming ``choices_helper`` of every
+choice field in schemas/*.yaml: the stored values and their Thai/English
+labels come from ``scoring.standard``, the one source of the lists.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ckanext.opdc_kpi.logic.dataset_checks import today
+from ckanext.opdc_kpi.logic.language import msg, request_language
+from ckanext.opdc_kpi.scoring import standard
+
+
+def get_helpers() -> dict[str, Any]:
+    return {
+        "opdc_kpi_choices": opdc_kpi_choices,
+        "opdc_kpi_choice_label": opdc_kpi_choice_label,
+        "opdc_kpi_field_label": opdc_kpi_field_label,
+        "opdc_kpi_focus_area_label": opdc_kpi_focus_area_label,
+        "opdc_kpi_free_tag_string": opdc_kpi_free_tag_string,
+        "opdc_kpi_years_text": opdc_kpi_years_text,
+        "opdc_kpi_dataset_problems": opdc_kpi_dataset_problems,
+    }
+
+
+def _list_name(field: dict) -> str:
+    return field.get("choices_list") or field["field_name"]
+
+
+def opdc_kpi_choices(field: dict) -> list[dict[str, Any]]:
+    """scheming choices: ``[{"value": stored value, "label": {"en", "th"}}]``
+    of the field's list (``choices_list``, default the field's name)."""
+    return [{"value": c.value, "label": {"en": c.en, "th": c.th}}
+            for c in standard.CHOICES.get(_list_name(field), ())]
+
+
+def opdc_kpi_choice_label(list_name: str, value: Any, lang: str | None = None) -> str:
+    """The label of a stored value in the request's language (the value itself
+    when it is not in the list, e.g. a legacy value)."""
+    if not isinstance(value, str):
+        return "" if value is None else str(value)
+    return standard.choice_label(list_name, value, lang or request_language())
+
+
+def opdc_kpi_field_label(field_name: str, lang: str | None = None) -> str:
+    """A field's label in the request's language (the name when unknown)."""
+    return standard.field_label(field_name, lang or request_language())
+
+
+def opdc_kpi_focus_area_label(code: Any, lang: str | None = None) -> str:
+    return opdc_kpi_choice_label("focus_area", code, lang)
+
+
+def opdc_kpi_free_tag_string(data: dict) -> str:
+    """The keywords of a dataset form: its free tags only.
+
+    CKAN's edit view rebuilds ``tag_string`` from every tag, vocabulary tags
+    included, which would turn the focus area into a keyword on save.
+    """
+    tags = data.get("tags")
+    if isinstance(tags, list) and tags and all(isinstance(t, dict) for t in tags):
+        return ", ".join(t.get("name", "") for t in tags
+                         if t.get("name") and not t.get("vocabulary_id"))
+    value = data.get("tag_string")
+    return value if isinstance(value, str) else ""
+
+
+def opdc_kpi_years_text(value: Any) -> str:
+    """``kpi_years`` as the form takes it back: "2565, 2566"."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def opdc_kpi_dataset_problems(pkg_dict: dict) -> list[dict[str, str]]:
+    """What a dataset lacks or holds invalid (the 14 items and the other
+    rules), for its page: ``[{"field", "label", "code", "message"}]``."""
+    out = []
+    for problem in standard.dataset_problems(pkg_dict, today=today()):
+        out.append({"field": problem.field,
+                    "label": opdc_kpi_field_label(problem.field),
+                    "code": problem.code,
+                    "message": msg(problem.code, **problem.params)})
+    return out

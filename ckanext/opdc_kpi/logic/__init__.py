@@ -1,0 +1,1 @@
+"""CKAN-facing logic: actions, auth, schemas and the DGA validators."""
