@@ -1,0 +1,93 @@
+"""Property: whatever q, fq, sort or facet.field a client sends, the search
+answers with results or a SearchQueryError (HTTP 400), never another error
+(HTTP 500, or 409 from a failed statement)."""
+import json
+import os
+
+import pytest
+from hypothesis import HealthCheck, assume, event, given, settings, strategies as st
+
+import ckan.plugins as plugins
+from ckan.lib.search.common import SearchQueryError
+from ckan.tests import factories, helpers
+
+from tests.pgsearch_support import make_dataset
+
+pytestmark = pytest.mark.usefixtures("with_plugins")
+SETTINGS = settings(max_examples=int(os.environ.get("PGSEARCH_EXAMPLES", 120)), deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow])
+
+PIECES = st.sampled_from(
+    list('()[]{}":\\*?+-!^~&|/ ') + ["AND", "OR", "NOT", " TO ", "TO", "*:*", "&&", "||",
+    "title:", "tags:", "name:", "organization:", "metadata_modified:", "metadata_created:",
+    "num_resources:", "capacity:", "state:", "focus_area:", "data_category:", "text:",
+    "res_format:", "permission_labels:", "_val_:", "{!", "NOW", "NOW-1DAY", "/DAY",
+    "2022-01-01T00:00:00.123456Z", "2022-13-45", "1e999", "99999999999999999999999999999999",
+    "ข้อมูล", "น้ำ", "ํา", "water", "x", "é", "\x00", "\ud800", "\u200b", "%", "_", "'", ";"])
+QUERY = st.one_of(st.text(max_size=40), st.lists(PIECES, max_size=16).map("".join))
+SORT = st.one_of(st.text(max_size=30), st.lists(st.sampled_from(
+    ["score", "name", "id", "title_string", "metadata_modified", "nosuch", " asc", " desc",
+     ",", " ", "ASC", "DESC"]), max_size=6).map("".join))
+
+
+@pytest.fixture(scope="module")
+def catalog(reset_db, migrate_db_for):
+    plugins.load_all()
+    try:
+        reset_db()
+        migrate_db_for("activity")
+        migrate_db_for("opdc_kpi")
+        org = factories.Organization(name="prop-org")
+        make_dataset(owner_org=org["id"], title="สถิติข้อมูลน้ำฝน", tag_string="water,ฝน",
+                     focus_area="environment")
+        make_dataset(owner_org=org["id"], title="Water (rivers) 100% _done_", private=True)
+        yield
+    finally:
+        plugins.unload_all()
+
+
+@pytest.mark.usefixtures("catalog")
+@SETTINGS
+@given(q=QUERY, fq=QUERY)
+def test_action_gives_results_or_a_search_query_error(q, fq):
+    try:
+        result = helpers.call_action("package_search", q=q, fq=fq,
+                                     **{"facet.field": ["tags", "focus_area", "name"]})
+    except SearchQueryError:
+        event("400")
+        return
+    event("answered")
+    assert result["count"] >= len(result["results"])
+
+
+@pytest.mark.usefixtures("catalog")
+@SETTINGS
+@given(sort=SORT, facet=st.lists(st.text(max_size=12), max_size=3),
+       limit=st.integers(-5, 5), mincount=st.integers(0, 3))  # CKAN refuses < 0
+def test_sort_and_facets_give_results_or_a_search_query_error(sort, facet, limit, mincount):
+    try:
+        helpers.call_action("package_search", sort=sort, **{
+            "facet.field": facet, "facet.limit": limit, "facet.mincount": mincount})
+    except SearchQueryError:
+        pass
+
+
+@pytest.mark.usefixtures("catalog")
+@SETTINGS
+@given(q=QUERY, fq=QUERY, sort=st.one_of(st.none(), SORT))
+def test_http_answers_200_or_400(app, q, fq, sort):
+    for value in (q, fq, sort or ""):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            assume(False)  # no HTTP client can send a lone surrogate
+    params = {"q": q, "fq": fq, "facet.field": json.dumps(["tags", "res_format"])}
+    if sort is not None:
+        params["sort"] = sort
+    response = app.get("/api/3/action/package_search", query_string=params,
+                       expect_errors=True)
+    assert response.status_code in (200, 400), (response.status_code, response.body[:300])
+    event(str(response.status_code))
+    if response.status_code == 400:
+        assert response.json["error"]["__type"] == "Search Query Error"
