@@ -7,6 +7,9 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchQueryError
 from ckan.tests import factories, helpers
 
+from ckanext.opdc_kpi.search import backend
+from tests.pgsearch_support import make_dataset
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
 
@@ -15,10 +18,9 @@ def _rows():
 
 
 def _dataset(**kwargs):
-    """A dataset in an organization (every dataset belongs to one here)."""
-    if "owner_org" not in kwargs:
-        kwargs["owner_org"] = factories.Organization()["id"]
-    return factories.Dataset(**kwargs)
+    """A dataset in an organization (every dataset belongs to one here),
+    valid under whichever dataset schema the site has."""
+    return make_dataset(**kwargs)
 
 
 def _search(user=None, **params):
@@ -180,3 +182,62 @@ def test_dataset_and_organization_pages(app):
 def test_sysadmin_pages(app):
     sysadmin = factories.SysadminWithToken()
     app.get("/ckan-admin/", headers={"Authorization": sysadmin["token"]}, status=200)
+
+
+def test_start_up_accepts_a_utf8_ctype_database(ckan_config):
+    backend.check_database(ckan_config)  # the test database is C.UTF-8
+
+
+class _FakeDatabase:
+    """Answers the start-up check's three questions like a C-ctype database."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+
+    def connect(self):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def execute(self, *args, **kwargs):
+        answer = self.answers.pop(0)
+        return type("R", (), {"scalar": lambda self: answer})()
+
+
+@pytest.mark.parametrize("answers", [("C", 1, False), ("POSIX", 0)])
+def test_start_up_refuses_a_database_that_cannot_split_thai(monkeypatch, ckan_config, answers):
+    monkeypatch.setattr(model.meta, "engine", _FakeDatabase(answers))
+    with pytest.raises(backend.DatabaseLocaleError) as error:
+        backend.check_database(ckan_config)
+    assert "--lc-ctype=C.UTF-8" in str(error.value)
+
+
+def test_start_up_check_can_only_log(monkeypatch, ckan_config, caplog):
+    monkeypatch.setattr(model.meta, "engine", _FakeDatabase(("C", 1, False)))
+    monkeypatch.setitem(ckan_config, "ckanext.opdc_kpi.search.require_utf8_ctype", False)
+    monkeypatch.setattr(backend.log, "disabled", False)  # logging's fileConfig disables it
+    backend.check_database(ckan_config)
+    assert "cannot split Thai" in caplog.text
+
+
+def test_migration_fills_facets_of_rows_indexed_before_it(migrate_db_for):
+    dataset = _dataset(title="Before the facets column", tag_string="alpha,beta",
+                       groups=[{"name": factories.Group()["name"]}])
+
+    def facets():
+        return model.Session.execute(sa.text(
+            "SELECT facets FROM opdc_kpi_search WHERE id = :i"), {"i": dataset["id"]}).scalar()
+
+    written = facets()
+    assert "tags\x1falpha" in written and "capacity\x1fpublic" in written
+    model.Session.commit()
+    model.Session.remove()
+    migrate_db_for("opdc_kpi", "a1c3e5f70001", forward=False)  # before the facets column
+    migrate_db_for("opdc_kpi")
+    assert facets() == written
+    assert helpers.call_action("package_search", q="facets", **{
+        "facet.field": ["tags"]})["facets"]["tags"] == {"alpha": 1, "beta": 1}

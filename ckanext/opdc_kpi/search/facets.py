@@ -2,7 +2,7 @@
 the rows a search matches, in Solr's shape: ``{field: {value: count}}``,
 most frequent first, ties in value order; each dataset counts once per value.
 
-The facetable fields (``index.FACET_FIELDS`` and every ``vocab_*``) are
+The facet fields (``fields.FACET_FIELDS`` and every ``vocab_*``) are
 counted in one pass over the ``facets`` column of the matching rows; that
 pass also counts the rows themselves (the ``NULL`` element appended to each
 row's array), so a page with facets needs no separate ``count(*)``. Any
@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from .index import FACET_SEPARATOR, is_facet_field
-from .sql import FIELD_ALIASES
+from .fields import FACET_SEPARATOR, FIELD_ALIASES, is_facet_field
 
 TABLE = "opdc_kpi_search"
 

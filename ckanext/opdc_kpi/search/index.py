@@ -18,30 +18,13 @@ from ckan.common import config
 from ckan.lib.navl.dictization_functions import MissingNullEncoder
 from ckan.lib.search.index import PackageSearchIndex
 
+from .fields import facet_values
 from .model import search_table
 from .text import normalize_for_search
 
 log = logging.getLogger(__name__)
 
 FOCUS_VOCABULARY = "opdc_focus_areas"
-# Fields whose values are kept in the ``facets`` column (with every vocab_*
-# field), so one pass over the matching rows counts them all; other fields
-# are counted from ``fields``. Changing this list needs a migration that
-# refills the column (see migration a1c3e5f70002).
-FACET_FIELDS = ("organization", "owner_org", "groups", "tags", "res_format", "license_id",
-                "data_category", "dataset_type", "capacity")
-FACET_SEPARATOR = "\x1f"
-
-
-def is_facet_field(field: str) -> bool:
-    return field in FACET_FIELDS or field.startswith("vocab_")
-
-
-def facet_values(fields: dict[str, list[str]]) -> list[str]:
-    """The ``facets`` column: ``field<US>value`` for every facetable value."""
-    return sorted({f"{key}{FACET_SEPARATOR}{value.replace(FACET_SEPARATOR, ' ')}"
-                   for key, values in fields.items() if is_facet_field(key)
-                   for value in values})
 
 RESOURCE_FIELDS = (
     ("name", "res_name"),
@@ -96,7 +79,9 @@ def build_document(pkg_dict: dict[str, Any], validated: dict[str, Any],
         doc.setdefault(key, value)
 
     tags, vocab_tags = [], {}
-    for tag in validated.get("tags") or pkg_dict.get("tags") or []:
+    # the unvalidated dict has every tag, vocabulary tags included (as Solr's
+    # index reads them); a schema's show validators may hide some
+    for tag in pkg_dict.get("tags") or validated.get("tags") or []:
         if tag.get("vocabulary_id"):
             name = (vocabularies or {}).get(tag["vocabulary_id"], tag["vocabulary_id"])
             vocab_tags.setdefault("vocab_" + name, []).append(tag["name"])
@@ -222,7 +207,7 @@ class PgPackageSearchIndex(PackageSearchIndex):
         dataset = model.Package.get(pkg_dict["id"])
         labels = lib_plugins.get_permission_labels().get_dataset_labels(dataset) if dataset else []
         needs_vocabularies = any(t.get("vocabulary_id") for t in
-                                 validated.get("tags") or pkg_dict.get("tags") or [])
+                                 pkg_dict.get("tags") or validated.get("tags") or [])
         row = build_row(pkg_dict, validated, labels,
                         _vocabulary_names() if needs_vocabularies else {})
         statement = insert(search_table).values(**row)

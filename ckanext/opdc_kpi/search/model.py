@@ -28,7 +28,7 @@ search_table = sa.Table(
     sa.Column("search_text", sa.UnicodeText, nullable=False),
     sa.Column("data_dict", sa.UnicodeText, nullable=False),
     sa.Column("validated_data_dict", sa.UnicodeText, nullable=False),
-    # field<US>value of the facetable fields (index.FACET_FIELDS, vocab_*)
+    # field<US>value of the facet fields (fields.FACET_FIELDS, vocab_*)
     sa.Column("facets", postgresql.ARRAY(sa.UnicodeText), nullable=False,
               server_default="{}"),
     extend_existing=True,

@@ -20,6 +20,7 @@ import re
 from typing import Any, Optional
 
 from . import parser as qp
+from .fields import FIELD_ALIASES, facet_value, is_facet_field
 from .text import normalize_for_search
 
 # Fields matched as text (a substring of the normalised text), Solr "text" fields.
@@ -48,8 +49,6 @@ ALWAYS_TRUE = {"site_id", "index_id"}
 # Solr's ngram fields match anywhere inside words
 SUBSTRING_FIELDS = {"name_ngram", "title_ngram"}
 _FIRST_THAI = 0x0E00  # Thai, Lao and later scripts are written without spaces
-# Convenience names for fields stored under another key of ``fields``.
-FIELD_ALIASES = {"focus_area": "vocab_opdc_focus_areas"}
 
 _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 _NUMBER_RE = re.compile(r"^-?\d{1,30}(\.\d{1,30})?$")
@@ -171,6 +170,9 @@ class Condition:
     def _json_field(self, field: str, term: qp.Term) -> str:
         if term.kind == "any":
             return f"fields ? {self.bind(field)}"
+        if term.kind in ("word", "phrase") and is_facet_field(field):
+            # the small in-row array and its GIN index
+            return f"facets @> CAST({self.bind([facet_value(field, term.value)])} AS text[])"
         if term.kind in ("word", "phrase"):
             # containment: answered by the GIN index on ``fields``
             return f"fields @> CAST({self.bind(json.dumps({field: [term.value]}))} AS jsonb)"
