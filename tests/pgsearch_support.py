@@ -25,7 +25,7 @@ NEUTRAL_TEXT = {
     "data_source": "Neutral source",
     "mission": "Neutral mission",
     "work_process": "Neutral process",
-    "resources": [{"name": "file", "url": "https://example.org/file.csv", "format": "CSV"}],
+    "resources": [],  # a test that searches resources gives them
 }
 _names = itertools.count(1)
 
@@ -65,7 +65,20 @@ def make_dataset(**fields: Any) -> dict[str, Any]:
     ``focus_area`` is a focus-area code."""
     from ckan.tests import factories
 
-    fields.setdefault("owner_org", factories.Organization()["id"])
+    base, outside = dataset_dict(**fields)
+    dataset = factories.Dataset(**base)
+    if outside:
+        reindex_with(dataset["id"], **outside)
+        dataset.update(outside)
+    return dataset
+
+
+def dataset_dict(**fields: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(data for package_create, fields the schema lacks)``."""
+    from ckan.tests import factories
+
+    if "owner_org" not in fields:
+        fields["owner_org"] = factories.Organization()["id"]
     fields.setdefault("name", f"pgsearch-dataset-{next(_names)}")
     known = schema_fields()
     try:
@@ -90,11 +103,7 @@ def make_dataset(**fields: Any) -> dict[str, Any]:
         base.setdefault("tag_string", "")
     if "tags" in base and not base.get("tag_string"):
         base.pop("tag_string", None)
-    dataset = factories.Dataset(**base)
-    if outside:
-        reindex_with(dataset["id"], **outside)
-        dataset.update(outside)
-    return dataset
+    return base, outside
 
 
 def reindex_with(dataset_id: str, **validated_extra: Any) -> None:

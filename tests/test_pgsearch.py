@@ -8,7 +8,7 @@ from ckan.lib.search.common import SearchQueryError
 from ckan.tests import factories, helpers
 
 from ckanext.opdc_kpi.search import backend
-from tests.pgsearch_support import make_dataset
+from tests.pgsearch_support import dataset_dict, make_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
@@ -138,8 +138,9 @@ def test_failed_create_leaves_no_search_row(monkeypatch):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(model.repo, "commit", broken_commit)
+    data, _ = dataset_dict(name="will-fail", owner_org=org["id"])
     with pytest.raises(RuntimeError):
-        helpers.call_action("package_create", name="will-fail", owner_org=org["id"])
+        helpers.call_action("package_create", **data)
     model.Session.rollback()
     monkeypatch.undo()
     assert _rows() == []

@@ -38,36 +38,40 @@ def catalog(reset_db, migrate_db_for):
         specs = [
             dict(name="water-quality", title="Water quality of rivers", owner_org=A,
                  notes="Measured monthly", tag_string="water,environment",
-                 groups=[{"name": "group-x"}], license_id="cc-by",
+                 groups=[{"name": "group-x"}], license_id=CC_BY,
                  resources=[{"url": "https://x.org/w.csv", "format": "CSV"}],
                  focus_area="environment", data_category="ข้อมูลสาธารณะ",
                  allow_harvest="True"),
             dict(name="thai-rainfall", title="สถิติข้อมูลน้ำฝนรายจังหวัด", owner_org=A,
-                 tag_string="ฝน", license_id="cc-by",
+                 tag_string="ฝน", license_id=CC_BY,
                  resources=[{"url": "https://x.org/r.xlsx", "format": "XLSX"}],
                  focus_area="agriculture", data_category="ข้อมูลสาธารณะ",
                  allow_harvest="True"),
             dict(name="thai-tourism", title="จำนวนนักท่องเที่ยว", owner_org=B,
                  notes="รวบรวมข้อมูลการท่องเที่ยวรายเดือน", tag_string="tourism",
-                 license_id="odc-odbl",
+                 license_id=UNSPECIFIED,
                  resources=[{"url": "https://x.org/t.csv", "format": "CSV"},
                             {"url": "https://x.org/t.pdf", "format": "PDF"},
                             {"url": "https://x.org/t2.csv", "format": "CSV"}],
                  focus_area="tourism", data_category="ข้อมูลส่วนบุคคล", allow_harvest="False"),
             dict(name="road-accidents", title="Road accidents", owner_org=B,
                  notes="Accident statistics by province", tag_string="transport,water",
-                 groups=[{"name": "group-y"}], license_id="cc-by",
+                 groups=[{"name": "group-y"}], license_id=CC_BY,
                  resources=[{"url": "https://x.org/a.csv", "format": "CSV"}],
                  focus_area="security", data_category="ข้อมูลสาธารณะ", allow_harvest="True"),
             dict(name="water-supply", title="Water supply plan", owner_org=C,
                  tag_string="water", groups=[{"name": "group-x"}, {"name": "group-y"}],
-                 focus_area="environment", allow_harvest="True"),
+                 focus_area="environment", allow_harvest="True", license_id=UNSPECIFIED,
+                 data_category="ข้อมูลใช้ภายใน"),
             dict(name="budget-secret", title="Budget secret", owner_org=A, private=True,
-                 tag_string="budget", focus_area="economy"),
+                 tag_string="budget", focus_area="economy", license_id=CC_BY,
+                 data_category="ข้อมูลสาธารณะ", allow_harvest="False"),
             dict(name="draft-plan", title="Draft plan", owner_org=A, state="draft",
-                 tag_string="water", user=c["editor"]),
+                 tag_string="water", user=c["editor"], focus_area="education",
+                 license_id=CC_BY, data_category="ข้อมูลสาธารณะ", allow_harvest="True"),
             dict(name="zz-last", title="alpha first by title", owner_org=C,
-                 tag_string="misc-tag"),
+                 tag_string="misc-tag", focus_area="health", license_id=UNSPECIFIED,
+                 data_category="ข้อมูลความมั่นคง", allow_harvest="True"),
         ]
         c["datasets"] = {}
         with pytest.MonkeyPatch.context() as patch:
@@ -102,6 +106,8 @@ def _set_times(dataset_id, created, modified):
     model.Session.commit()
 
 
+CC_BY = "Creative Commons Attributions"
+UNSPECIFIED = "License not specified"
 PUBLIC = {"water-quality", "thai-rainfall", "thai-tourism", "road-accidents", "water-supply",
           "zz-last"}
 
@@ -191,7 +197,7 @@ class TestFq:
         ("tags:water", {"water-quality", "water-supply", "road-accidents"}),
         ("res_format:PDF", {"thai-tourism"}),
         ("res_format:CSV -res_format:PDF", {"water-quality", "road-accidents"}),
-        ("license_id:odc-odbl", {"thai-tourism"}),
+        ('license_id:"License not specified"', {"thai-tourism", "water-supply", "zz-last"}),
         ("name:water-quality", {"water-quality"}),
         ("name:water-*", {"water-quality", "water-supply"}),
         ("dataset_type:dataset", PUBLIC),
@@ -199,8 +205,7 @@ class TestFq:
         ("capacity:public", PUBLIC),
         ('data_category:"ข้อมูลสาธารณะ"', {"water-quality", "thai-rainfall", "road-accidents"}),
         ("data_category:ข้อมูลส่วนบุคคล", {"thai-tourism"}),
-        ("allow_harvest:True", {"water-quality", "thai-rainfall", "road-accidents",
-                                "water-supply"}),
+        ("allow_harvest:True", PUBLIC - {"thai-tourism"}),
         ("-allow_harvest:False", PUBLIC - {"thai-tourism"}),
         ("vocab_opdc_focus_areas:environment", {"water-quality", "water-supply"}),
         ("focus_area:environment", {"water-quality", "water-supply"}),
@@ -305,8 +310,9 @@ class TestFacets:
         assert facets["tags"]["water"] == 3
         # each dataset counts once, whatever its number of CSV resources
         assert facets["res_format"] == {"CSV": 3, "XLSX": 1, "PDF": 1}
-        assert facets["license_id"]["cc-by"] == 3
-        assert facets["data_category"] == {"ข้อมูลสาธารณะ": 3, "ข้อมูลส่วนบุคคล": 1}
+        assert facets["license_id"] == {CC_BY: 3, UNSPECIFIED: 3}
+        assert facets["data_category"] == {"ข้อมูลสาธารณะ": 3, "ข้อมูลส่วนบุคคล": 1,
+                                           "ข้อมูลใช้ภายใน": 1, "ข้อมูลความมั่นคง": 1}
         assert facets["vocab_opdc_focus_areas"]["environment"] == 2
         assert facets["focus_area"] == facets["vocab_opdc_focus_areas"]
         assert result["count"] == len(PUBLIC)
@@ -339,7 +345,7 @@ class TestFacets:
 
     def test_facet_on_any_document_field(self):
         facets = search(**{"facet.field": ["allow_harvest", "name"]})["facets"]
-        assert facets["allow_harvest"] == {"True": 4, "False": 1}
+        assert facets["allow_harvest"] == {"True": 5, "False": 1}
         assert facets["name"]["zz-last"] == 1
 
     def test_facet_false(self):
