@@ -37,6 +37,15 @@ def test_created_dataset_is_found_and_equals_package_show():
     assert result["results"][0] == shown
 
 
+def test_package_show_from_the_index_is_the_validated_dataset():
+    # package_show serves the index's copy when it is current; on CKAN 2.11
+    # the index must validate the dict itself (2.12 hands it over)
+    dataset = _dataset(title="Served from the index")
+    cached = helpers.call_action("package_show", id=dataset["id"])
+    fresh = helpers.call_action("package_show", context={"use_cache": False}, id=dataset["id"])
+    assert cached == fresh
+
+
 def test_update_and_delete_follow_the_dataset():
     sysadmin = factories.Sysadmin()
     dataset = _dataset(title="Qqzx title")

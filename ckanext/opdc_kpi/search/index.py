@@ -190,6 +190,20 @@ def build_row(pkg_dict: dict[str, Any], validated: dict[str, Any], labels: list[
     }
 
 
+def validated_dict(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """The dataset as its type's schema shows it (what ``package_show``
+    serves from the index). CKAN 2.12 hands it to the index as
+    ``with_custom_schema`` (popped here); CKAN 2.11 does not, and its Solr
+    index validates the dict itself, as done here then."""
+    if "with_custom_schema" in pkg_dict:
+        return pkg_dict.pop("with_custom_schema")
+    package_plugin = lib_plugins.lookup_package_plugin(pkg_dict.get("type"))
+    validated, _errors = lib_plugins.plugin_validate(
+        package_plugin, {"model": model, "session": model.Session},
+        dict(pkg_dict), package_plugin.show_package_schema(), "package_show")
+    return validated
+
+
 class PgPackageSearchIndex(PackageSearchIndex):
     """Package index writing to the ``opdc_kpi_search`` table."""
 
@@ -197,7 +211,7 @@ class PgPackageSearchIndex(PackageSearchIndex):
         if pkg_dict is None:
             return
         pkg_dict = dict(pkg_dict)
-        validated = pkg_dict.pop("with_custom_schema", None) or pkg_dict
+        validated = validated_dict(pkg_dict)
         if config.get("ckan.search.remove_deleted_packages") and pkg_dict.get("state") in (
             None, "deleted"
         ):
