@@ -33,10 +33,20 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server():
-    """Base URL of the catalog served from test.ini in a subprocess."""
+def live_server(reset_db, migrate_db_for):
+    """Base URL of the catalog served from test.ini in a subprocess.
+
+    The database gets CKAN's tables and the plugins' own before the server
+    starts: on a fresh machine the test database is empty, and the plugins
+    read their tables at start-up."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian chromium is not installed (make test installs it)")
+    from ckan import plugins
+
+    reset_db()
+    with plugins.use_plugin("activity"), plugins.use_plugin("opdc_kpi"):
+        migrate_db_for("activity")
+        migrate_db_for("opdc_kpi")
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     ini = os.environ.get("CKAN_INI") or str(ROOT / "test.ini")
@@ -57,7 +67,9 @@ def live_server():
         except OSError:
             if process.poll() is not None or time.time() > deadline:
                 process.kill()
-                raise RuntimeError(f"ckan run did not start; see {log_path}")
+                log.flush()
+                tail = log_path.read_text(errors="replace")[-3000:]
+                raise RuntimeError(f"ckan run did not start; {log_path} ends:\n{tail}")
             time.sleep(0.3)
     yield url
     process.terminate()

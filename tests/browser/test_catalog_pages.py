@@ -3,6 +3,7 @@ import pytest
 
 from ckan.tests import factories
 
+from ..factories_dga import dga_dataset_dict
 from .conftest import login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
@@ -12,7 +13,8 @@ def test_sysadmin_logs_in_and_finds_a_thai_dataset(live_server, page):
     password = "correct-horse-battery"
     admin = factories.Sysadmin(password=password)
     org = factories.Organization(title="การเคหะแห่งชาติ")
-    factories.Dataset(owner_org=org["id"], title="โครงการภาครัฐการเคหะแห่งชาติ 2562")
+    factories.Dataset(**dga_dataset_dict(owner_org=org["id"],
+                                         title="โครงการภาครัฐการเคหะแห่งชาติ 2562"))
 
     login(page, live_server, admin["name"], password)
     page.goto(live_server + "/dataset/?q=" + "การเคหะ")
