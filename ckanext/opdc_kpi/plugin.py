@@ -5,7 +5,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.opdc_kpi import cli, helpers, vocabulary
+from ckanext.opdc_kpi import cli, helpers, logic, views, vocabulary
 from ckanext.opdc_kpi.logic import validators
 from ckanext.opdc_kpi.search import backend as search_backend
 
@@ -20,6 +20,9 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IValidators)
     p.implements(p.ITemplateHelpers)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
 
     # IConfigurer
     def update_config(self, config):
@@ -37,6 +40,18 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
     # ITemplateHelpers
     def get_helpers(self):
         return helpers.get_helpers()
+
+    # IActions
+    def get_actions(self):
+        return logic.get_actions()
+
+    # IAuthFunctions
+    def get_auth_functions(self):
+        return logic.get_auth_functions()
+
+    # IBlueprint
+    def get_blueprint(self):
+        return views.get_blueprints()
 
     # IPackageController
     def after_dataset_show(self, context, pkg_dict):

@@ -1,0 +1,102 @@
+"""KPI actions: scores computed from live catalog content at call time."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opdc_kpi import scoring
+from ckanext.opdc_kpi.logic import reader, rules, schema
+
+
+def _validate(data_dict: dict[str, Any], schema_dict: dict, context: dict) -> dict[str, Any]:
+    data, errors = tk.navl_validate(dict(data_dict or {}), schema_dict, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def _full_view(context: dict, org_id: str | None) -> bool:
+    """Whether the caller may see private datasets in the report."""
+    try:
+        tk.check_access("opdc_kpi_score_private", context, {"id": org_id} if org_id else {})
+        return True
+    except tk.NotAuthorized:
+        return False
+
+
+def score_organizations(
+    orgs: list[dict[str, Any]], *, fiscal_year: int, public_only: bool
+) -> list[dict[str, Any]]:
+    """Score these organizations (``reader.organizations`` dicts) in one pass."""
+    by_org = reader.datasets([org["id"] for org in orgs])
+    settings = dict(
+        fiscal_year=fiscal_year,
+        today=rules.today(),
+        rules=rules.from_config(),
+        catalog_url=rules.fallback_catalog_url(),
+        lang=rules.request_language(),
+        public_only=public_only,
+    )
+    return [
+        scoring.score_organization(org, by_org.get(org["id"], []), **settings) for org in orgs
+    ]
+
+
+@tk.side_effect_free
+def opdc_kpi_score(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """An organization's OPDC Data Catalog KPI score, with the reason for every point.
+
+    :param id: the organization's id or name
+    :type id: string
+    :param fiscal_year: Thai fiscal year (พ.ศ., e.g. 2565); default: the current one
+    :type fiscal_year: int
+    :param public_only: score only what the public API shows (default: false).
+        Callers who may only see the public view always get it.
+    :type public_only: bool
+    :returns: the report (see the README: organization, fiscal_year, score, level,
+        parts, datasets)
+    :rtype: dict
+    """
+    data = _validate(data_dict, schema.score(), context)
+    orgs = reader.organizations([data["id"]])
+    if not orgs:
+        raise tk.ObjectNotFound(tk._("Organization not found"))
+    org = orgs[0]
+    tk.check_access("opdc_kpi_score", context, {"id": org["id"]})
+    public_only = bool(data.get("public_only")) or not _full_view(context, org["id"])
+    fiscal_year = data.get("fiscal_year") or rules.current_fiscal_year()
+    return score_organizations([org], fiscal_year=fiscal_year, public_only=public_only)[0]
+
+
+@tk.side_effect_free
+def opdc_kpi_score_list(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Every organization's score for one fiscal year, one row each (for assessors).
+
+    :param fiscal_year: Thai fiscal year (พ.ศ.); default: the current one
+    :type fiscal_year: int
+    :param public_only: score only public datasets (default: false; always on
+        for callers who are not assessors or sysadmins)
+    :type public_only: bool
+    :rtype: dict with ``fiscal_year`` and ``organizations`` (rows of
+        organization, score, level, parts, basket)
+    """
+    data = _validate(data_dict, schema.score_list(), context)
+    tk.check_access("opdc_kpi_score_list", context, data)
+    public_only = bool(data.get("public_only")) or not _full_view(context, None)
+    fiscal_year = data.get("fiscal_year") or rules.current_fiscal_year()
+    reports = score_organizations(
+        reader.organizations(), fiscal_year=fiscal_year, public_only=public_only
+    )
+    return {
+        "fiscal_year": fiscal_year,
+        "public_only": public_only,
+        "organizations": [scoring.score_row(report) for report in reports],
+    }
+
+
+def get_actions() -> dict[str, Any]:
+    return {
+        "opdc_kpi_score": opdc_kpi_score,
+        "opdc_kpi_score_list": opdc_kpi_score_list,
+    }

@@ -1,0 +1,43 @@
+"""Input schemas of the actions (navl)."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opdc_kpi import scoring
+from ckanext.opdc_kpi.logic import rules
+
+
+def fiscal_year(value: Any, context: dict) -> int:
+    """A plausible Thai fiscal year (พ.ศ.): 2550 .. the current one + 1."""
+    latest = rules.current_fiscal_year() + 1
+    message = tk._("Enter a fiscal year in the Buddhist era (พ.ศ.) from 2550 to {latest}, "
+                   "e.g. 2565").format(latest=latest)
+    if isinstance(value, bool):
+        raise tk.Invalid(message)
+    try:
+        year = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise tk.Invalid(message)
+    if not scoring.plausible_fiscal_year(year, rules.today()):
+        raise tk.Invalid(message)
+    return year
+
+
+def _common() -> dict[str, list]:
+    v = tk.get_validator
+    return {
+        "fiscal_year": [v("ignore_missing"), fiscal_year],
+        "public_only": [v("ignore_missing"), v("boolean_validator")],
+        "__junk": [v("empty")],
+    }
+
+
+def score() -> dict[str, list]:
+    v = tk.get_validator
+    return dict(_common(), id=[v("not_empty"), v("unicode_safe")])
+
+
+def score_list() -> dict[str, list]:
+    return _common()

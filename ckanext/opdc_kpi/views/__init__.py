@@ -1,0 +1,15 @@
+"""Flask blueprints of the extension's pages. Every module listed in
+``_VIEW_MODULES`` has ``get_blueprints()``; the plugin registers them all."""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_VIEW_MODULES: tuple[str, ...] = ()
+
+
+def get_blueprints() -> list[Any]:
+    blueprints: list[Any] = []
+    for name in _VIEW_MODULES:
+        blueprints.extend(importlib.import_module(name).get_blueprints())
+    return blueprints
