@@ -25,12 +25,23 @@ def fiscal_year(value: Any, context: dict) -> int:
     return year
 
 
+def reject_unknown(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """An error on every parameter the action does not take (navl collects
+    unknown top-level keys under ``__extras``, nested ones under ``__junk``)."""
+    unknown = data.pop(key, None) or {}
+    for name in unknown:
+        field = name if isinstance(name, tuple) else (name,)
+        errors.setdefault(field, []).append(
+            tk._("Unknown parameter: this action does not take it"))
+
+
 def _common() -> dict[str, list]:
     v = tk.get_validator
     return {
         "fiscal_year": [v("ignore_missing"), fiscal_year],
         "public_only": [v("ignore_missing"), v("boolean_validator")],
-        "__junk": [v("empty")],
+        "__extras": [reject_unknown],
+        "__junk": [reject_unknown],
     }
 
 
