@@ -343,3 +343,12 @@ def problem_message(problem: Any, lang: str = "th") -> str:
 def codes() -> frozenset[str]:
     """Every code with a message."""
     return frozenset(MESSAGES)
+
+
+def _merge_harvest_messages() -> None:
+    from ckanext.opdc_kpi.scoring.harvest_messages import HARVEST_MESSAGES
+
+    MESSAGES.update(HARVEST_MESSAGES)
+
+
+_merge_harvest_messages()

@@ -1,0 +1,226 @@
+"""The harvest check's pure core: the harvester's paging, and what it rejects
+in a dataset as received (no CKAN)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ckanext.opdc_kpi.scoring import harvest, message, messages
+from tests.factories_dga import dga_dataset_dict
+
+
+def received(**overrides):
+    """A complete dataset as package_search gives it: keywords in ``tags``."""
+    pkg = dga_dataset_dict(**overrides)
+    words = [w.strip() for w in pkg.pop("tag_string", "").split(",") if w.strip()]
+    pkg.setdefault("tags", [{"name": w, "vocabulary_id": None} for w in words]
+                   + [{"name": "tourism", "vocabulary_id": "vocab-1"}])
+    pkg.setdefault("id", f"id-{pkg['name']}")
+    pkg["owner_org"] = pkg.get("owner_org") or "org-1"
+    pkg.setdefault("private", False)
+    if "allow_harvest" not in overrides:
+        pkg["allow_harvest"] = "True"
+    return pkg
+
+
+def codes(problems):
+    return sorted((p.field, p.code) for p in problems)
+
+
+# --- the query ----------------------------------------------------------------
+
+def test_query_is_the_harvesters():
+    since = harvest.incremental_since(dt.datetime(2026, 11, 24, 10, 0, 0, 123456))
+    fq = [harvest.organization_filter(["a", "b"]), harvest.modified_since_filter(since)]
+    assert harvest.search_params(200, fq) == {
+        "rows": "100", "start": "200", "sort": "id asc",
+        "fq": "organization:a OR organization:b "
+              "metadata_modified:[2026-11-24T09:00:00.123456Z TO *]"}
+    assert harvest.search_params(0) == {"rows": "100", "start": "0", "sort": "id asc"}
+    aware = dt.datetime(2026, 1, 1, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    assert harvest.modified_since_filter(aware) == "metadata_modified:[2026-01-01T00:00:00Z TO *]"
+    assert harvest.organization_filter([]) is None
+
+
+# --- paging ---------------------------------------------------------------------
+
+class Catalog:
+    """package_search over a list of ids, honouring start/rows/sort unless told not to."""
+
+    def __init__(self, ids, ignore_start=False, rows_max=1000, unsorted=False, fail_at=None):
+        self.ids = sorted(ids, reverse=unsorted)
+        self.ignore_start = ignore_start
+        self.rows_max = rows_max
+        self.fail_at = fail_at
+        self.requests = []
+
+    def __call__(self, params):
+        self.requests.append(params)
+        start = 0 if self.ignore_start else int(params["start"])
+        if self.fail_at is not None and start >= self.fail_at:
+            raise RuntimeError("Search Query Error")
+        rows = min(int(params["rows"]), self.rows_max)
+        return {"count": len(self.ids),
+                "results": [{"id": i} for i in self.ids[start:start + rows]]}
+
+
+IDS = [f"{n:04d}" for n in range(250)]
+
+
+def test_a_good_catalog_gives_each_dataset_once():
+    catalog = Catalog(IDS)
+    seen = []
+    got = harvest.walk(catalog, on_new=lambda d: seen.append(d["id"]))
+    assert got.ids == IDS == seen
+    assert [p["start"] for p in catalog.requests] == ["0", "100", "200", "300"]
+    assert got.stopped == "empty_page"
+    report = harvest.paging_problems(got, IDS)
+    assert report.ok and report.problems == []
+
+
+def test_a_catalog_ignoring_start_repeats_a_page_and_loses_the_rest():
+    got = harvest.walk(Catalog(IDS, ignore_start=True))
+    assert got.stopped == "no_new_id" and got.repeated_pages() == [100]
+    report = harvest.paging_problems(got, IDS)
+    assert not report.ok
+    assert {p.code for p in report.problems} == {
+        "harvest_paging_repeated_page", "harvest_paging_repeated", "harvest_paging_skipped"}
+    assert report.skipped == IDS[100:] and report.repeated == IDS[:100]
+
+
+def test_rows_max_below_100_skips_datasets_silently():
+    got = harvest.walk(Catalog(IDS, rows_max=50))
+    report = harvest.paging_problems(got, IDS)
+    assert len(report.skipped) == 100      # 50..99 and 150..199
+    assert [p.code for p in report.problems] == ["harvest_paging_skipped"]
+
+
+def test_an_error_is_an_empty_page():
+    got = harvest.walk(Catalog(IDS, fail_at=100))
+    assert got.stopped == "error" and len(got.ids) == 100
+    report = harvest.paging_problems(got, IDS)
+    assert "harvest_search_error" in {p.code for p in report.problems}
+    assert "Search Query Error" in got.error
+
+
+def test_unsorted_unexpected_and_count():
+    got = harvest.walk(Catalog(IDS, unsorted=True))
+    report = harvest.paging_problems(got, IDS[:-1])
+    assert {p.code for p in report.problems} == {
+        "harvest_paging_unsorted", "harvest_paging_unexpected", "harvest_paging_count"}
+    assert report.unexpected == [IDS[-1]]
+
+
+def test_endless_paging_stops():
+    def endless(params):
+        start = int(params["start"])
+        return {"count": 1, "results": [{"id": f"{start + n:09d}"} for n in range(100)]}
+    got = harvest.walk(endless, max_pages=5)
+    assert got.stopped == "page_limit"
+    assert "harvest_paging_limit" in {p.code for p in harvest.paging_problems(got, []).problems}
+
+
+# --- one received dataset -------------------------------------------------------
+
+def test_a_complete_dataset_has_no_problem():
+    assert harvest.received_problems(received()) == []
+
+
+def test_keywords_come_from_tags_not_tag_string():
+    pkg = received(tags=[{"name": "tourism", "vocabulary_id": "vocab-1"}])
+    pkg["tag_string"] = "ท่องเที่ยว"      # ignored: the harvester gets no tag_string
+    assert codes(harvest.received_problems(pkg)) == [("tag_string", "keyword_required")]
+    bad = received(tags=[{"name": "ท่องเที่ยว/สถิติ", "vocabulary_id": None}])
+    assert codes(harvest.received_problems(bad)) == [("tag_string", "keyword_invalid_char")]
+
+
+def test_missing_items_and_fields_only_in_extras():
+    pkg = received(data_source=None, notes=None)
+    pkg["extras"] = [{"key": "data_source", "value": "กรมการท่องเที่ยว"}]
+    assert codes(harvest.received_problems(pkg)) == [
+        ("data_source", "harvest_extras_only"), ("notes", "required")]
+
+
+def test_values_must_be_canonical_byte_for_byte():
+    split_am = "ข้อมูลส" + "\u0e4d\u0e32" + "คัญ"   # not a real value: an invalid choice
+    pkg = received(data_type="ข้อมูลสถิติ ", objective="พันธกิจหน่วยงาน",
+                   data_category=split_am)
+    got = codes(harvest.received_problems(pkg))
+    assert ("data_type", "harvest_not_canonical") in got
+    assert ("objective", "not_a_list") in got
+    assert ("data_category", "invalid_choice") in got
+    pkg = received(update_frequency_unit="วันทำการ".replace(
+        "\u0e33", "\u0e4d\u0e32"))
+    problems = harvest.received_problems(pkg)
+    assert codes(problems) == [("update_frequency_unit", "harvest_not_canonical")]
+    assert problems[0].params["canonical"] == "วันทำการ"
+
+
+def test_resources_need_url_and_format():
+    assert codes(harvest.received_problems(received(resources=[]))) == [
+        ("resources", "harvest_no_resources")]
+    pkg = received(resources=[{"name": "a", "url": "", "format": "CSV"},
+                              {"name": "b", "url": "data.csv", "format": ""}])
+    problems = harvest.received_problems(pkg)
+    assert codes(problems) == [("resources", "harvest_resource_bad_url"),
+                               ("resources", "harvest_resource_no_format"),
+                               ("resources", "harvest_resource_no_url")]
+    assert {p.params["resource"] for p in problems} == {1, 2}
+
+
+def test_consent_and_public_category():
+    assert codes(harvest.received_problems(received(allow_harvest="False"))) == [
+        ("allow_harvest", "harvest_no_consent")]
+    assert codes(harvest.received_problems(received(allow_harvest=None))) == [
+        ("allow_harvest", "harvest_no_consent")]
+    got = codes(harvest.received_problems(received(allow_harvest=True)))
+    assert got == [("allow_harvest", "harvest_not_canonical")]
+    private = received(private=True, allow_harvest="False")
+    assert codes(harvest.received_problems(private)) == [
+        ("private", "harvest_public_category_private")]
+    assert codes(harvest.hidden_problems(private)) == [
+        ("private", "harvest_private_no_consent"), ("private", "harvest_public_category_private")]
+    consented = received(private=True, data_category="ข้อมูลส่วนบุคคล",
+                         license_id="License not specified")
+    assert codes(harvest.hidden_problems(consented)) == [("private", "harvest_private_with_consent")]
+    assert harvest.hidden_problems(received()) == []
+
+
+def test_copies():
+    assert harvest.copy_problem(received()) is None
+    problem = harvest.copy_problem(received(reference_url_catalog="https://other.go.th/d/x"))
+    assert problem.code == "harvest_copy" and "https://other.go.th/d/x" in message(
+        problem.code, "en", **problem.params)
+
+
+@pytest.mark.parametrize("junk", [None, [], "x", {"resources": "x", "tags": "y", "extras": 3}])
+def test_never_raises(junk):
+    assert isinstance(harvest.received_problems(junk), list)
+
+
+# --- gone, windows --------------------------------------------------------------
+
+def test_gone_reasons():
+    assert harvest.gone_reason(None) == "harvest_gone_purged"
+    assert harvest.gone_reason({"state": "deleted"}) == "harvest_gone_deleted"
+    assert harvest.gone_reason({"state": "draft"}) == "harvest_gone_draft"
+    assert harvest.gone_reason({"state": "active", "private": True}) == "harvest_gone_private"
+    assert harvest.gone_reason({"state": "active", "private": False, "owner_org": "b"},
+                               scope_org="a") == "harvest_gone_moved"
+    assert harvest.gone_reason({"state": "active", "private": False, "owner_org": "a"},
+                               scope_org="a") == "harvest_gone_unseen"
+
+
+def test_sample_window_splits_the_datasets():
+    stamps = ["2026-01-01T00:00:00", "2026-03-01T00:00:00.5", "2026-02-01T00:00:00Z", "bad"]
+    since = harvest.sample_since(stamps)
+    assert since == dt.datetime(2026, 2, 1)
+    assert [harvest.modified_at_or_after(s, since) for s in stamps] == [False, True, True, False]
+    assert harvest.sample_since([]) is None
+
+
+@pytest.mark.parametrize("code", sorted(c for c in messages.MESSAGES if c.startswith("harvest_")))
+def test_every_harvest_code_reads_in_both_languages(code):
+    th, en = message(code, "th"), message(code, "en")
+    assert th != code and en != code and th != en
