@@ -11,9 +11,11 @@ from typing import Any, Callable
 
 _ACTION_MODULES = (
     "ckanext.opdc_kpi.logic.action",
+    "ckanext.opdc_kpi.logic.harvest",
 )
 _AUTH_MODULES = (
     "ckanext.opdc_kpi.logic.auth",
+    "ckanext.opdc_kpi.logic.harvest_auth",
 )
 
 
