@@ -127,4 +127,7 @@ def score_row_of(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_commands():
+    from ckanext.opdc_kpi.cli_harvest import harvest_check
+
+    opdc_kpi.add_command(harvest_check)
     return [opdc_kpi]
