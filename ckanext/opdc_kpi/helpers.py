@@ -22,6 +22,7 @@ def get_helpers() -> dict[str, Any]:
         "opdc_kpi_free_tag_string": opdc_kpi_free_tag_string,
         "opdc_kpi_years_text": opdc_kpi_years_text,
         "opdc_kpi_dataset_problems": opdc_kpi_dataset_problems,
+        "opdc_kpi_harvest_check": opdc_kpi_harvest_check,
     }
 
 
@@ -84,3 +85,16 @@ def opdc_kpi_dataset_problems(pkg_dict: dict) -> list[dict[str, str]]:
                     "code": problem.code,
                     "message": msg(problem.code, **problem.params)})
     return out
+
+
+def opdc_kpi_harvest_check(org_id: str) -> dict[str, Any] | None:
+    """The organization's harvest check for the current user (not recorded),
+    or None when the user may not run it. Reads this catalog only."""
+    import ckan.plugins.toolkit as tk
+
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""
+    try:
+        return tk.get_action("opdc_kpi_harvest_check")(
+            {"user": user}, {"id": org_id, "record": False})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None

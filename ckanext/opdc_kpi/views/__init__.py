@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_VIEW_MODULES: tuple[str, ...] = ()
+_VIEW_MODULES: tuple[str, ...] = (
+    "ckanext.opdc_kpi.views.harvest",
+)
 
 
 def get_blueprints() -> list[Any]:
