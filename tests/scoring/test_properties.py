@@ -96,3 +96,23 @@ def test_text_functions(value):
                        JUNK, max_size=4))
 def test_messages_never_raise(code, lang, params):
     assert isinstance(message(code, lang, **params), str)
+
+
+@SETTINGS
+@given(st.lists(st.dictionaries(st.sampled_from(FIELDS), JUNK, max_size=8), min_size=1,
+                max_size=5))
+def test_remembered_checks_equal_fresh_checks(overrides_list):
+    """mandatory_problems remembers results per signature: for datasets that
+    share or differ in any item, the answer is the fresh check's."""
+    for overrides in overrides_list:
+        for base in (complete_dataset(), {}):
+            pkg = dict(base, **overrides)
+            fresh = standard._guarded(standard._mandatory, pkg)
+            assert mandatory_problems(pkg) == fresh
+            assert mandatory_problems(dict(pkg)) == fresh  # a second time: from memory
+
+
+def test_remembered_checks_tell_true_from_1_and_text_from_lists():
+    for value in (True, 1, "1", ["1"], 1.0):
+        pkg = dict(complete_dataset(), update_frequency_interval=value, maintainer=value)
+        assert mandatory_problems(pkg) == standard._guarded(standard._mandatory, pkg)

@@ -10,9 +10,10 @@ place that knows.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 import sqlalchemy as sa
 
@@ -91,57 +92,99 @@ def organizations(ids: Optional[Iterable[str]] = None) -> list[dict[str, Any]]:
     return out
 
 
+@contextlib.contextmanager
+def _without_jit(session: Any) -> Iterator[None]:
+    """PostgreSQL's JIT compiles these many-row reads for longer than they
+    run (hundreds of milliseconds on 20,000 datasets): off for them only,
+    restored afterwards (the setting is local to the transaction)."""
+    previous = session.execute(sa.text("SELECT current_setting('jit', true)")).scalar()
+    if previous is None:  # a server built without JIT
+        yield
+        return
+    session.execute(sa.text("SELECT set_config('jit', 'off', true)"))
+    try:
+        yield
+    finally:
+        session.execute(sa.text("SELECT set_config('jit', :v, true)"), {"v": previous})
+
+
+def _package_extras_sql() -> str:
+    """The dataset's extras as one JSON object column (one shape per CKAN)."""
+    if _extras_in_columns():
+        return "p.extras"
+    return ("(SELECT json_object_agg(e.key, e.value) FROM package_extra e "
+            "WHERE e.package_id = p.id AND e.state = 'active')")
+
+
+def _datasets_sql() -> str:
+    columns = ", ".join(f"p.{c}" for c in _PACKAGE_COLUMNS)
+    return (
+        f"SELECT {columns}, {_package_extras_sql()} AS extras, "
+        "(SELECT json_agg(json_build_array(t.name, t.vocabulary_id) ORDER BY t.name) "
+        " FROM package_tag pt JOIN tag t ON t.id = pt.tag_id "
+        " WHERE pt.package_id = p.id AND pt.state = 'active') AS tags, "
+        "(SELECT json_agg(json_build_array(r.url, r.format, r.extras) ORDER BY r.position) "
+        " FROM resource r WHERE r.package_id = p.id AND r.state = 'active') AS resources "
+        "FROM package p WHERE p.owner_org = ANY(%(orgs)s) "
+        "AND p.state = 'active' AND p.type = 'dataset' ORDER BY p.name"
+    )
+
+
 def datasets(owner_orgs: list[str]) -> dict[str, list[dict[str, Any]]]:
     """Active datasets of these organizations, by organization id, shaped
-    like ``package_show`` for the fields the KPI reads."""
+    like ``package_show`` for the fields the KPI reads.
+
+    One query in the session's transaction: PostgreSQL aggregates each
+    dataset's tags and resources into JSON arrays, and the rows are read
+    with the DB-API cursor (tens of thousands of rows: no per-row ORM or
+    Row objects)."""
     if not owner_orgs:
         return {}
     session = model.Session
-    columns = ", ".join(f"p.{c}" for c in _PACKAGE_COLUMNS)
-    rows = session.execute(
-        sa.text(
-            f"SELECT {columns} FROM package p WHERE p.owner_org = ANY(:orgs) "
-            f"AND p.state = 'active' AND p.type = 'dataset' ORDER BY p.name"
-        ),
-        {"orgs": owner_orgs},
-    ).all()
-    ids = [row.id for row in rows]
-    extras = _extras("package", ids)
-    tags: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in session.execute(
-        sa.text(
-            "SELECT pt.package_id, t.name, t.vocabulary_id FROM package_tag pt "
-            "JOIN tag t ON t.id = pt.tag_id "
-            "WHERE pt.package_id = ANY(:ids) AND pt.state = 'active' ORDER BY t.name"
-        ),
-        {"ids": ids},
-    ):
-        tags[row.package_id].append({"name": row.name, "vocabulary_id": row.vocabulary_id})
-    resources: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in session.execute(
-        sa.text(
-            "SELECT package_id, url, format, extras FROM resource "
-            "WHERE package_id = ANY(:ids) AND state = 'active' ORDER BY package_id, position"
-        ),
-        {"ids": ids},
-    ):
-        resource_extras = json.loads(row.extras) if row.extras else {}
-        resources[row.package_id].append({
-            "url": row.url or "",
-            "format": row.format or "",
-            "datastore_active": bool(resource_extras.get("datastore_active")),
-        })
     focus_vocabulary = session.execute(
         sa.text("SELECT id FROM vocabulary WHERE name = :name"), {"name": FOCUS_VOCABULARY}
     ).scalar()
+    with _without_jit(session):
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.execute(_datasets_sql(), {"orgs": list(owner_orgs)})
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+    n_columns = len(_PACKAGE_COLUMNS)
+    owner_index = _PACKAGE_COLUMNS.index("owner_org")
+    modified_index = _PACKAGE_COLUMNS.index("metadata_modified")
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        pkg = {key: _decode(value) for key, value in extras.get(row.id, {}).items()}
-        pkg.update({c: getattr(row, c) for c in _PACKAGE_COLUMNS})
-        pkg["metadata_modified"] = row.metadata_modified.isoformat() if row.metadata_modified else None
-        pkg["tags"] = tags.get(row.id, [])
-        focus = [t["name"] for t in pkg["tags"] if focus_vocabulary and t["vocabulary_id"] == focus_vocabulary]
-        pkg["focus_area"] = focus[0] if focus else None
-        pkg["resources"] = resources.get(row.id, [])
-        out[row.owner_org].append(pkg)
+        extras, tag_rows, resource_rows = row[n_columns:]
+        pkg = {key: (_decode(value) if type(value) is str and value[:1] == "[" else value)
+               for key, value in (extras or {}).items()}
+        pkg.update(zip(_PACKAGE_COLUMNS, row))
+        modified = row[modified_index]
+        pkg["metadata_modified"] = modified.isoformat() if modified else None
+        tags = [{"name": name, "vocabulary_id": vocabulary_id}
+                for name, vocabulary_id in (tag_rows or ())]
+        pkg["tags"] = tags
+        focus = None
+        if focus_vocabulary:
+            for name, vocabulary_id in tag_rows or ():
+                if vocabulary_id == focus_vocabulary:
+                    focus = name
+                    break
+        pkg["focus_area"] = focus
+        pkg["resources"] = [
+            {"url": url or "", "format": fmt or "", "datastore_active": _datastore_active(extra)}
+            for url, fmt, extra in (resource_rows or ())
+        ]
+        out[row[owner_index]].append(pkg)
     return out
+
+
+def _datastore_active(extras: Any) -> bool:
+    """A resource's ``datastore_active`` from its JSON extras text."""
+    if not extras or "datastore_active" not in extras:
+        return False
+    try:
+        return bool(json.loads(extras).get("datastore_active"))
+    except (ValueError, AttributeError):
+        return False

@@ -77,7 +77,24 @@ _ALIASES: Mapping[str, str] = MappingProxyType({
 _EXTENSION = re.compile(r"^[^/\s]*\.([A-Za-z0-9-]{1,10})$")
 
 
+_FORMATS_SEEN: dict[str, str] = {}
+
+
 def normalize_format(value: Any) -> str:
+    """A resource ``format`` as one canonical upper-case name; see
+    ``_normalize_format``. Remembered per distinct value (bounded)."""
+    if type(value) is not str:
+        return ""
+    known = _FORMATS_SEEN.get(value)
+    if known is None:
+        known = _normalize_format(value)
+        if len(_FORMATS_SEEN) >= 10000:
+            _FORMATS_SEEN.clear()
+        _FORMATS_SEEN[value] = known
+    return known
+
+
+def _normalize_format(value: Any) -> str:
     """A resource ``format`` as one canonical upper-case name ("" when empty).
 
     Accepts a file extension (``.csv``, ``report.PDF``), a label

@@ -312,8 +312,26 @@ def _placeholders(template: str) -> set[str]:
     return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
 
 
+_MESSAGES_SEEN: dict[tuple, str] = {}
+
+
 def message(code: str, lang: str = "th", **params: Any) -> str:
-    """The message of a problem or reason ``code`` in ``lang``."""
+    """The message of a problem or reason ``code`` in ``lang`` (remembered
+    per distinct code, language and parameters: reports repeat them)."""
+    try:
+        key = (code, lang, tuple(sorted(params.items())))
+        known = _MESSAGES_SEEN.get(key)
+    except TypeError:  # an unhashable or unorderable parameter
+        return _message(code, lang, params)
+    if known is None:
+        known = _message(code, lang, params)
+        if len(_MESSAGES_SEEN) >= 20000:
+            _MESSAGES_SEEN.clear()
+        _MESSAGES_SEEN[key] = known
+    return known
+
+
+def _message(code: str, lang: str, params: dict[str, Any]) -> str:
     lang = language(lang)
     templates = MESSAGES.get(code, {}).get(lang)
     if not templates:

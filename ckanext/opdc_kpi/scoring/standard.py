@@ -274,10 +274,74 @@ def _unique(problems: Iterable[Problem]) -> list[Problem]:
     return out
 
 
+# The 14-item check depends on the choice items' values, on whether each
+# free-text item is given, and on the keywords; datasets of a catalog share
+# most of these, so the problems are remembered per signature (bounded).
+_TEXT_ITEMS = ("title", "owner_org", "maintainer", "notes", "data_source")
+_VALUE_ITEMS = ("data_type", "maintainer_email", "objective", "update_frequency_unit",
+                "update_frequency_interval", "geo_coverage", "data_format", "data_category",
+                "license_id")
+_VALUE_ITEMS_OTHER = tuple(f"{name}_other" for name in _VALUE_ITEMS)
+_CHECKED: dict[tuple, tuple[Problem, ...]] = {}
+_CHECKED_SIZE = 20000
+
+
+def _frozen(value: Any, depth: int = 0) -> Any:
+    """A hashable, type-exact stand-in of a value (TypeError when none)."""
+    if type(value) is str:
+        return value
+    if depth > 5:
+        raise TypeError("too deep")
+    if isinstance(value, (list, tuple)):
+        return ("list", tuple(_frozen(v, depth + 1) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((str(k), _frozen(v, depth + 1)) for k, v in value.items())))
+    if value is None or type(value) in (int, float, bool):
+        return (type(value).__name__, value)
+    raise TypeError(type(value).__name__)
+
+
+def _text_kind(value: Any) -> int:
+    if is_blank(value):
+        return 0
+    return 1 if isinstance(value, (dict, list, tuple, set, frozenset)) else 2
+
+
+def _signature(pkg: dict) -> tuple:
+    return (
+        tuple(_text_kind(pkg.get(name)) for name in _TEXT_ITEMS),
+        tuple(_frozen(pkg.get(name)) for name in _VALUE_ITEMS),
+        tuple(_frozen(pkg.get(name)) for name in _VALUE_ITEMS_OTHER),
+        _frozen(pkg.get("tag_string")) if pkg.get("tag_string") is not None
+        else _tags_signature(pkg.get("tags")),
+    )
+
+
+def _tags_signature(tags: Any) -> Any:
+    """What free_keywords reads of ``tags``: each dict tag's name and
+    vocabulary (other keys, such as ids, never matter)."""
+    if isinstance(tags, list) and all(type(t) is dict for t in tags):
+        return ("tags", tuple((_frozen(t.get("name")), _frozen(t.get("vocabulary_id")))
+                              for t in tags))
+    return _frozen(tags)
+
+
 def mandatory_problems(pkg: dict) -> list[Problem]:
     """Why the 14 mandatory items of the DGA standard are not all "given and
     valid" (kpi-rules.md); ``[]`` means the dataset is complete."""
-    return _guarded(_mandatory, pkg)
+    if not isinstance(pkg, dict):
+        return _guarded(_mandatory, pkg)
+    try:
+        key = _signature(pkg)
+    except (TypeError, ValueError, RecursionError):
+        return _guarded(_mandatory, pkg)
+    known = _CHECKED.get(key)
+    if known is None:
+        known = tuple(_guarded(_mandatory, pkg))
+        if len(_CHECKED) >= _CHECKED_SIZE:
+            _CHECKED.clear()
+        _CHECKED[key] = known
+    return list(known)
 
 
 def dataset_problems(pkg: dict, *, today: date) -> list[Problem]:

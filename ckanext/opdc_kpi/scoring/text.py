@@ -24,6 +24,14 @@ _KEYWORD_PUNCTUATION = frozenset(" -_.")
 _MAX_DEPTH = 20            # nested junk deeper than this is ignored, not recursed
 
 
+# A catalog repeats the same few thousand values (choices, agency names,
+# units) across its datasets: each is normalised once. Bounded: cleared when
+# full, so memory stays flat on any catalog.
+_NORMALIZED: dict[str, str] = {}
+_CACHE_SIZE = 50000
+_CACHED_LENGTH = 200
+
+
 def normalize_text(value: Any) -> str:
     """Text in the form the extension stores and compares.
 
@@ -33,13 +41,26 @@ def normalize_text(value: Any) -> str:
     then surrounding white space trimmed. ``None`` is ""; other non-text
     values are turned into text first (``True`` -> "True", 3 -> "3").
     """
+    if type(value) is str:
+        cached = _NORMALIZED.get(value)
+        if cached is not None:
+            return cached
+        text = _normalize(value)
+        if len(value) <= _CACHED_LENGTH:
+            if len(_NORMALIZED) >= _CACHE_SIZE:
+                _NORMALIZED.clear()
+            _NORMALIZED[value] = text
+        return text
     if value is None:
         return ""
-    if not isinstance(value, str):
-        try:
-            value = str(value)
-        except Exception:  # a hostile __str__: nothing usable
-            return ""
+    try:
+        value = str(value)
+    except Exception:  # a hostile __str__: nothing usable
+        return ""
+    return _normalize(value)
+
+
+def _normalize(value: str) -> str:
     text = unicodedata.normalize("NFC", value)
     if _NIKHAHIT in text:
         text = _NIKHAHIT_TONE_AA.sub(lambda m: m.group(1) + _SARA_AM, text)
@@ -52,6 +73,8 @@ def is_blank(value: Any, _depth: int = 0) -> bool:
     list whose every element is blank."""
     if value is None:
         return True
+    if type(value) is str:
+        return not normalize_text(value)
     if isinstance(value, str):
         return normalize_text(value) == ""
     if isinstance(value, (list, tuple, set, frozenset)):
