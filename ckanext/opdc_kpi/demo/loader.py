@@ -42,6 +42,12 @@ def _strip_legacy_items(name: str, fields: list[str]) -> None:
     rebuild(pkg.id)
 
 
+def current_fiscal_year() -> int:
+    from ckanext.opdc_kpi.logic import rules
+
+    return rules.current_fiscal_year()
+
+
 def load(echo: Callable[[str], None] = log.info) -> dict[str, int]:
     """Create what is missing; return how many organizations/datasets were created."""
     created = {"organizations": 0, "datasets": 0}
@@ -55,6 +61,9 @@ def load(echo: Callable[[str], None] = log.info) -> dict[str, int]:
         if _exists("package_show", dataset["name"]):
             continue
         data = {k: v for k, v in dataset.items() if k != "legacy_missing"}
+        # selected into the guideline's year and into the current one, so the
+        # KPI pages (which open on the current fiscal year) show the seed's figures
+        data["kpi_years"] = sorted(set(data.get("kpi_years") or []) | {current_fiscal_year()})
         tk.get_action("package_create")(_site_context(), data)
         if dataset.get("legacy_missing"):
             _strip_legacy_items(dataset["name"], dataset["legacy_missing"])
