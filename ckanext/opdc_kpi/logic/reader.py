@@ -61,15 +61,25 @@ def _extras(kind: str, ids: list[str]) -> dict[str, dict[str, str]]:
     return out
 
 
+_DECODED: dict[str, list] = {}
+
+
 def _decode(value: Any) -> Any:
-    """Scheming stores multiple choices as a JSON list string: give the list."""
+    """Scheming stores multiple choices as a JSON list string: give the list
+    (a fresh copy; the parse of each distinct string is remembered, bounded)."""
     if isinstance(value, str) and value.startswith("[") and value.endswith("]"):
-        try:
-            decoded = json.loads(value)
-        except ValueError:
-            return value
-        if isinstance(decoded, list):
-            return decoded
+        known = _DECODED.get(value)
+        if known is None:
+            try:
+                decoded = json.loads(value)
+            except ValueError:
+                return value
+            if not isinstance(decoded, list):
+                return value
+            if len(_DECODED) >= 20000:
+                _DECODED.clear()
+            _DECODED[value] = known = decoded
+        return [dict(v) if isinstance(v, dict) else v for v in known]
     return value
 
 

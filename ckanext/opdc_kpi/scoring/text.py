@@ -74,6 +74,10 @@ def is_blank(value: Any, _depth: int = 0) -> bool:
     if value is None:
         return True
     if type(value) is str:
+        # normalisation never turns visible characters into white space, so
+        # a long text with any is given (no need to normalise all of it)
+        if len(value) > _CACHED_LENGTH:
+            return not value.strip()
         return not normalize_text(value)
     if isinstance(value, str):
         return normalize_text(value) == ""
