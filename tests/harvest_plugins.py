@@ -16,3 +16,19 @@ class BrokenPagingPlugin(p.SingletonPlugin):
         search_params["start"] = 0
         search_params["rows"] = min(int(search_params.get("rows") or 3), 3)
         return search_params
+
+
+class NoIncrementalPlugin(p.SingletonPlugin):
+    """A catalog that cannot filter on ``metadata_modified`` ranges (as a
+    search backend without range support): the harvester's incremental
+    query fails, which it reads as "nothing changed"."""
+
+    p.implements(p.IPackageController, inherit=True)
+
+    # IPackageController
+    def before_dataset_search(self, search_params):
+        from ckan.lib.search import SearchQueryError
+
+        if "metadata_modified:[" in (search_params.get("fq") or ""):
+            raise SearchQueryError("Range queries are not supported")
+        return search_params

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+import sqlalchemy as sa
+
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
@@ -12,8 +14,9 @@ from tests.factories_dga import dga_dataset
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
-BROKEN_PAGING = ("activity scheming_datasets scheming_organizations opdc_kpi opdc_kpi_pgsearch "
-                 "opdc_kpi_test_broken_paging")
+PLUGINS = "activity scheming_datasets scheming_organizations opdc_kpi opdc_kpi_pgsearch"
+BROKEN_PAGING = PLUGINS + " opdc_kpi_test_broken_paging"
+NO_INCREMENTAL = PLUGINS + " opdc_kpi_test_no_incremental"
 
 
 def check(**data):
@@ -175,6 +178,44 @@ def test_rows_max_below_the_harvesters_page_loses_datasets():
     result = check(id=org["id"])
     assert not result["paging_ok"] and result["seen"] == 2
     assert [i["code"] for i in result["paging"]["issues"]] == ["harvest_paging_skipped"]
+
+
+@pytest.mark.ckan_config("ckan.plugins", NO_INCREMENTAL)
+def test_a_catalog_refusing_the_incremental_query_is_detected():
+    org = factories.Organization()
+    dga_dataset(owner_org=org["id"])
+    result = check(id=org["id"], since="2000-01-01T00:00:00")
+    assert result["paging"]["ok"] and result["seen"] == 1
+    incremental = result["incremental"]
+    assert not incremental["ok"] and not result["paging_ok"]
+    assert incremental["received"] == 0 and incremental["expected"] == 1
+    assert incremental["stopped"] == "error"
+    assert [i["code"] for i in incremental["issues"]] == [
+        "harvest_search_error", "harvest_paging_skipped"]
+    assert "Range queries are not supported" in incremental["issues"][0]["messages"]["en"]
+
+
+@pytest.mark.ckan_config("ckanext.opdc_kpi.assessors", "assessor_y")
+def test_a_private_dataset_leaking_from_the_index_is_unexpected():
+    """A stale index row showing a private dataset as public: the anonymous
+    harvester receives it, the check says so, and names it only to callers
+    who may read it."""
+    org = factories.Organization()
+    dga_dataset(owner_org=org["id"])
+    leak = dga_dataset(owner_org=org["id"], private=True, title="ชุดข้อมูลรั่ว")
+    model.Session.execute(sa.text(
+        "UPDATE opdc_kpi_search SET permission_labels = '{public}', private = false "
+        "WHERE id = :id"), {"id": leak["id"]})
+    model.Session.commit()
+    result = check(id=org["id"], record=False)
+    assert result["seen"] == 2 and result["expected"] == 1 and not result["paging_ok"]
+    assert [d["title"] for d in result["paging"]["unexpected"]] == ["ชุดข้อมูลรั่ว"]
+    assert "harvest_paging_unexpected" in {i["code"] for i in result["paging"]["issues"]}
+    factories.User(name="assessor_y")
+    as_assessor = helpers.call_action("opdc_kpi_harvest_check", id=org["id"], record=False,
+                                      context={"user": "assessor_y", "ignore_auth": False})
+    assert as_assessor["paging"]["unexpected"] == [] and as_assessor["withheld"] >= 1
+    assert "ชุดข้อมูลรั่ว" not in repr(as_assessor)
 
 
 def test_incremental_window_from_the_previous_check():
