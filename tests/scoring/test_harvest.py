@@ -183,7 +183,8 @@ def test_consent_and_public_category():
         ("private", "harvest_private_no_consent"), ("private", "harvest_public_category_private")]
     consented = received(private=True, data_category="ข้อมูลส่วนบุคคล",
                          license_id="License not specified")
-    assert codes(harvest.hidden_problems(consented)) == [("private", "harvest_private_with_consent")]
+    assert codes(harvest.hidden_problems(consented)) == [
+        ("private", "harvest_private_with_consent")]
     assert harvest.hidden_problems(received()) == []
 
 
