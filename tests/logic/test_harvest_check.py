@@ -344,3 +344,22 @@ def test_over_http_post_only_and_statuses(app):
              status=404)
     app.post(url, json={"since": "x"}, headers={"Authorization": sysadmin["token"]},
              status=409)
+
+
+def test_the_emulation_receives_what_http_gives(app):
+    """The same walk over real HTTP requests gives the same datasets, in the
+    same order, as the check's walk through the action."""
+    from ckanext.opdc_kpi.scoring import harvest
+
+    org = factories.Organization()
+    made = [dga_dataset(owner_org=org["id"], private=(n == 0)) for n in range(4)]
+    public = sorted(d["id"] for d in made if not d["private"])
+
+    def over_http(params):
+        response = app.get("/api/3/action/package_search", query_string=params, status=200)
+        return response.json["result"]
+
+    got = harvest.walk(over_http, [harvest.organization_filter([org["name"]])])
+    result = check(id=org["id"], record=False)
+    assert got.ids == public and result["seen"] == result["expected"] == 3
+    assert harvest.paging_problems(got, public).ok and result["paging_ok"]
