@@ -1,8 +1,8 @@
-"""Benchmarks: ``python bench/run.py [NAME ...] [--option ...]``.
+"""Benchmarks: ``python bench/run.py NAME [...] [--option ...]``.
 
 Each benchmark lives in ``bench/<name>/main.py`` and has a ``main(argv)``;
-without a name every registered benchmark runs (``make bench``). Figures and
-how to read them: bench/README.md.
+it runs on the database of ``CKAN_SQLALCHEMY_URL`` (``make bench`` runs them
+all, each on its own database). Figures and how to read them: bench/README.md.
 """
 from __future__ import annotations
 
