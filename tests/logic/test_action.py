@@ -275,3 +275,32 @@ def test_http_api_answers_with_ckan_status_codes(app):
     assert bad.status_code == 409 and "fiscal_year" in bad.json["error"]
     anonymous = app.get("/api/3/action/opdc_kpi_score", query_string={"id": org["name"]})
     assert anonymous.status_code == 403
+
+
+@pytest.mark.parametrize("stored", ["๒๕๖๕", "2564, 2565", "[2565]", "2565", "[\"2566\", \"๒๕๖๕\"]"])
+def test_legacy_kpi_years_spellings_put_the_dataset_in_the_basket(stored):
+    """The SQL read narrows to the year's candidates; every spelling the core
+    accepts must survive it."""
+    org = _org()
+    dataset = _dataset(org, name="legacy-years", mission="ภารกิจ", work_process="กระบวนการ")
+    pkg = model.Package.get(dataset["id"])
+    pkg.extras = dict(pkg.extras, kpi_years=stored)
+    model.repo.commit()
+    report = helpers.call_action("opdc_kpi_score", _sysadmin_context(), id=org["id"],
+                                 fiscal_year=2565)
+    assert [d["name"] for d in report["datasets"]] == ["legacy-years"]
+    other = helpers.call_action("opdc_kpi_score", _sysadmin_context(), id=org["id"],
+                                fiscal_year=2563)
+    assert other["datasets"] == []
+
+
+@pytest.mark.ckan_config("ckanext.opdc_kpi.openness_scope", "catalog")
+def test_catalog_openness_scope_reads_datasets_outside_the_basket():
+    org = _org()
+    _dataset(org, name="in-basket", mission="ภารกิจ", work_process="กระบวนการ",
+             resources=[{"name": "pdf", "url": "https://x.example.go.th/a.pdf", "format": "PDF"}])
+    _dataset(org, name="other-year", kpi_years=[2566])
+    fast = helpers.call_action("opdc_kpi_score", _sysadmin_context(), id=org["id"],
+                               fiscal_year=2565)
+    assert fast["parts"]["openness"]["public"] == 2
+    assert [d["name"] for d in fast["datasets"]] == ["in-basket"]

@@ -29,11 +29,14 @@ def score_organizations(
     orgs: list[dict[str, Any]], *, fiscal_year: int, public_only: bool
 ) -> list[dict[str, Any]]:
     """Score these organizations (``reader.organizations`` dicts) in one pass."""
-    by_org = reader.datasets([org["id"] for org in orgs])
+    scoring_rules = rules.from_config()
+    # only the basket counts unless openness averages over the whole catalog
+    basket_year = fiscal_year if scoring_rules.openness_scope == "basket" else None
+    by_org = reader.datasets([org["id"] for org in orgs], basket_year=basket_year)
     settings = dict(
         fiscal_year=fiscal_year,
         today=rules.today(),
-        rules=rules.from_config(),
+        rules=scoring_rules,
         catalog_url=rules.fallback_catalog_url(),
         lang=rules.request_language(),
         public_only=public_only,

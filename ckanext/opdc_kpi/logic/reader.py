@@ -126,8 +126,21 @@ def _package_extras_sql() -> str:
             "WHERE e.package_id = p.id AND e.state = 'active')")
 
 
-def _datasets_sql() -> str:
+def _kpi_years_sql() -> str:
+    """The dataset's raw ``kpi_years`` text, Thai digits made ASCII."""
+    if _extras_in_columns():
+        raw = "p.extras ->> 'kpi_years'"
+    else:
+        raw = ("(SELECT e.value FROM package_extra e WHERE e.package_id = p.id "
+               "AND e.key = 'kpi_years' AND e.state = 'active' LIMIT 1)")
+    return f"translate({raw}, '๐๑๒๓๔๕๖๗๘๙', '0123456789')"
+
+
+def _datasets_sql(with_year: bool) -> str:
     columns = ", ".join(f"p.{c}" for c in _PACKAGE_COLUMNS)
+    # a superset of the year's basket: every spelling the core accepts
+    # (JSON list, comma list, Thai digits) holds the year's four digits
+    year_filter = f"AND {_kpi_years_sql()} LIKE %(year_pattern)s " if with_year else ""
     return (
         f"SELECT {columns}, {_package_extras_sql()} AS extras, "
         "(SELECT json_agg(json_build_array(t.name, t.vocabulary_id) ORDER BY t.name) "
@@ -136,13 +149,16 @@ def _datasets_sql() -> str:
         "(SELECT json_agg(json_build_array(r.url, r.format, r.extras) ORDER BY r.position) "
         " FROM resource r WHERE r.package_id = p.id AND r.state = 'active') AS resources "
         "FROM package p WHERE p.owner_org = ANY(%(orgs)s) "
-        "AND p.state = 'active' AND p.type = 'dataset' ORDER BY p.name"
+        f"AND p.state = 'active' AND p.type = 'dataset' {year_filter}ORDER BY p.name"
     )
 
 
-def datasets(owner_orgs: list[str]) -> dict[str, list[dict[str, Any]]]:
+def datasets(owner_orgs: list[str], basket_year: Optional[int] = None
+             ) -> dict[str, list[dict[str, Any]]]:
     """Active datasets of these organizations, by organization id, shaped
-    like ``package_show`` for the fields the KPI reads.
+    like ``package_show`` for the fields the KPI reads. With ``basket_year``
+    only those that may be in that year's basket (the scoring core decides
+    exactly); without it, all of them.
 
     One query in the session's transaction: PostgreSQL aggregates each
     dataset's tags and resources into JSON arrays, and the rows are read
@@ -157,7 +173,10 @@ def datasets(owner_orgs: list[str]) -> dict[str, list[dict[str, Any]]]:
     with _without_jit(session):
         cursor = session.connection().connection.cursor()
         try:
-            cursor.execute(_datasets_sql(), {"orgs": list(owner_orgs)})
+            params: dict[str, Any] = {"orgs": list(owner_orgs)}
+            if basket_year is not None:
+                params["year_pattern"] = f"%{int(basket_year)}%"
+            cursor.execute(_datasets_sql(basket_year is not None), params)
             rows = cursor.fetchall()
         finally:
             cursor.close()
