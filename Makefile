@@ -32,9 +32,10 @@ test: setup
 	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) \
 	  $(VENV)/bin/python -m pytest --ckan-ini=test.ini -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
 
-# The pure scoring core alone: no CKAN, no database.
+# The pure scoring core and the remote tool: no CKAN, no database.
 test-pure:
-	$(VENV)/bin/python -m pytest -p no:ckan -p no:ckan_fixtures -p no:cacheprovider tests/scoring
+	$(VENV)/bin/python -m pytest -p no:ckan -p no:ckan_fixtures -p no:cacheprovider \
+	  tests/scoring tests/remote --ignore=tests/remote/test_remote_live.py
 
 test-all:
 	$(MAKE) test CKAN_VERSION=2.12.0
