@@ -127,7 +127,10 @@ def score_row_of(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_commands():
+    from ckanext.opdc_kpi.cli_excel import export, import_, validate
     from ckanext.opdc_kpi.cli_harvest import harvest_check
 
     opdc_kpi.add_command(harvest_check)
+    for command in (import_, export, validate):
+        opdc_kpi.add_command(command)
     return [opdc_kpi]

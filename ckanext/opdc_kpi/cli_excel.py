@@ -1,0 +1,128 @@
+"""``ckan opdc-kpi import|export|validate``: the OPDC/NSO workbook
+(Template 2 and 3) and bulk re-validation."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import click
+
+import ckan.plugins.toolkit as tk
+
+
+def _context() -> dict[str, Any]:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": False}
+
+
+def _bar(label: str):
+    state: dict[str, Any] = {}
+
+    def progress(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label=label,
+                                             file=click.get_text_stream("stderr"))
+            state["bar"].__enter__()
+        state["bar"].update(done - state.get("done", 0))
+        state["done"] = done
+        if done >= total:
+            state["bar"].__exit__(None, None, None)
+    return progress
+
+
+@click.command(name="import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--org", required=True, help="Organization name or id to import into.")
+@click.option("--dry-run", is_flag=True, help="Validate every row; write nothing.")
+@click.option("--focus-area", default=None, help="Focus area code for rows without one.")
+@click.option("--year", "kpi_year", type=int, default=None,
+              help="Assessment year (พ.ศ.) for rows without kpi_years.")
+@click.option("--mission", default=None, help="Mission (ภารกิจ) for rows without one.")
+@click.option("--work-process", default=None, help="Work process for rows without one.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def import_(path: str, org: str, dry_run: bool, focus_area: str | None, kpi_year: int | None,
+            mission: str | None, work_process: str | None, fmt: str):
+    """Import a Template 2/3 workbook (.xlsx): create or update datasets."""
+    from ckanext.opdc_kpi.excel.workbook import WorkbookError, read_workbook
+    from ckanext.opdc_kpi.logic import excel
+
+    try:
+        workbook = read_workbook(path)
+    except WorkbookError as error:
+        tk.error_shout(f"{path}: {error}")
+        raise click.Abort()
+    defaults = {"focus_area": focus_area, "kpi_years": [kpi_year] if kpi_year else None,
+                "mission": mission, "work_process": work_process}
+    try:
+        results = excel.import_workbook(_context(), workbook, org=org, defaults=defaults,
+                                        dry_run=dry_run, progress=_bar("Importing"))
+    except tk.ObjectNotFound:
+        tk.error_shout(f"Organization not found: {org}")
+        raise click.Abort()
+    if fmt == "json":
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            if r["action"] == "error":
+                for e in r["errors"]:
+                    click.echo(f"{r['sheet']} แถว {r['row']} {r['code'] or ''} "
+                               f"[{e['field']}] {e['message']}")
+        counts = {a: sum(1 for r in results if r["action"] == a)
+                  for a in ("create", "update", "error")}
+        verb = "would be" if dry_run else "were"
+        click.echo(f"{counts['create']} datasets {verb} created, {counts['update']} updated, "
+                   f"{counts['error']} rows with errors" + (" (dry run: nothing written)"
+                                                           if dry_run else ""))
+    if any(r["action"] == "error" for r in results):
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("--org", default=None, help="Only this organization.")
+@click.option("--output", required=True, type=click.Path(dir_okay=False),
+              help="The .xlsx file to write.")
+def export(org: str | None, output: str):
+    """Export datasets to the Template 2/3 workbook layout (.xlsx)."""
+    from ckanext.opdc_kpi.excel.workbook import write_workbook
+    from ckanext.opdc_kpi.logic import excel
+
+    try:
+        datasets = excel.export_datasets(_context(), org, progress=_bar("Reading"))
+    except tk.ObjectNotFound:
+        tk.error_shout(f"Organization not found: {org}")
+        raise click.Abort()
+    rows = write_workbook(datasets, output)
+    click.echo(f"{rows} datasets written to {output}")
+
+
+@click.command()
+@click.option("--org", default=None, help="Only this organization.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+@click.option("--lang", type=click.Choice(["th", "en"]), default="th")
+def validate(org: str | None, fmt: str, lang: str):
+    """List every dataset that does not satisfy the DGA schema (changes nothing)."""
+    from ckanext.opdc_kpi.logic import excel
+
+    try:
+        found = excel.validate_catalog(_context(), org, lang, progress=_bar("Checking"))
+    except tk.ObjectNotFound:
+        tk.error_shout(f"Organization not found: {org}")
+        raise click.Abort()
+    if fmt == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2))
+        return
+    rows = [{"organization": d["organization"], "name": d["name"], "field": p["field"],
+             "code": p["code"], "message": p["message"]} for d in found for p in d["problems"]]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=["organization", "name", "field", "code",
+                                                 "message"])
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(out.getvalue(), nl=False)
+        return
+    for row in rows:
+        click.echo(f"{row['organization']}/{row['name']} [{row['field']}] {row['message']}")
+    click.echo(f"{len(found)} datasets do not satisfy the schema")

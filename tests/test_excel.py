@@ -1,0 +1,195 @@
+"""The OPDC/NSO workbook (Template 2/3): import, export, re-validation,
+through CKAN's actions and the real database."""
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+import ckan.model as model
+from ckan.cli.cli import ckan
+from ckan.tests import factories, helpers
+
+from ckanext.opdc_kpi.excel.workbook import (
+    WorkbookError, be_to_iso, header_field, read_workbook, write_workbook)
+from ckanext.opdc_kpi.logic import excel
+
+from .factories_dga import dga_dataset_dict
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+
+COMPARED = ("title", "data_type", "maintainer", "maintainer_email", "notes", "objective",
+            "update_frequency_unit", "update_frequency_interval", "geo_coverage", "data_source",
+            "data_format", "data_category", "license_id", "focus_area", "kpi_years", "mission",
+            "work_process", "private")
+
+
+def _context():
+    return {"user": factories.Sysadmin()["name"], "ignore_auth": False}
+
+
+def _workbook(tmp_path, datasets, name="book.xlsx"):
+    path = tmp_path / name
+    write_workbook(datasets, path)
+    return path
+
+
+def _keywords(pkg):
+    return sorted(t["name"] for t in pkg["tags"] if not t.get("vocabulary_id"))
+
+
+def test_export_then_import_into_an_empty_catalog_gives_the_same_metadata(tmp_path):
+    org = factories.Organization()
+    made = [
+        factories.Dataset(**dga_dataset_dict(
+            owner_org=org["id"], name="stat-one", objective=["พันธกิจหน่วยงาน", "มติคณะรัฐมนตรี"],
+            data_format=["CSV", "XLS"], created_date="2023-12-31",
+            resources=[{"name": "ไฟล์ CSV", "url": "https://d.example.go.th/1.csv",
+                        "format": "CSV", "description": "รายเดือน"},
+                       {"name": "PDF", "url": "https://d.example.go.th/1.pdf", "format": "PDF"}])),
+        factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name="record-two",
+                                             data_type="ข้อมูลระเบียน", kpi_years=[2565, 2566],
+                                             geo_coverage="อื่นๆ", geo_coverage_other="ลุ่มน้ำ")),
+    ]
+    context = _context()
+    before = {d["name"]: helpers.call_action("package_show", id=d["id"]) for d in made}
+    path = tmp_path / "export.xlsx"
+    write_workbook(excel.export_datasets(context, org["name"]), path)
+    for d in made:
+        helpers.call_action("dataset_purge", context, id=d["id"])
+
+    results = excel.import_workbook(context, read_workbook(path), org=org["name"])
+
+    assert [r["action"] for r in results] == ["create", "create"], results
+    for name, old in before.items():
+        new = helpers.call_action("package_show", id=name)
+        for field in COMPARED:
+            assert new.get(field) == old.get(field), (name, field)
+        assert _keywords(new) == _keywords(old)
+        assert new.get("created_date") == old.get("created_date")
+        strip = lambda rs: [(r["name"], r["url"], r["format"], r.get("description") or "")
+                            for r in rs]  # noqa: E731
+        assert strip(new["resources"]) == strip(old["resources"])
+    assert helpers.call_action("package_show", id="record-two")["geo_coverage_other"] == "ลุ่มน้ำ"
+
+
+def test_reimport_updates_instead_of_duplicating(tmp_path):
+    org = factories.Organization()
+    rows = [dga_dataset_dict(name=f"DataSet_11_0{n}") for n in range(1, 4)]
+    path = _workbook(tmp_path, rows)
+    context = _context()
+    first = excel.import_workbook(context, read_workbook(path), org=org["id"])
+    rows[0]["title"] = "ชื่อใหม่หลังแก้ไข"
+    second = excel.import_workbook(context, read_workbook(_workbook(tmp_path, rows, "2.xlsx")),
+                                   org=org["id"])
+    assert [r["action"] for r in first] == ["create"] * 3
+    assert [r["action"] for r in second] == ["update"] * 3
+    assert model.Session.query(model.Package).filter_by(owner_org=org["id"]).count() == 3
+    assert helpers.call_action("package_show", id="dataset_11_01")["title"] == "ชื่อใหม่หลังแก้ไข"
+
+
+def test_a_bad_row_is_reported_by_sheet_row_and_field_and_never_half_written(tmp_path):
+    org = factories.Organization()
+    good = dga_dataset_dict(name="good-one")
+    bad = dga_dataset_dict(name="bad-one", maintainer_email="not-an-email", geo_coverage="")
+    path = _workbook(tmp_path, [good, bad])
+    results = excel.import_workbook(_context(), read_workbook(path), org=org["id"])
+    by_name = {r["name"]: r for r in results}
+    assert by_name["good-one"]["action"] == "create"
+    failed = by_name["bad-one"]
+    assert failed["action"] == "error"
+    assert failed["sheet"] == "Temp2_Meta_Stat" and failed["row"] == 7
+    fields = {e["field"] for e in failed["errors"]}
+    assert {"maintainer_email", "geo_coverage"} <= fields
+    # Thai messages from the DGA checks
+    assert any("อีเมล" in e["message"] for e in failed["errors"])
+    assert model.Package.get("bad-one") is None
+
+
+def test_dry_run_of_a_generated_1000_row_workbook_writes_nothing(tmp_path):
+    org = factories.Organization()
+    rows = [dga_dataset_dict(name=f"gen-{n:04d}") for n in range(1000)]
+    rows[10]["objective"] = ["ไม่มีในรายการ"]          # becomes อื่นๆ + objective_other: valid
+    rows[20]["update_frequency_interval"] = "สองครั้ง"   # invalid
+    path = _workbook(tmp_path, rows)
+    workbook = read_workbook(path)
+    assert len(workbook.datasets) == 1000 and sum(len(d.resources) for d in workbook.datasets) == 1000
+    results = excel.import_workbook(_context(), workbook, org=org["id"], dry_run=True)
+    errors = [r for r in results if r["action"] == "error"]
+    assert [r["name"] for r in errors] == ["gen-0020"]
+    assert errors[0]["errors"][0]["field"] == "update_frequency_interval"
+    assert sum(r["action"] == "create" for r in results) == 999
+    assert model.Session.query(model.Package).count() == 0
+
+
+def test_columns_are_matched_by_header_in_any_order(tmp_path):
+    rows = [dga_dataset_dict(name="moved-columns")]
+    path = _workbook(tmp_path, rows)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Temp2_Meta_Stat"]
+    columns = [list(col) for col in sheet.iter_cols(values_only=True)]
+    columns.reverse()                                  # every column elsewhere
+    columns.insert(3, [None, None, None, "คอลัมน์ใหม่ของรุ่น 2.2.x", "(กรอก)", "ค่าใด ๆ"])
+    book.remove(sheet)
+    moved = book.create_sheet("Temp2_Meta_Stat", 0)
+    for values in zip(*[c + [None] * (6 - len(c)) for c in columns]):
+        moved.append(list(values))
+    book.save(path)
+    original = read_workbook(_workbook(tmp_path, rows, "orig.xlsx")).datasets[0].fields
+    assert read_workbook(path).datasets[0].fields == original
+
+
+def test_headers_dates_and_limits():
+    assert header_field("5. อีเมลล์ผู้ติดต่อ", False) == "maintainer_email"
+    assert header_field("9.1 หน่วยความถี่ของการปรับปรุงข้อมูล", False) == "update_frequency_unit"
+    assert header_field("รหัสชุดข้อมูลตามที่กำหนดใน", False) == "dataset_code"
+    assert header_field("6.วันที่ปรับปรุงข้อมูลล่าสุด", True) == "resource_last_updated_date"
+    assert header_field("focus_area", False) == "focus_area"
+    assert be_to_iso("2566-12-31") == "2023-12-31"
+    assert be_to_iso("๒๕๖๖-๐๑-๐๒") == "2023-01-02"
+    with pytest.raises(ValueError):
+        be_to_iso("31/12/2566")
+
+
+def test_corrupt_and_oversized_files_get_clear_errors(tmp_path):
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 this is not a workbook")
+    with pytest.raises(WorkbookError, match="not a readable"):
+        read_workbook(corrupt)
+    big = _workbook(tmp_path, [dga_dataset_dict()])
+    with pytest.raises(WorkbookError, match="limit"):
+        read_workbook(big, max_bytes=1000)
+    other = tmp_path / "other.xlsx"
+    openpyxl.Workbook().save(other)
+    with pytest.raises(WorkbookError, match="Temp2_Meta"):
+        read_workbook(other)
+
+
+def test_validate_lists_legacy_datasets_and_changes_nothing(cli):
+    org = factories.Organization()
+    ok = factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name="fine"))
+    legacy = factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name="legacy"))
+    pkg = model.Package.get(legacy["id"])
+    pkg.extras = {k: v for k, v in pkg.extras.items() if k != "data_source"}
+    model.repo.commit()
+    modified = model.Package.get(legacy["id"]).metadata_modified
+    result = cli.invoke(ckan, ["opdc-kpi", "validate", "--org", org["name"], "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "legacy,data_source" in result.output and "fine," not in result.output
+    assert model.Package.get(legacy["id"]).metadata_modified == modified
+    assert ok
+
+
+def test_cli_import_dry_run_and_import(cli, tmp_path):
+    org = factories.Organization()
+    path = _workbook(tmp_path, [dga_dataset_dict(name="cli-one", focus_area=None)])
+    dry = cli.invoke(ckan, ["opdc-kpi", "import", str(path), "--org", org["name"], "--dry-run",
+                            "--focus-area", "health", "--format", "json"])
+    assert dry.exit_code == 0, dry.output
+    assert json.loads(dry.output[dry.output.index("["):])[0]["action"] == "create"
+    assert model.Package.get("cli-one") is None
+    done = cli.invoke(ckan, ["opdc-kpi", "import", str(path), "--org", org["name"],
+                             "--focus-area", "health"])
+    assert done.exit_code == 0, done.output
+    assert helpers.call_action("package_show", id="cli-one")["focus_area"] == "health"
