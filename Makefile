@@ -25,7 +25,10 @@ serve: setup
 	scripts/setup.sh site $(VENV)
 	$(VENV)/bin/ckan -c ckan.ini opdc-kpi demo
 	@echo "Catalog: http://$(HOST):$(PORT)  login: admin / $$(cat .state/admin-password)"
-	$(VENV)/bin/ckan -c ckan.ini run -H $(HOST) -p $(PORT) -r
+	@# a jobs worker for background work (workbook imports), stopped with the server
+	$(VENV)/bin/ckan -c ckan.ini jobs worker > .state/jobs-worker.log 2>&1 & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(VENV)/bin/ckan -c ckan.ini run -H $(HOST) -p $(PORT) -r
 
 test: setup
 	scripts/setup.sh db $(TEST_DB)

@@ -193,3 +193,54 @@ def test_cli_import_dry_run_and_import(cli, tmp_path):
                              "--focus-area", "health"])
     assert done.exit_code == 0, done.output
     assert helpers.call_action("package_show", id="cli-one")["focus_area"] == "health"
+
+
+def _upload(app, org, path, user, run="check", **form):
+    data = {"run": run, **form}
+    with open(path, "rb") as handle:
+        data["workbook"] = (handle, "book.xlsx")
+        return app.post(f"/organization/{org['name']}/import", data=data,
+                        headers={"Authorization": user["token"]},
+                        content_type="multipart/form-data", follow_redirects=False)
+
+
+def test_import_page_is_for_organization_admins(app):
+    org_admin = factories.UserWithToken()
+    editor = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": org_admin["name"], "capacity": "admin"},
+                                        {"name": editor["name"], "capacity": "editor"}])
+    page = app.get(f"/organization/{org['name']}/import",
+                   headers={"Authorization": org_admin["token"]})
+    assert page.status_code == 200
+    assert 'enctype="multipart/form-data"' in page.get_data(as_text=True)
+    assert app.get(f"/organization/{org['name']}/import",
+                   headers={"Authorization": editor["token"]}).status_code == 403
+    assert app.get(f"/organization/{org['name']}/import").status_code in (401, 403)
+
+
+def test_import_page_checks_then_imports_in_the_background(app, tmp_path):
+    import ckan.lib.jobs as jobs
+
+    admin = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    bad = _workbook(tmp_path, [dga_dataset_dict(name="page-bad", maintainer_email="nope")])
+    checked = _upload(app, org, bad, admin, run="import")
+    text = checked.get_data(as_text=True)
+    assert checked.status_code == 200
+    assert "Temp2_Meta_Stat" in text and "maintainer_email" in text and "อีเมล" in text
+    assert model.Package.get("page-bad") is None
+
+    good = _workbook(tmp_path, [dga_dataset_dict(name=f"page-{n}") for n in range(3)], "g.xlsx")
+    started = _upload(app, org, good, admin, run="import")
+    assert started.status_code == 302, started.get_data(as_text=True)[-3000:]
+    status_url = started.headers["Location"]
+    queue = jobs.get_queue()
+    job = queue.jobs[-1]
+    job.perform()  # what `ckan jobs worker` does
+    job.set_status("finished")
+    job.save()
+    done = app.get(status_url, headers={"Authorization": admin["token"]})
+    assert done.status_code == 200
+    assert [helpers.call_action("package_show", id=f"page-{n}")["name"] for n in range(3)]
+    stranger = factories.UserWithToken()
+    assert app.get(status_url, headers={"Authorization": stranger["token"]}).status_code == 403

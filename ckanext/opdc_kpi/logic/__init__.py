@@ -16,6 +16,7 @@ _ACTION_MODULES = (
 _AUTH_MODULES = (
     "ckanext.opdc_kpi.logic.auth",
     "ckanext.opdc_kpi.logic.harvest_auth",
+    "ckanext.opdc_kpi.logic.excel_auth",
 )
 
 
