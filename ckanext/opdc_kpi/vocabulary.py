@@ -26,9 +26,27 @@ def focus_codes() -> tuple[str, ...]:
     return tuple(standard.FOCUS_AREA_CODES)
 
 
+_KNOWN_ID: dict[str, str] = {}
+
+
+def _focus_vocabulary() -> model.Vocabulary | None:
+    """The vocabulary row. Its id is remembered: a primary-key lookup is
+    answered from the session's identity map, where ``Vocabulary.get`` by
+    name queries the database each time (several times per dataset save)."""
+    known = _KNOWN_ID.get(FOCUS_VOCABULARY)
+    if known is not None:
+        vocab = model.Session.get(model.Vocabulary, known)
+        if vocab is not None and vocab.name == FOCUS_VOCABULARY:
+            return vocab
+    vocab = model.Vocabulary.get(FOCUS_VOCABULARY)
+    if vocab is not None:
+        _KNOWN_ID[FOCUS_VOCABULARY] = vocab.id
+    return vocab
+
+
 def focus_vocabulary_id() -> str | None:
     """The vocabulary's id, or None when it does not exist (yet)."""
-    vocab = model.Vocabulary.get(FOCUS_VOCABULARY)
+    vocab = _focus_vocabulary()
     return vocab.id if vocab is not None else None
 
 
@@ -39,7 +57,7 @@ def ensure_focus_vocabulary() -> model.Vocabulary:
     savepoint and only flushed; they are committed with the caller's
     transaction (the dataset save that needed them).
     """
-    vocab = model.Vocabulary.get(FOCUS_VOCABULARY)
+    vocab = _focus_vocabulary()
     if vocab is None:
         savepoint = model.Session.begin_nested()
         try:

@@ -28,6 +28,8 @@ def _fresh(context: dict[str, Any], **extra: Any) -> dict[str, Any]:
     """A new action context for the same caller (a copied context would
     share CKAN's auth-audit stack between calls)."""
     out = {"user": context.get("user"), "ignore_auth": context.get("ignore_auth", False)}
+    if context.get("auth_user_obj") is not None:
+        out["auth_user_obj"] = context["auth_user_obj"]
     out.update(extra)
     return out
 
@@ -115,6 +117,8 @@ def import_workbook(context: dict[str, Any], workbook: Workbook, *, org: str,
     """Create or update each workbook dataset in ``org``; one result per row:
     ``{"sheet", "row", "code", "name", "action": create|update|error, "errors"}``.
     ``dry_run`` validates every row and writes nothing."""
+    # the caller's user object once, not looked up again by every auth check
+    context = dict(_fresh(context), auth_user_obj=model.User.get(context.get("user") or ""))
     organization = tk.get_action("organization_show")(_fresh(context), {"id": org})
     tk.check_access("package_create", _fresh(context), {"owner_org": organization["id"]})
     defaults = defaults or {}
@@ -155,7 +159,7 @@ def import_workbook(context: dict[str, Any], workbook: Workbook, *, org: str,
         else:
             action = "package_update" if existing else "package_create"
             try:
-                tk.get_action(action)(_fresh(context), payload)
+                tk.get_action(action)(_fresh(context, return_id_only=True), payload)
                 result.update(action="update" if existing else "create", errors=[])
             except tk.ValidationError as error:
                 model.Session.rollback()
