@@ -85,7 +85,7 @@ def main(argv: list[str]) -> int:
                   f"  paging_ok {r['paging_ok']}", flush=True)
     record = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
-        "machine": f"{platform.node()} {os.cpu_count()} CPUs {platform.machine()}, "
+        "machine": f"{os.cpu_count()} CPUs {platform.machine()}, "
                    f"Python {platform.python_version()}",
         "load_average_after": os.getloadavg(),
         "scenarios": report,

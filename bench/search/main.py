@@ -180,7 +180,7 @@ def main(argv: list[str]) -> int:
                  f"p95 {r['http_p95']:6.1f} ms  ({verdict})")
     record = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
-        "machine": f"{platform.node()} {os.cpu_count()} CPUs {platform.machine()}, "
+        "machine": f"{os.cpu_count()} CPUs {platform.machine()}, "
                    f"Python {platform.python_version()}",
         "load_average_after": os.getloadavg(),
         "database": database,
