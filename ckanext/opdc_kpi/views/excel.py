@@ -104,8 +104,10 @@ def import_status(id: str, job_id: str):
         job = jobs.job_from_id(job_id)
     except KeyError:
         tk.abort(404, tk._("Import job not found"))
-    if job.args[1] != org["id"] or job.args[3] != tk.current_user.name and \
-            not tk.current_user.sysadmin:
+    args = job.args or ()
+    ours = (job.func_name or "").endswith("run_import_job") and len(args) >= 4
+    if not ours or args[1] != org["id"] or (
+            args[3] != tk.current_user.name and not tk.current_user.sysadmin):
         tk.abort(404, tk._("Import job not found"))
     status = job.get_status()
     status = getattr(status, "value", status)
