@@ -117,8 +117,6 @@ def import_workbook(context: dict[str, Any], workbook: Workbook, *, org: str,
     """Create or update each workbook dataset in ``org``; one result per row:
     ``{"sheet", "row", "code", "name", "action": create|update|error, "errors"}``.
     ``dry_run`` validates every row and writes nothing."""
-    # the caller's user object once, not looked up again by every auth check
-    context = dict(_fresh(context), auth_user_obj=model.User.get(context.get("user") or ""))
     organization = tk.get_action("organization_show")(_fresh(context), {"id": org})
     tk.check_access("package_create", _fresh(context), {"owner_org": organization["id"]})
     defaults = defaults or {}
@@ -161,6 +159,9 @@ def import_workbook(context: dict[str, Any], workbook: Workbook, *, org: str,
             try:
                 tk.get_action(action)(_fresh(context, return_id_only=True), payload)
                 result.update(action="update" if existing else "create", errors=[])
+                # saved and committed: forget its objects, or every later
+                # commit expires (and every flush scans) a growing session
+                model.Session.expunge_all()
             except tk.ValidationError as error:
                 model.Session.rollback()
                 thai = {p["field"]: p["message"] for p in _thai_problems(payload)}
