@@ -11,7 +11,7 @@ import pathlib
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-BENCHMARKS = ["search", "kpi", "harvest"]
+BENCHMARKS = ["search", "kpi", "harvest", "excel"]
 
 
 def _load(name: str):
