@@ -23,6 +23,7 @@ def get_helpers() -> dict[str, Any]:
         "opdc_kpi_years_text": opdc_kpi_years_text,
         "opdc_kpi_dataset_problems": opdc_kpi_dataset_problems,
         "opdc_kpi_harvest_check": opdc_kpi_harvest_check,
+        "opdc_kpi_dataset_panel": opdc_kpi_dataset_panel,
     }
 
 
@@ -85,6 +86,24 @@ def opdc_kpi_dataset_problems(pkg_dict: dict) -> list[dict[str, str]]:
                     "code": problem.code,
                     "message": msg(problem.code, **problem.params)})
     return out
+
+
+def opdc_kpi_dataset_panel(pkg_dict: dict) -> dict[str, Any]:
+    """The dataset page's KPI panel: its 14-item problems (labels and
+    messages in the page's language) and, for public-category data, its
+    open-data tier with the reason of each criterion."""
+    from ckanext.opdc_kpi.logic import rules
+    from ckanext.opdc_kpi.scoring import dataset_openness
+    from ckanext.opdc_kpi.scoring.criteria import is_public_category
+
+    problems = [{"field": p.field, "label": opdc_kpi_field_label(p.field),
+                 "message": msg(p.code, **p.params)}
+                for p in standard.mandatory_problems(pkg_dict)]
+    openness = None
+    if is_public_category(pkg_dict):
+        openness = dataset_openness(pkg_dict, rules.from_config(),
+                                    request_language()).as_dict()
+    return {"complete": not problems, "problems": problems, "openness": openness}
 
 
 def opdc_kpi_harvest_check(org_id: str) -> dict[str, Any] | None:

@@ -217,3 +217,25 @@ def _datastore_active(extras: Any) -> bool:
         return bool(json.loads(extras).get("datastore_active"))
     except (ValueError, AttributeError):
         return False
+
+
+def basket_years(owner_org: Optional[str] = None) -> list[int]:
+    """The fiscal years that have a basket (some active dataset selected
+    into them), of one organization or of the catalog, newest first."""
+    from ckanext.opdc_kpi.scoring.fiscal import parse_kpi_years
+
+    params: dict[str, Any] = {}
+    where = "p.state = 'active' AND p.type = 'dataset'"
+    if owner_org:
+        where += " AND p.owner_org = :org"
+        params["org"] = owner_org
+    if _extras_in_columns():
+        sql = f"SELECT DISTINCT p.extras ->> 'kpi_years' FROM package p WHERE {where}"
+    else:
+        sql = ("SELECT DISTINCT e.value FROM package_extra e JOIN package p ON p.id = e.package_id "
+               f"WHERE e.key = 'kpi_years' AND e.state = 'active' AND {where}")
+    years: set[int] = set()
+    for (value,) in model.Session.execute(sa.text(sql), params):
+        if value:
+            years.update(parse_kpi_years(_decode(value))[0])
+    return sorted(years, reverse=True)

@@ -8,6 +8,7 @@ from typing import Any
 _VIEW_MODULES: tuple[str, ...] = (
     "ckanext.opdc_kpi.views.harvest",
     "ckanext.opdc_kpi.views.excel",
+    "ckanext.opdc_kpi.views.kpi",
 )
 
 

@@ -1,0 +1,199 @@
+"""KPI pages: ``/ckan-admin/opdc-kpi`` (every organization, for sysadmins and
+assessors) and ``/organization/<id>/kpi`` (one organization, for its members,
+sysadmins and assessors; everyone when public scores are on). Both take
+``?year=`` and ``?format=csv|xlsx``; the figures come from the actions."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Response
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opdc_kpi.logic import reader, rules
+from ckanext.opdc_kpi.scoring import advice
+from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS
+
+bp = Blueprint("opdc_kpi", __name__)
+PARTS = ("basic", "metadata", "catalog", "openness", "use")
+SORTS = ("name", "score", "level", "basket", *PARTS)
+
+
+def _context() -> dict[str, Any]:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def _login_or_403(message: str):
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", came_from=tk.request.full_path)
+    return tk.abort(403, message)
+
+
+def _lang() -> str:
+    return rules.request_language()
+
+
+def _year(available: list[int]) -> tuple[int, list[int]]:
+    """The requested year, else the most recent year with a basket (not
+    beyond the next fiscal year), else the current one; and the choices."""
+    current = rules.current_fiscal_year()
+    choices = sorted({y for y in available if 2550 <= y <= current + 1} | {current},
+                     reverse=True)
+    asked = tk.request.args.get("year", "").strip()
+    if asked:
+        try:
+            year = int(asked)
+        except ValueError:
+            tk.abort(400, tk._("Enter a fiscal year in the Buddhist era (พ.ศ.), e.g. 2565"))
+        if year not in choices:
+            choices = sorted(set(choices) | {year}, reverse=True)
+        return year, choices
+    with_basket = [y for y in available if y <= current + 1]
+    return (with_basket[0] if with_basket else current), choices
+
+
+def _label(field: str) -> str:
+    labels = FIELD_LABELS.get(field)
+    if not labels:
+        return field
+    return labels[0] if _lang() == "th" else labels[1]
+
+
+def _csv_response(rows: list[dict[str, Any]], columns: list[str], filename: str) -> Response:
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads UTF-8 Thai only with a BOM
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{filename}.csv"'})
+
+
+def _xlsx_response(rows: list[dict[str, Any]], columns: list[str], filename: str,
+                   title: str) -> Response:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([row.get(c) if isinstance(row.get(c), (int, float, str)) or
+                      row.get(c) is None else str(row.get(c)) for c in columns])
+    data = io.BytesIO()
+    book.save(data)
+    return Response(data.getvalue(), mimetype=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
+
+
+def _export(fmt: str, rows: list[dict[str, Any]], columns: list[str], filename: str,
+            title: str):
+    if fmt == "csv":
+        return _csv_response(rows, columns, filename)
+    if fmt == "xlsx":
+        return _xlsx_response(rows, columns, filename, title)
+    return tk.abort(400, tk._("Unknown export format: use csv or xlsx"))
+
+
+# --- /ckan-admin/opdc-kpi ---------------------------------------------------------
+
+ADMIN_COLUMNS = ["organization", "title", "score", "level", *PARTS, "basket"]
+
+
+def _admin_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for row in result["organizations"]:
+        flat = {"organization": row["organization"]["name"],
+                "title": row["organization"]["title"], "score": row["score"],
+                "level": row["level"] or "", "basket": row["basket"]}
+        flat.update({part: row["parts"].get(part, 0) for part in PARTS})
+        rows.append(flat)
+    return rows
+
+
+@bp.route("/ckan-admin/opdc-kpi")
+def admin():
+    try:
+        tk.check_access("opdc_kpi_score_private", _context(), {})
+    except tk.NotAuthorized:
+        return _login_or_403(tk._("Only sysadmins and assessors may see every "
+                                  "organization's KPI"))
+    year, years = _year(reader.basket_years())
+    result = tk.get_action("opdc_kpi_score_list")(_context(), {"fiscal_year": year})
+    rows = _admin_rows(result)
+    sort = tk.request.args.get("sort", "score")
+    sort = sort if sort in SORTS else "score"
+    descending = tk.request.args.get("dir", "desc" if sort != "name" else "asc") == "desc"
+    key = "organization" if sort == "name" else sort
+    rows.sort(key=lambda r: (r[key] is None, r[key] if r[key] is not None else 0),
+              reverse=descending)
+    fmt = tk.request.args.get("format")
+    if fmt:
+        return _export(fmt, rows, ADMIN_COLUMNS, f"opdc-kpi-{year}", f"KPI {year}")
+    buckets = [0] * 10
+    for row in rows:
+        buckets[min(9, int(row["score"] // 10))] += 1
+    return tk.render("opdc_kpi/admin.html", extra_vars={
+        "rows": rows, "year": year, "years": years, "sort": sort, "descending": descending,
+        "buckets": buckets, "parts": PARTS, "maxima": {"basic": 50, "metadata": 15,
+                                                       "catalog": 10, "openness": 20, "use": 5}})
+
+
+# --- /organization/<id>/kpi -----------------------------------------------------------
+
+DATASET_COLUMNS = ["name", "title", "private", "data_category", "complete", "missing",
+                   "invalid", "openness_tier", "access", "granularity", "format",
+                   "in_previous_year"]
+
+
+def _dataset_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for d in report["datasets"]:
+        openness = d.get("openness") or {}
+        criteria = openness.get("criteria") or {}
+        rows.append({
+            "name": d["name"], "title": d["title"], "private": d["private"],
+            "data_category": d.get("data_category") or "",
+            "complete": d["complete"],
+            "missing": ", ".join(_label(f) for f in d.get("missing") or []),
+            "invalid": "; ".join(f"{_label(f)}: {m}" for f, m in (d.get("invalid") or {}).items()),
+            "openness_tier": openness.get("tier", ""),
+            **{c: (criteria.get(c) or {}).get("tier", "") for c in ("access", "granularity",
+                                                                     "format")},
+            "in_previous_year": d.get("in_previous_year"),
+        })
+    return rows
+
+
+@bp.route("/organization/<id>/kpi")
+def organization(id: str):
+    try:
+        org = tk.get_action("organization_show")(
+            _context(), {"id": id, "include_datasets": False, "include_users": False})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Organization not found"))
+    try:
+        tk.check_access("opdc_kpi_score", _context(), {"id": org["id"]})
+    except tk.NotAuthorized:
+        return _login_or_403(tk._("Only the organization's members, sysadmins and "
+                                  "assessors may see its KPI"))
+    year, years = _year(reader.basket_years(org["id"]))
+    report = tk.get_action("opdc_kpi_score")(_context(), {"id": org["id"], "fiscal_year": year})
+    fmt = tk.request.args.get("format")
+    if fmt:
+        rows = _dataset_rows(report)
+        summary = {"name": "", "title": tk._("Score {score} ({level})").format(
+            score=f"{report['score']:.2f}", level=report["level"] or "-")}
+        return _export(fmt, rows + [summary], DATASET_COLUMNS,
+                       f"opdc-kpi-{org['name']}-{year}", f"KPI {year}")
+    return tk.render("opdc_kpi/organization_kpi.html", extra_vars={
+        "group_dict": org, "group_type": "organization", "am_following": False,
+        "report": report, "year": year, "years": years, "parts": PARTS,
+        "fixes": advice.next_fixes(report, _lang()), "dataset_rows": _dataset_rows(report)})
+
+
+def get_blueprints() -> list[Blueprint]:
+    return [bp]

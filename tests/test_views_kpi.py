@@ -1,0 +1,153 @@
+"""KPI pages through CKAN's app client: who sees what, the figures, exports."""
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from ckan.tests import factories
+
+from ckanext.opdc_kpi.logic import rules
+from ckanext.opdc_kpi.scoring import advice
+
+from .factories_dga import dga_dataset_dict
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+
+SECRET_TITLE = "ชุดข้อมูลลับเฉพาะภายในหน่วยงาน"
+
+
+@pytest.fixture
+def catalog():
+    admin = factories.UserWithToken()
+    member = factories.UserWithToken()
+    org = factories.Organization(
+        title="สำนักงานทดสอบ", focus_areas=["tourism"], catalog_url="https://c.example.go.th",
+        users=[{"name": admin["name"], "capacity": "admin"},
+               {"name": member["name"], "capacity": "member"}])
+    factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name="open-one",
+                                         mission="ภารกิจ", work_process="กระบวนการ"))
+    factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name="secret-one",
+                                         title=SECRET_TITLE, private=True))
+    factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name="newer", kpi_years=[2566]))
+    other = factories.Organization(title="หน่วยงานอื่น")
+    return {"org": org, "admin": admin, "member": member, "other": other,
+            "sysadmin": factories.SysadminWithToken(), "stranger": factories.UserWithToken()}
+
+
+def _get(app, url, user=None, **kwargs):
+    headers = {"Authorization": user["token"]} if user else {}
+    return app.get(url, headers=headers, follow_redirects=False, **kwargs)
+
+
+def test_admin_page_for_sysadmins_and_assessors_only(app, catalog, ckan_config, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckanext.opdc_kpi.assessors", [catalog["member"]["name"]])
+    page = _get(app, "/ckan-admin/opdc-kpi?year=2565", catalog["sysadmin"])
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "สำนักงานทดสอบ" in text and "หน่วยงานอื่น" in text and "<svg" in text
+    assert "cdn." not in text.lower()  # charts are inline SVG: nothing loaded from elsewhere
+    assert _get(app, "/ckan-admin/opdc-kpi", catalog["member"]).status_code == 200  # assessor
+    assert _get(app, "/ckan-admin/opdc-kpi", catalog["admin"]).status_code == 403
+    anonymous = _get(app, "/ckan-admin/opdc-kpi")
+    assert anonymous.status_code == 302 and "/user/login" in anonymous.headers["Location"]
+
+
+def test_pages_open_on_the_most_recent_year_with_a_basket(app, catalog):
+    page = _get(app, "/ckan-admin/opdc-kpi", catalog["sysadmin"]).get_data(as_text=True)
+    expected = max(y for y in (2566, 2565) if y <= rules.current_fiscal_year() + 1)
+    assert f'<option value="{expected}" selected>' in page
+    org_page = _get(app, f"/organization/{catalog['org']['name']}/kpi",
+                    catalog["admin"]).get_data(as_text=True)
+    assert f'<option value="{expected}" selected>' in org_page
+
+
+def test_organization_page_shows_the_ladder_reasons_and_fixes(app, catalog):
+    page = _get(app, f"/organization/{catalog['org']['name']}/kpi?year=2565", catalog["admin"])
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "opdc-kpi-ladder" in text and 'data-code="basic_passed"' in text
+    assert SECRET_TITLE in text            # members see their private datasets
+    assert "opdc-kpi-fixes" in text         # openness / use can still gain points
+    assert "/dataset/edit/open-one" in text
+
+
+def test_strangers_never_see_private_titles(app, catalog, ckan_config, monkeypatch):
+    url = f"/organization/{catalog['org']['name']}/kpi?year=2565"
+    assert _get(app, url, catalog["stranger"]).status_code == 403
+    assert _get(app, url).status_code == 302
+    monkeypatch.setitem(ckan_config, "ckanext.opdc_kpi.public_scores", True)
+    for user in (catalog["stranger"], None):
+        public = _get(app, url, user)
+        assert public.status_code == 200
+        text = public.get_data(as_text=True)
+        assert SECRET_TITLE not in text and "secret-one" not in text
+        assert "Public view" in text or "สาธารณะ" in text
+        for fmt in ("csv", "xlsx"):
+            export = _get(app, url + f"&format={fmt}", user)
+            assert export.status_code == 200
+            assert SECRET_TITLE.encode() not in export.data and b"secret-one" not in export.data
+
+
+def test_exports_parse_and_carry_thai(app, catalog):
+    csv_response = _get(app, "/ckan-admin/opdc-kpi?year=2565&format=csv", catalog["sysadmin"])
+    assert csv_response.data.startswith("\ufeff".encode("utf-8"))
+    rows = list(csv.DictReader(io.StringIO(csv_response.data.decode("utf-8-sig"))))
+    by_name = {r["organization"]: r for r in rows}
+    assert by_name[catalog["org"]["name"]]["title"] == "สำนักงานทดสอบ"
+    xlsx = _get(app, f"/organization/{catalog['org']['name']}/kpi?year=2565&format=xlsx",
+                catalog["admin"])
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.data))
+    values = [row for row in book.active.iter_rows(values_only=True)]
+    assert values[0][:2] == ("name", "title")
+    assert {v[0] for v in values[1:]} >= {"open-one", "secret-one"}
+    assert any(SECRET_TITLE == v[1] for v in values)
+    assert _get(app, "/ckan-admin/opdc-kpi?format=pdf", catalog["sysadmin"]).status_code == 400
+
+
+def test_admin_page_sorts_by_a_column(app, catalog):
+    text = _get(app, "/ckan-admin/opdc-kpi?year=2565&sort=name&dir=asc",
+                catalog["sysadmin"]).get_data(as_text=True)
+    table = text[text.index("opdc-kpi-organizations"):]
+    first, second = sorted([catalog["org"]["title"], catalog["other"]["title"]],
+                           key=lambda t: {catalog["org"]["title"]: catalog["org"]["name"],
+                                          catalog["other"]["title"]: catalog["other"]["name"]}[t])
+    assert table.index(first) < table.index(second)
+
+
+def test_dataset_panel_for_editors_only(app, catalog):
+    url = "/dataset/open-one"
+    assert "opdc-kpi-dataset-panel" in _get(app, url, catalog["admin"]).get_data(as_text=True)
+    assert "opdc-kpi-dataset-panel" not in _get(app, url, catalog["stranger"]).get_data(
+        as_text=True)
+
+
+def test_admin_tab_and_organization_tab(app, catalog):
+    admin_page = _get(app, "/ckan-admin/", catalog["sysadmin"]).get_data(as_text=True)
+    assert "/ckan-admin/opdc-kpi" in admin_page
+    org_page = _get(app, f"/organization/{catalog['org']['name']}", catalog["admin"])
+    assert f"/organization/{catalog['org']['name']}/kpi" in org_page.get_data(as_text=True)
+
+
+def test_what_to_fix_next_is_ordered_by_points():
+    report = {
+        "parts": {"basic": {"passed": True}, "metadata": {"total": 4, "points": 7.5},
+                  "catalog": {"points": 0}, "openness": {"public": 2, "points": 3.0},
+                  "use": {"points": 0}},
+        "datasets": [
+            {"name": "a", "complete": False, "missing": ["geo_coverage"], "invalid": {},
+             "openness": {"tier": 1, "published": True,
+                          "criteria": {"access": {"tier": 1}, "granularity": {"tier": 2},
+                                       "format": {"tier": 3}}}},
+            {"name": "b", "complete": True, "missing": [], "invalid": {},
+             "openness": {"tier": 0, "published": False, "criteria": {}}},
+        ],
+    }
+    fixes = advice.next_fixes(report, "en")
+    assert [(f["code"], f["points"], f["dataset"]) for f in fixes] == [
+        ("fix_catalog", 10.0, None), ("fix_use", 5.0, None), ("fix_metadata", 3.75, "a"),
+        ("fix_openness", 3.0, "a"), ("fix_publish", 3.0, "b")]
+    assert "Geographic coverage" in fixes[2]["message"]
+    assert "access" in fixes[3]["message"]
