@@ -130,6 +130,7 @@ ini() {
     "scheming.dataset_schemas=ckanext.opdc_kpi:schemas/dataset.yaml" \
     "scheming.organization_schemas=ckanext.opdc_kpi:schemas/organization.yaml" \
     "scheming.presets=ckanext.scheming:presets.json ckanext.opdc_kpi:schemas/presets.yaml" \
+    "licenses_group_url=file://$(pwd)/ckanext/opdc_kpi/licenses/opdc-licenses.json" \
     "ckan.locale_default=th" \
     "ckan.locales_offered=th en" \
     "ckan.storage_path=$(pwd)/.state/storage" \
