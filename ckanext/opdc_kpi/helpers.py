@@ -24,7 +24,48 @@ def get_helpers() -> dict[str, Any]:
         "opdc_kpi_dataset_problems": opdc_kpi_dataset_problems,
         "opdc_kpi_harvest_check": opdc_kpi_harvest_check,
         "opdc_kpi_dataset_panel": opdc_kpi_dataset_panel,
+        "opdc_kpi_be_date": opdc_kpi_be_date,
+        "opdc_kpi_long_date": opdc_kpi_long_date,
     }
+
+
+_THAI_MONTHS = ("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
+                "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม")
+_ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+                   "September", "October", "November", "December")
+
+
+def _iso_date(value: Any):
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+def opdc_kpi_be_date(value: Any) -> str:
+    """A stored ISO (CE) date as YYYY-MM-DD in the Buddhist era, for forms;
+    anything that is no ISO date is returned as it is (what the user typed)."""
+    day = _iso_date(value)
+    if day is None:
+        return "" if value is None else str(value)
+    return f"{day.year + 543:04d}-{day.month:02d}-{day.day:02d}"
+
+
+def opdc_kpi_long_date(value: Any, lang: str | None = None) -> str:
+    """A stored date in the page's language: "31 ธันวาคม 2566" (พ.ศ.) in Thai,
+    "31 December 2023" in English."""
+    day = _iso_date(value)
+    if day is None:
+        return "" if value is None else str(value)
+    if (lang or request_language()) == "th":
+        return f"{day.day} {_THAI_MONTHS[day.month - 1]} {day.year + 543}"
+    return f"{day.day} {_ENGLISH_MONTHS[day.month - 1]} {day.year}"
 
 
 def _list_name(field: dict) -> str:
