@@ -12,7 +12,7 @@ PORT ?= 5000
 
 export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
 
-.PHONY: serve setup test test-pure test-all demo bench i18n clean-venv
+.PHONY: serve setup test test-pure test-all demo bench i18n i18n-extract clean-venv
 
 setup:
 	scripts/setup.sh system
@@ -45,8 +45,16 @@ test-all:
 	$(MAKE) test CKAN_VERSION=2.11.6
 
 i18n:
+	@# compile the translations (the .mo files are built, not committed)
 	@if ls ckanext/opdc_kpi/i18n/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
-	  $(VENV)/bin/python setup.py -q compile_catalog >/dev/null; fi
+	  $(VENV)/bin/pybabel -q compile -D ckanext-opdc_kpi -d ckanext/opdc_kpi/i18n; fi
+
+# after changing user-visible strings: refresh the template and the catalogs
+i18n-extract:
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k ungettext:1,2 --no-location \
+	  --project ckanext-opdc_kpi -o ckanext/opdc_kpi/i18n/ckanext-opdc_kpi.pot ckanext
+	$(VENV)/bin/pybabel update -D ckanext-opdc_kpi -i ckanext/opdc_kpi/i18n/ckanext-opdc_kpi.pot \
+	  -d ckanext/opdc_kpi/i18n --no-location
 
 bench: setup
 	# each benchmark on its own database (the KPI one reseeds its catalog);
