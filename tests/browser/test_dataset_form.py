@@ -86,3 +86,33 @@ def test_steward_creates_a_dataset_in_thai(live_server, page):
     page.wait_for_load_state("networkidle")
     assert "15 มกราคม 2567" in page.inner_text("body")
     screenshot(page, "steward-resource-page")
+
+
+def test_other_boxes_follow_the_other_choice(live_server, page):
+    steward = factories.User(password=PASSWORD)
+    factories.Organization(users=[{"name": steward["name"], "capacity": "editor"}])
+    login(page, live_server, steward["name"], PASSWORD)
+    page.goto(live_server + "/th/dataset/new")
+    assert not page.locator("#field-data_type_other").is_visible()
+    _select(page, "data_type", "ข้อมูลประเภทอื่นๆ")
+    assert page.locator("#field-data_type_other").is_visible()
+    page.check("input[name='objective'][value='อื่นๆ']")
+    assert page.locator("#field-objective_other").is_visible()
+    screenshot(page, "steward-other-boxes")
+    _select(page, "data_type", "ข้อมูลสถิติ")
+    assert not page.locator("#field-data_type_other").is_visible()
+
+
+def test_without_javascript_every_other_box_is_there(live_server, chromium):
+    steward = factories.User(password=PASSWORD)
+    factories.Organization(users=[{"name": steward["name"], "capacity": "editor"}])
+    context = chromium.new_context(java_script_enabled=False, locale="th-TH")
+    page = context.new_page()
+    try:
+        login(page, live_server, steward["name"], PASSWORD)
+        page.goto(live_server + "/th/dataset/new")
+        for field in ("data_type_other", "objective_other", "geo_coverage_other"):
+            assert page.locator(f"#field-{field}").is_visible(), field
+        assert "ประเภทข้อมูลอื่นๆ (ระบุ)" in page.inner_text("body")
+    finally:
+        context.close()
