@@ -1,4 +1,4 @@
-"""Buddhist-era dates: entered and shown in พ.ศ., stored as ISO CE dates."""
+"""The steward's forms: Buddhist-era dates (entered and shown in พ.ศ., stored as ISO CE) and failed saves that keep what was typed."""
 import pytest
 
 from ckan.tests import factories, helpers
@@ -33,3 +33,22 @@ def test_api_takes_buddhist_era_and_package_show_returns_iso(app):
     assert "31 ธันวาคม 2566" in page.get_data(as_text=True)
     form = app.get("/dataset/edit/dated", headers={"Authorization": sysadmin["token"]})
     assert 'value="2566-12-31"' in form.get_data(as_text=True)
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+def test_failed_edit_keeps_what_was_typed_and_marks_the_field_in_thai(app):
+    user = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+    data = dga_dataset_dict(owner_org=org["id"], name="to-edit")
+    factories.Dataset(**data)
+    form = {k: v for k, v in data.items() if isinstance(v, str) and k != "owner_org"}
+    form.update(owner_org=org["id"], objective="พันธกิจหน่วยงาน", data_format="CSV",
+                kpi_years="2565", title="ชื่อใหม่ที่พิมพ์ไว้", geo_coverage="", save="")
+    response = app.post("/th/dataset/edit/to-edit", data=form,
+                        headers={"Authorization": user["token"]}, follow_redirects=False)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200  # the form again, not a redirect
+    assert 'value="ชื่อใหม่ที่พิมพ์ไว้"' in text
+    block = text[text.index('id="field-geo_coverage"'):][:3000]
+    assert "กรุณาระบุ ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่" in block
+    assert helpers.call_action("package_show", id="to-edit")["title"] == data["title"]
