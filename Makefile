@@ -54,7 +54,7 @@ i18n-extract:
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -k ungettext:1,2 --no-location \
 	  --project ckanext-opdc_kpi -o ckanext/opdc_kpi/i18n/ckanext-opdc_kpi.pot ckanext
 	$(VENV)/bin/pybabel update -D ckanext-opdc_kpi -i ckanext/opdc_kpi/i18n/ckanext-opdc_kpi.pot \
-	  -d ckanext/opdc_kpi/i18n --no-location
+	  -d ckanext/opdc_kpi/i18n --ignore-obsolete
 
 bench: setup
 	# each benchmark on its own database (the KPI one reseeds its catalog);

@@ -120,6 +120,28 @@ def score(org: str | None, fiscal_year: int | None, public_only: bool, fmt: str)
         click.echo("\n".join(_reasons(reports[0])))
 
 
+@opdc_kpi.command()
+@click.option("--year", "fiscal_year", type=int, required=True,
+              help="Thai fiscal year (พ.ศ.) to freeze.")
+@click.option("--org", default=None, help="Only this organization (default: all).")
+def freeze(fiscal_year: int, org: str | None):
+    """Freeze the KPI results of a fiscal year (at the deadline; cron-friendly)."""
+    data: dict[str, Any] = {"fiscal_year": fiscal_year}
+    if org:
+        data["id"] = org
+    try:
+        result = tk.get_action("opdc_kpi_snapshot_create")(_site_context(), data)
+    except tk.ObjectNotFound:
+        tk.error_shout(f"Organization not found: {org}")
+        raise click.Abort()
+    except tk.ValidationError as error:
+        tk.error_shout(error.error_summary)
+        raise click.Abort()
+    for snap in result["snapshots"]:
+        click.echo(f"{snap['organization']['name']}: {snap['score']:.2f} frozen")
+    click.echo(f"{len(result['snapshots'])} organizations frozen for {fiscal_year}")
+
+
 def score_row_of(report: dict[str, Any]) -> dict[str, Any]:
     from ckanext.opdc_kpi import scoring
 

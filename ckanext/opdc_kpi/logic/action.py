@@ -57,6 +57,10 @@ def opdc_kpi_score(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
     :param public_only: score only what the public API shows (default: false).
         Callers who may only see the public view always get it.
     :type public_only: bool
+    :param live: the live report even when the year was frozen by
+        ``opdc_kpi_snapshot_create`` (default: false: the frozen one, with
+        ``snapshot`` saying when, by whom, and the live score)
+    :type live: bool
     :returns: the report (see the README: organization, fiscal_year, score, level,
         parts, datasets)
     :rtype: dict
@@ -69,7 +73,23 @@ def opdc_kpi_score(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
     tk.check_access("opdc_kpi_score", context, {"id": org["id"]})
     public_only = bool(data.get("public_only")) or not _full_view(context, org["id"])
     fiscal_year = data.get("fiscal_year") or rules.current_fiscal_year()
-    return score_organizations([org], fiscal_year=fiscal_year, public_only=public_only)[0]
+    live = score_organizations([org], fiscal_year=fiscal_year, public_only=public_only)[0]
+    if public_only or data.get("live"):
+        return live
+    # a year frozen at the deadline reads as frozen (the full view only:
+    # a snapshot holds private datasets); the live report is one flag away
+    from ckanext.opdc_kpi.logic import snapshot
+
+    frozen = snapshot.latest(org["id"], fiscal_year)
+    if frozen is None:
+        return live
+    report = dict(frozen["report"])
+    report["snapshot"] = {"id": frozen["id"], "created": frozen["created"],
+                          "creator": frozen["creator"], "declaration": frozen["declaration"],
+                          "live_score": live["score"], "live_level": live["level"],
+                          "differs": live["score"] != report["score"]
+                          or live["parts"] != report["parts"]}
+    return report
 
 
 @tk.side_effect_free

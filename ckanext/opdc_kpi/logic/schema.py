@@ -47,7 +47,8 @@ def _common() -> dict[str, list]:
 
 def score() -> dict[str, list]:
     v = tk.get_validator
-    return dict(_common(), id=[v("not_empty"), v("unicode_safe")])
+    return dict(_common(), id=[v("not_empty"), v("unicode_safe")],
+                live=[v("ignore_missing"), v("boolean_validator")])
 
 
 def score_list() -> dict[str, list]:

@@ -181,7 +181,10 @@ def organization(id: str):
         return _login_or_403(tk._("Only the organization's members, sysadmins and "
                                   "assessors may see its KPI"))
     year, years = _year(reader.basket_years(org["id"]))
-    report = tk.get_action("opdc_kpi_score")(_context(), {"id": org["id"], "fiscal_year": year})
+    params = {"id": org["id"], "fiscal_year": year}
+    if tk.asbool(tk.request.args.get("live")):
+        params["live"] = True
+    report = tk.get_action("opdc_kpi_score")(_context(), params)
     fmt = tk.request.args.get("format")
     if fmt:
         rows = _dataset_rows(report)
