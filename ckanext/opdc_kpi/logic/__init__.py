@@ -13,12 +13,14 @@ _ACTION_MODULES = (
     "ckanext.opdc_kpi.logic.action",
     "ckanext.opdc_kpi.logic.harvest",
     "ckanext.opdc_kpi.logic.snapshot",
+    "ckanext.opdc_kpi.logic.assessor",
 )
 _AUTH_MODULES = (
     "ckanext.opdc_kpi.logic.auth",
     "ckanext.opdc_kpi.logic.harvest_auth",
     "ckanext.opdc_kpi.logic.excel_auth",
     "ckanext.opdc_kpi.logic.snapshot",
+    "ckanext.opdc_kpi.logic.assessor",
 )
 
 

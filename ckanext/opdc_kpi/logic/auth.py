@@ -12,10 +12,12 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 
 
-def is_assessor(user_name: str | None) -> bool:
-    if not user_name:
-        return False
-    return user_name in tk.aslist(tk.config.get("ckanext.opdc_kpi.assessors"))
+def is_assessor(user_name: str | None, org_id: str | None = None) -> bool:
+    """An assessor of ``org_id`` (of every organization when None): from the
+    ``ckanext.opdc_kpi.assessors`` list or managed by sysadmins."""
+    from ckanext.opdc_kpi.logic import assessor
+
+    return assessor.assesses(user_name, org_id)
 
 
 def _public_scores() -> bool:
@@ -33,7 +35,7 @@ def opdc_kpi_score_private(context: dict, data_dict: dict[str, Any]) -> dict[str
     """The full report of one organization (``id``), or of all (no ``id``)."""
     user = context.get("user")
     org_id = (data_dict or {}).get("id")
-    if is_assessor(user) or (org_id and _is_member(user, org_id)):
+    if is_assessor(user, org_id) or (org_id and _is_member(user, org_id)):
         return {"success": True}
     return {"success": False, "msg": tk._("Only members of the organization and assessors "
                                           "may see its full KPI report")}

@@ -93,7 +93,7 @@ def opdc_kpi_snapshot_create(context: dict, data_dict: dict[str, Any]) -> dict[s
 
 
 def opdc_kpi_snapshot_create_auth(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
-    if kpi_auth.is_assessor(context.get("user")):
+    if kpi_auth.is_assessor(context.get("user"), (data_dict or {}).get("id")):
         return {"success": True}
     return {"success": False,
             "msg": tk._("Only assessors and sysadmins may freeze KPI results")}

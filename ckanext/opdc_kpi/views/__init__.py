@@ -9,6 +9,7 @@ _VIEW_MODULES: tuple[str, ...] = (
     "ckanext.opdc_kpi.views.harvest",
     "ckanext.opdc_kpi.views.excel",
     "ckanext.opdc_kpi.views.kpi",
+    "ckanext.opdc_kpi.views.assessors",
 )
 
 
