@@ -116,3 +116,12 @@ def test_remembered_checks_tell_true_from_1_and_text_from_lists():
     for value in (True, 1, "1", ["1"], 1.0):
         pkg = dict(complete_dataset(), update_frequency_interval=value, maintainer=value)
         assert mandatory_problems(pkg) == standard._guarded(standard._mandatory, pkg)
+
+
+def test_remembered_checks_tell_tag_string_from_tags():
+    """Found by hypothesis: an empty dict as ``tag_string`` and as ``tags``
+    once shared a signature while the checks differ."""
+    for pkg in (dict(complete_dataset(), tag_string={}),
+                {k: v for k, v in dict(complete_dataset(), tags={}).items() if k != "tag_string"},
+                dict(complete_dataset(), tag_string={})):
+        assert mandatory_problems(pkg) == standard._guarded(standard._mandatory, pkg)

@@ -312,8 +312,9 @@ def _signature(pkg: dict) -> tuple:
         tuple(_text_kind(pkg.get(name)) for name in _TEXT_ITEMS),
         tuple(_frozen(pkg.get(name)) for name in _VALUE_ITEMS),
         tuple(_frozen(pkg.get(name)) for name in _VALUE_ITEMS_OTHER),
-        _frozen(pkg.get("tag_string")) if pkg.get("tag_string") is not None
-        else _tags_signature(pkg.get("tags")),
+        # which of the two the keywords come from is part of the signature
+        ("tag_string", _frozen(pkg.get("tag_string"))) if pkg.get("tag_string") is not None
+        else ("tags", _tags_signature(pkg.get("tags"))),
     )
 
 
