@@ -275,7 +275,7 @@ def _package_show_path(org_id: str, package_ids: list[str], context: dict) -> di
     return scoring.score_organization(
         org, datasets, fiscal_year=FISCAL_YEAR, today=rules.today(), rules=rules.from_config(),
         catalog_url=rules.fallback_catalog_url(), lang=rules.request_language(),
-        public_only=False)
+        public_only=False, assessments=[])
 
 
 def main(argv: list[str]) -> int:

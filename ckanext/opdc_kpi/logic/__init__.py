@@ -14,6 +14,7 @@ _ACTION_MODULES = (
     "ckanext.opdc_kpi.logic.harvest",
     "ckanext.opdc_kpi.logic.snapshot",
     "ckanext.opdc_kpi.logic.assessor",
+    "ckanext.opdc_kpi.logic.confirmation",
 )
 _AUTH_MODULES = (
     "ckanext.opdc_kpi.logic.auth",
@@ -21,6 +22,7 @@ _AUTH_MODULES = (
     "ckanext.opdc_kpi.logic.excel_auth",
     "ckanext.opdc_kpi.logic.snapshot",
     "ckanext.opdc_kpi.logic.assessor",
+    "ckanext.opdc_kpi.logic.confirmation",
 )
 
 

@@ -26,9 +26,19 @@ def _full_view(context: dict, org_id: str | None) -> bool:
 
 
 def score_organizations(
-    orgs: list[dict[str, Any]], *, fiscal_year: int, public_only: bool
+    orgs: list[dict[str, Any]], *, fiscal_year: int, public_only: bool,
+    records: dict[str, list[dict[str, Any]]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Score these organizations (``reader.organizations`` dicts) in one pass."""
+    """Score these organizations (``reader.organizations`` dicts) in one pass.
+
+    The full view applies the assessors' confirmations and overrides of the
+    year (``records``: ``{organization id: [record]}``, read from the
+    database when not given); the public view ignores them.
+    """
+    if not public_only and records is None:
+        from ckanext.opdc_kpi.logic import confirmation
+
+        records = confirmation.records([org["id"] for org in orgs], fiscal_year)
     scoring_rules = rules.from_config()
     # only the basket counts unless openness averages over the whole catalog
     basket_year = fiscal_year if scoring_rules.openness_scope == "basket" else None
@@ -42,7 +52,11 @@ def score_organizations(
         public_only=public_only,
     )
     return [
-        scoring.score_organization(org, by_org.get(org["id"], []), **settings) for org in orgs
+        scoring.score_organization(
+            org, by_org.get(org["id"], []),
+            assessments=None if public_only else (records or {}).get(org["id"], []),
+            **settings)
+        for org in orgs
     ]
 
 

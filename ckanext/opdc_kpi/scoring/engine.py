@@ -7,10 +7,11 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Iterable
 
+from ckanext.opdc_kpi.scoring import assessment
 from ckanext.opdc_kpi.scoring.criteria import (
     catalog_url as resolve_catalog_url, dataset_openness, declared_focus_areas,
     focus_area_of, has_mission_work_process, has_use_evidence, is_active, is_private,
-    is_public_category, reason, text_of)
+    is_public_category, reason, text_of, truthy)
 from ckanext.opdc_kpi.scoring.fiscal import parse_kpi_years, parse_year
 from ckanext.opdc_kpi.scoring.messages import language, message
 from ckanext.opdc_kpi.scoring.model import Openness, Reason, Rules, round_points
@@ -71,7 +72,8 @@ def _dataset_entry(pkg: dict, fiscal_year: int, openness: Openness | None,
 
 def score_organization(organization: dict, datasets: list[dict], *, fiscal_year: int,
                        today: date, rules: Rules, catalog_url: str | None,
-                       lang: str = "th", public_only: bool = False) -> dict[str, Any]:
+                       lang: str = "th", public_only: bool = False,
+                       assessments: Iterable[dict] | None = None) -> dict[str, Any]:
     """The KPI report of one organization for one Thai fiscal year.
 
     ``organization``: an ``organization_show``-like dict (id, name, title,
@@ -81,6 +83,13 @@ def score_organization(organization: dict, datasets: list[dict], *, fiscal_year:
     the organization's own is blank. ``today`` is accepted for symmetry with
     the other entry points; the score itself does not depend on it.
     ``public_only`` drops private datasets before anything else.
+
+    ``assessments``: the assessors' confirmation and override records of
+    this organization and year (``scoring.assessment``; the history: the
+    newest of each criterion counts). Given (even empty), the report gains
+    ``assessments`` (each record with the computed value beside it) and
+    ``computed`` (the score without overrides); overrides change the points.
+    The public view ignores them.
     """
     del today  # the basket is fixed by kpi_years; nothing here is date-relative
     org = organization if isinstance(organization, dict) else {}
@@ -91,6 +100,28 @@ def score_organization(organization: dict, datasets: list[dict], *, fiscal_year:
     pool = [d for d in (datasets or []) if isinstance(d, dict) and _belongs(d, org)]
     if public_only:
         pool = [d for d in pool if not is_private(d)]
+    settings = dict(year=year, rules=rules, catalog_url=catalog_url, lang=lang,
+                    public_only=public_only)
+    if assessments is None or public_only:
+        return _score(org, pool, {}, **settings)
+    effective = assessment.current(a for a in assessments if isinstance(a, dict))
+    overrides = assessment.overrides_of(effective)
+    computed = _score(org, pool, {}, **settings)
+    report = _score(org, pool, overrides, **settings) if overrides else computed
+    return _annotate(report, computed, effective, pool, lang)
+
+
+def _score(org: dict, pool: list[dict], overrides: dict[tuple[str, str], bool | int], *,
+           year: int, rules: Rules, catalog_url: str | None, lang: str,
+           public_only: bool) -> dict[str, Any]:
+    """The report of ``pool`` (the organization's datasets in view), with
+    the assessors' ``overrides`` ((dataset id or "", criterion) → value)."""
+    by_dataset: dict[str, dict[str, bool | int]] = {}
+    for (dataset, criterion), value in overrides.items():
+        if dataset:
+            by_dataset.setdefault(dataset, {})[criterion] = value
+    if by_dataset:
+        pool = [_with_single_source(d, by_dataset) for d in pool]
     focus = declared_focus_areas(org)
     basket = [d for d in pool if is_active(d) and year in kpi_years_of(d)
               and focus_area_of(d) in focus]
@@ -99,7 +130,11 @@ def score_organization(organization: dict, datasets: list[dict], *, fiscal_year:
 
     def openness(pkg: dict) -> Openness:
         if id(pkg) not in openness_of:
-            openness_of[id(pkg)] = dataset_openness(pkg, rules, lang)
+            found = dataset_openness(pkg, rules, lang)
+            assessed = by_dataset.get(text_of(pkg.get("id")))
+            if assessed:
+                found = assessment.apply_to_openness(found, assessed, rules, lang)
+            openness_of[id(pkg)] = found
         return openness_of[id(pkg)]
 
     # per dataset
@@ -107,12 +142,15 @@ def score_organization(organization: dict, datasets: list[dict], *, fiscal_year:
     for pkg in basket:
         entry, ok = _dataset_entry(pkg, year, openness(pkg) if is_public_category(pkg) else None,
                                    lang)
+        assessed = by_dataset.get(entry["id"]) or {}
+        if "complete" in assessed:
+            ok = entry["complete"] = bool(assessed["complete"])
         entries.append(entry)
         complete += ok
 
     # basic
     with_mission = sum(1 for d in basket if has_mission_work_process(d))
-    basic_passed = bool(focus) and with_mission > 0
+    basic_passed = bool(overrides.get(("", "basic"), bool(focus) and with_mission > 0))
     if basic_passed:
         basic_reasons = [reason("basic_passed", lang, focus_areas=len(focus),
                                 datasets=with_mission)]
@@ -134,6 +172,7 @@ def score_organization(organization: dict, datasets: list[dict], *, fiscal_year:
 
     # standard: catalog
     url, url_ok = resolve_catalog_url(org.get("catalog_url"), catalog_url)
+    url_ok = bool(overrides.get(("", "catalog"), url_ok))
     catalog = Fraction(10 if url_ok else 0)
     if url is None:
         catalog_reasons = [reason("catalog_url_missing", lang)]
@@ -153,8 +192,12 @@ def score_organization(organization: dict, datasets: list[dict], *, fiscal_year:
                         if public else [reason("openness_no_public", lang)])
 
     # advanced: use
-    evidence = next((d for d in basket if has_use_evidence(d)), None)
-    use = Fraction(5 if evidence is not None else 0)
+    def shows_use(pkg: dict) -> bool:
+        assessed = by_dataset.get(text_of(pkg.get("id"))) or {}
+        return bool(assessed.get("use_evidence", has_use_evidence(pkg)))
+
+    evidence = next((d for d in basket if shows_use(d)), None)
+    use = Fraction(5 if overrides.get(("", "use"), evidence is not None) else 0)
     use_reasons = ([reason("use_evidence", lang,
                            dataset=text_of(evidence.get("title")) or text_of(evidence.get("name")),
                            url=text_of(evidence.get("use_case_url")))]
@@ -213,6 +256,90 @@ def score_organization(organization: dict, datasets: list[dict], *, fiscal_year:
             "openness_scope": rules.openness_scope,
         },
     }
+
+
+def _with_single_source(pkg: dict, by_dataset: dict[str, dict[str, bool | int]]) -> dict:
+    """The dataset as the assessor sees it: a single-source-of-truth
+    override replaces the declared value (it feeds the access tier)."""
+    assessed = by_dataset.get(text_of(pkg.get("id"))) or {}
+    if "single_source_of_truth" not in assessed:
+        return pkg
+    return {**pkg, "single_source_of_truth": "True" if assessed["single_source_of_truth"]
+            else "False"}
+
+
+#: the part of the report an organization-level criterion belongs to
+_PART_OF_CRITERION = {"basic": "basic", "catalog": "catalog", "use": "use"}
+
+
+def _computed_value(report: dict, pkg: dict | None, dataset: str, criterion: str) -> Any:
+    """What the catalog says about a criterion (None: it does not apply here)."""
+    parts = report["parts"]
+    if not dataset:
+        part = parts.get(_PART_OF_CRITERION.get(criterion, ""))
+        return bool(part["passed"]) if part else None
+    entry = next((d for d in report["datasets"] if d["id"] == dataset), None)
+    if entry is None or pkg is None:
+        return None
+    openness = entry.get("openness")
+    if criterion == "complete":
+        return entry["complete"]
+    if criterion == "single_source_of_truth":
+        return truthy(pkg.get("single_source_of_truth"))
+    if criterion == "use_evidence":
+        return has_use_evidence(pkg)
+    if openness is None:
+        return None
+    if criterion == "openness":
+        return openness["tier"]
+    if criterion == "searchable_text":
+        return None if openness["structured"] else True
+    found = (openness.get("criteria") or {}).get(criterion)
+    return found["tier"] if found else None
+
+
+def _annotate(report: dict, computed: dict, effective: dict, pool: list[dict],
+              lang: str) -> dict[str, Any]:
+    """The report with every record that counts beside its computed value."""
+    pkgs = {text_of(d.get("id")): d for d in pool}
+    entries = {d["id"]: d for d in report["datasets"]}
+    out = []
+    for (dataset, criterion), record in sorted(effective.items()):
+        now = _computed_value(computed, pkgs.get(dataset), dataset, criterion)
+        action = record.get("action")
+        if action == "override":
+            try:
+                value = assessment.parse_value(criterion, record.get("value"))
+            except ValueError:
+                value = None
+        else:
+            value = record.get("value")
+        item = {
+            "id": record.get("id"), "dataset": dataset or None, "criterion": criterion,
+            "label": assessment.criterion_label(criterion, lang),
+            "part": assessment.part_of(criterion), "action": action, "value": value,
+            "computed": now, "applies": now is not None,
+            "changed": action == "confirm" and now is not None and value != now,
+            "note": record.get("note") or "", "user": record.get("user"),
+            "created": record.get("created"),
+        }
+        params = dict(user=record.get("user") or "-", criterion=item["label"],
+                      value=assessment.value_text(criterion, value, lang),
+                      computed=assessment.value_text(criterion, now, lang),
+                      note=item["note"] or "-")
+        code = "assessor_override" if action == "override" else "assessor_confirmed"
+        item["reason"] = reason(code, lang, **params).as_dict()
+        out.append(item)
+        if not dataset and criterion in _PART_OF_CRITERION:
+            part = report["parts"][_PART_OF_CRITERION[criterion]]
+            part["assessment"] = item
+            part["reasons"] = [item["reason"]] + part["reasons"]
+        elif dataset in entries:
+            entries[dataset].setdefault("assessments", {})[criterion] = item
+    report["assessments"] = out
+    report["computed"] = {"score": computed["score"], "level": computed["level"],
+                          "parts": {name: computed["parts"][name]["points"] for name in PARTS}}
+    return report
 
 
 def score_row(report: dict) -> dict[str, Any]:

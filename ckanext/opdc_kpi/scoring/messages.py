@@ -283,6 +283,28 @@ MESSAGES: dict[str, _T] = {
         "th": ("ไม่มีทรัพยากรในรูปแบบที่รู้จัก: ระดับ 0",),
         "en": ("No resource in a known format: tier 0",),
     },
+    # --- reasons: assessors' confirmations and overrides ----------------------
+    "tier_scanned_image": {
+        "th": ("ผู้ประเมินบันทึกว่าไฟล์เป็นภาพสแกนที่สืบค้นเนื้อความไม่ได้: ระดับ 0",),
+        "en": ("An assessor recorded the files as scanned images without searchable text: "
+               "tier 0",),
+    },
+    "assessor_tier": {
+        "th": ("ผู้ประเมินกำหนดระดับ {tier}",),
+        "en": ("Set to tier {tier} by an assessor",),
+    },
+    "assessor_override": {
+        "th": ("ผู้ประเมิน {user} กำหนด “{criterion}” เป็น {value} (ค่าจากระบบ: {computed}): "
+               "{note}", "ผู้ประเมินกำหนด “{criterion}” เป็น {value}", "ผู้ประเมินกำหนดค่านี้"),
+        "en": ("Assessor {user} set “{criterion}” to {value} (computed: {computed}): {note}",
+               "An assessor set “{criterion}” to {value}", "Set by an assessor"),
+    },
+    "assessor_confirmed": {
+        "th": ("ผู้ประเมิน {user} ยืนยัน “{criterion}”: {value}",
+               "ผู้ประเมินยืนยันผลนี้"),
+        "en": ("Assessor {user} confirmed “{criterion}”: {value}",
+               "An assessor confirmed this result"),
+    },
 }
 
 #: words a message fills in, per language

@@ -1,0 +1,204 @@
+"""Assessors' confirmations and overrides in the pure core: which record
+counts, how values are read, and what each override changes in the report."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ckanext.opdc_kpi.scoring import Rules, assessment, score_organization
+from tests.scoring._data import complete_dataset, organization, public_dataset
+
+FY = 2565
+SITE = "https://catalog.example.go.th"
+MISSION = dict(mission="ภารกิจด้านพัฒนาการให้บริการประชาชน",
+               work_process="ขับเคลื่อนการให้บริการภาครัฐ")
+
+
+def score(datasets, records=None, org=None, **kwargs):
+    return score_organization(org or organization(), datasets, fiscal_year=FY,
+                              today=date(2022, 3, 1), rules=Rules(), catalog_url=SITE,
+                              assessments=records, **kwargs)
+
+
+def record(criterion, value=None, dataset=None, action="override", created="2026-11-01T10:00:00",
+           **extra):
+    return dict(id=f"r-{criterion}-{created}", dataset=dataset, criterion=criterion,
+                action=action, value=value, note=extra.pop("note", "เอกสารหลักฐาน"),
+                user=extra.pop("user", "nso-assessor"), created=created, deleted=None, **extra)
+
+
+def test_without_records_the_report_has_no_assessment_keys_and_with_none_it_has_empty_ones():
+    datasets = [complete_dataset(**MISSION)]
+    assert "assessments" not in score(datasets)
+    report = score(datasets, [])
+    assert report["assessments"] == []
+    assert report["computed"] == {"score": report["score"], "level": report["level"],
+                                  "parts": {p: report["parts"][p]["points"]
+                                            for p in report["parts"]}}
+
+
+def test_single_source_of_truth_override_raises_the_access_tier_and_the_points():
+    # kpi-rules.md's check: CSV, monthly, per province, not declared → tier 1 (6 points);
+    # "the same declared single source of truth → tier 2 → 12 points"
+    datasets = [public_dataset(**MISSION)]
+    before = score(datasets, [])
+    assert before["datasets"][0]["openness"]["tier"] == 1
+    report = score(datasets, [record("single_source_of_truth", True, dataset="d1")])
+    entry = report["datasets"][0]
+    assert entry["openness"]["tier"] == 2 and entry["openness"]["points"] == 12.0
+    assert report["parts"]["openness"]["points"] == 12.0
+    assert report["computed"]["parts"]["openness"] == 6.0
+    item = entry["assessments"]["single_source_of_truth"]
+    assert (item["value"], item["computed"], item["applies"]) == (True, False, True)
+    assert item["user"] == "nso-assessor" and item["note"] == "เอกสารหลักฐาน"
+    assert item["reason"]["code"] == "assessor_override"
+    assert "nso-assessor" in item["reason"]["message"]
+
+
+def test_scanned_pdf_closes_the_searchable_text_gate():
+    pdf = public_dataset(data_format=["PDF"], resources=[
+        {"url": "https://data.example.go.th/x.pdf", "format": "PDF"}], **MISSION)
+    assert score([pdf], [])["datasets"][0]["openness"]["tier"] == 1
+    report = score([pdf], [record("searchable_text", "false", dataset="d1")])
+    openness = report["datasets"][0]["openness"]
+    assert openness["tier"] == 0 and openness["reason"]["code"] == "tier_scanned_image"
+    assert report["parts"]["openness"]["points"] == 0.0
+    assert report["datasets"][0]["assessments"]["searchable_text"]["computed"] is True
+
+
+def test_criterion_tier_overrides_recompute_the_structured_tier_with_the_rule():
+    datasets = [public_dataset(**MISSION)]      # access 1, granularity 2, format 3
+    report = score(datasets, [record("access", 3, dataset="d1")])
+    openness = report["datasets"][0]["openness"]
+    assert openness["criteria"]["access"]["tier"] == 3
+    assert openness["criteria"]["access"]["reason"]["code"] == "assessor_tier"
+    assert openness["tier"] == 2                # min(3, 2, 3)
+    report = score(datasets, [record("access", 3, dataset="d1"),
+                              record("granularity", "3", dataset="d1")])
+    assert report["datasets"][0]["openness"]["tier"] == 3
+    assert report["parts"]["openness"]["points"] == 20.0
+
+
+def test_granularity_of_unstructured_data_does_not_apply():
+    pdf = public_dataset(resources=[{"url": "https://x.go.th/a.pdf", "format": "PDF"}], **MISSION)
+    report = score([pdf], [record("granularity", 3, dataset="d1")])
+    item = report["assessments"][0]
+    assert item["applies"] is False and item["computed"] is None
+    assert report["datasets"][0]["openness"]["tier"] == 1
+
+
+def test_dataset_tier_override_is_the_last_word():
+    datasets = [public_dataset(**MISSION)]
+    report = score(datasets, [record("access", 3, dataset="d1"),
+                              record("openness", 0, dataset="d1")])
+    assert report["datasets"][0]["openness"]["tier"] == 0
+    assert report["parts"]["openness"]["points"] == 0.0
+
+
+def test_complete_override_changes_the_metadata_part():
+    datasets = [complete_dataset(id="a", **MISSION), complete_dataset(id="b", data_source="")]
+    assert score(datasets, [])["parts"]["metadata"]["points"] == 7.5
+    report = score(datasets, [record("complete", True, dataset="b")])
+    assert report["parts"]["metadata"]["points"] == 15.0
+    assert report["parts"]["metadata"]["complete"] == 2
+    assert report["datasets"][1]["missing"] == ["data_source"]   # the catalog's view is kept
+    assert report["datasets"][1]["complete"] is True
+    assert report["computed"]["parts"]["metadata"] == 7.5
+
+
+def test_organization_overrides_basic_catalog_and_use():
+    datasets = [complete_dataset()]              # no mission: basic fails
+    computed = score(datasets, [], org=organization(catalog_url="not a url"))
+    assert computed["score"] == 0.0
+    report = score(datasets, [record("basic", True), record("catalog", True),
+                              record("use", True, note="รายงานการใช้ประโยชน์")],
+                   org=organization(catalog_url="not a url"))
+    assert report["parts"]["basic"]["passed"] is True
+    assert report["parts"]["catalog"]["points"] == 10.0
+    assert report["parts"]["use"]["points"] == 5.0
+    assert report["score"] == 50 + 15 + 10 + 5
+    assert report["computed"]["score"] == 0.0
+    basic = report["parts"]["basic"]
+    assert basic["assessment"]["computed"] is False and basic["assessment"]["value"] is True
+    assert basic["reasons"][0]["code"] == "assessor_override"
+    assert report["parts"]["use"]["reasons"][0]["message"].endswith("รายงานการใช้ประโยชน์")
+
+
+def test_use_evidence_of_a_dataset():
+    datasets = [public_dataset(**MISSION)]
+    assert score(datasets, [])["parts"]["use"]["points"] == 0.0
+    report = score(datasets, [record("use_evidence", True, dataset="d1")])
+    assert report["parts"]["use"]["points"] == 5.0
+
+
+def test_confirmation_changes_nothing_and_flags_a_later_change():
+    datasets = [public_dataset(**MISSION)]
+    report = score(datasets, [record("access", 1, dataset="d1", action="confirm")])
+    assert report["score"] == report["computed"]["score"]
+    item = report["datasets"][0]["assessments"]["access"]
+    assert item["reason"]["code"] == "assessor_confirmed" and item["changed"] is False
+    changed = score(datasets, [record("access", 2, dataset="d1", action="confirm")])
+    assert changed["datasets"][0]["assessments"]["access"]["changed"] is True
+
+
+def test_the_newest_record_counts_and_deleting_it_brings_back_the_one_before():
+    old = record("catalog", False, created="2026-11-01T10:00:00")
+    new = record("catalog", True, created="2026-11-02T10:00:00")
+    org = organization(catalog_url="")
+    report = score_organization(org, [complete_dataset(**MISSION)], fiscal_year=FY,
+                                today=date(2022, 3, 1), rules=Rules(), catalog_url=None,
+                                assessments=[new, old])
+    assert report["parts"]["catalog"]["points"] == 10.0
+    report = score_organization(org, [complete_dataset(**MISSION)], fiscal_year=FY,
+                                today=date(2022, 3, 1), rules=Rules(), catalog_url=None,
+                                assessments=[old, dict(new, deleted="2026-11-03T00:00:00")])
+    assert report["parts"]["catalog"]["points"] == 0.0
+    assert [a["id"] for a in report["assessments"]] == [old["id"]]
+
+
+def test_the_public_view_ignores_overrides():
+    datasets = [public_dataset(**MISSION)]
+    report = score(datasets, [record("single_source_of_truth", True, dataset="d1")],
+                   public_only=True)
+    assert report["parts"]["openness"]["points"] == 6.0
+    assert "assessments" not in report
+
+
+def test_records_of_datasets_outside_the_basket_do_not_apply():
+    report = score([complete_dataset(**MISSION)], [record("complete", False, dataset="gone")])
+    assert report["assessments"][0]["applies"] is False
+    assert report["parts"]["metadata"]["points"] == 15.0
+
+
+def test_unreadable_records_are_skipped_not_fatal():
+    datasets = [complete_dataset(**MISSION)]
+    report = score(datasets, [record("access", "high", dataset="d1"),
+                              record("no-such-criterion", 1), "not a dict"])
+    assert report["score"] == report["computed"]["score"]
+
+
+@pytest.mark.parametrize("criterion,value,expected", [
+    ("access", 2, 2), ("access", "3", 3), ("openness", 0, 0),
+    ("complete", "true", True), ("complete", "ไม่ผ่าน", False), ("basic", 1, True),
+    ("use", False, False),
+])
+def test_parse_value(criterion, value, expected):
+    assert assessment.parse_value(criterion, value) == expected
+
+
+@pytest.mark.parametrize("criterion,value", [
+    ("access", 4), ("access", -1), ("access", True), ("access", "two"), ("access", 1.5),
+    ("complete", "maybe"), ("complete", 2), ("basic", None),
+])
+def test_parse_value_rejects(criterion, value):
+    with pytest.raises(ValueError):
+        assessment.parse_value(criterion, value)
+
+
+def test_every_criterion_has_a_part_a_level_and_labels():
+    for criterion in assessment.CRITERIA:
+        assert assessment.part_of(criterion) in ("basic_standard", "advanced")
+        assert assessment.level_of(criterion) in ("organization", "dataset")
+        assert assessment.criterion_label(criterion, "th") != assessment.criterion_label(
+            criterion, "en")
