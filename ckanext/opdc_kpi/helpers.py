@@ -26,6 +26,7 @@ def get_helpers() -> dict[str, Any]:
         "opdc_kpi_dataset_panel": opdc_kpi_dataset_panel,
         "opdc_kpi_be_date": opdc_kpi_be_date,
         "opdc_kpi_long_date": opdc_kpi_long_date,
+        "opdc_kpi_assessment_value": opdc_kpi_assessment_value,
     }
 
 
@@ -66,6 +67,13 @@ def opdc_kpi_long_date(value: Any, lang: str | None = None) -> str:
     if (lang or request_language()) == "th":
         return f"{day.day} {_THAI_MONTHS[day.month - 1]} {day.year + 543}"
     return f"{day.day} {_ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def opdc_kpi_assessment_value(criterion: str, value: Any) -> str:
+    """An assessed or computed value in the page's language (ผ่าน, ระดับ 2)."""
+    from ckanext.opdc_kpi.scoring import assessment
+
+    return assessment.value_text(criterion, value, request_language())
 
 
 def _list_name(field: dict) -> str:

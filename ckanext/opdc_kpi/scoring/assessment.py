@@ -23,6 +23,7 @@ ACTIONS = ("confirm", "override")
 #: the assessors' parts (logic/assessor.py): NSO checks basic/standard, DGA advanced
 PART_BASIC_STANDARD = "basic_standard"
 PART_ADVANCED = "advanced"
+PARTS = (PART_BASIC_STANDARD, PART_ADVANCED)
 
 #: criterion: (what it is about, the assessors' part, kind of value, labels th/en)
 CRITERIA: dict[str, tuple[str, str, str, tuple[str, str]]] = {

@@ -10,6 +10,7 @@ _VIEW_MODULES: tuple[str, ...] = (
     "ckanext.opdc_kpi.views.excel",
     "ckanext.opdc_kpi.views.kpi",
     "ckanext.opdc_kpi.views.assessors",
+    "ckanext.opdc_kpi.views.assessment",
 )
 
 

@@ -146,7 +146,13 @@ def admin():
 
 DATASET_COLUMNS = ["name", "title", "private", "data_category", "complete", "missing",
                    "invalid", "openness_tier", "access", "granularity", "format",
-                   "in_previous_year"]
+                   "in_previous_year", "assessments"]
+
+
+def _assessment_text(items: list[dict[str, Any]]) -> str:
+    """The assessors' records as one export cell: each reason with its date."""
+    return "; ".join(f"{item['reason']['message']} [{(item.get('created') or '')[:10]}]"
+                     for item in items)
 
 
 def _dataset_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
@@ -164,38 +170,71 @@ def _dataset_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
             **{c: (criteria.get(c) or {}).get("tier", "") for c in ("access", "granularity",
                                                                      "format")},
             "in_previous_year": d.get("in_previous_year"),
+            "assessments": _assessment_text(list((d.get("assessments") or {}).values())),
         })
     return rows
 
 
-@bp.route("/organization/<id>/kpi")
-def organization(id: str):
+def _summary_row(report: dict[str, Any]) -> dict[str, Any]:
+    """The export's last row: the score (and the computed one beside an
+    override), and the organization's own assessments."""
+    title = tk._("Score {score} ({level})").format(
+        score=f"{report['score']:.2f}", level=report["level"] or "-")
+    computed = report.get("computed")
+    if computed and computed["score"] != report["score"]:
+        title += " — " + tk._("computed without overrides: {score}").format(
+            score=f"{computed['score']:.2f}")
+    organization_items = [a for a in report.get("assessments") or [] if not a["dataset"]]
+    return {"name": "", "title": title, "assessments": _assessment_text(organization_items)}
+
+
+def _organization_or_404(id: str) -> dict[str, Any]:
     try:
-        org = tk.get_action("organization_show")(
+        return tk.get_action("organization_show")(
             _context(), {"id": id, "include_datasets": False, "include_users": False})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Organization not found"))
+
+
+def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
+                        errors: dict[str, Any] | None = None):
+    """The organization's KPI page (or its export); ``form``/``errors``: an
+    assessment that failed to save, shown again with what was typed."""
+    from ckanext.opdc_kpi.logic import confirmation
+    from ckanext.opdc_kpi.scoring import assessment
+
     try:
         tk.check_access("opdc_kpi_score", _context(), {"id": org["id"]})
     except tk.NotAuthorized:
         return _login_or_403(tk._("Only the organization's members, sysadmins and "
                                   "assessors may see its KPI"))
     year, years = _year(reader.basket_years(org["id"]))
+    if form and str(form.get("fiscal_year") or "").isdigit():
+        year = int(form["fiscal_year"])
     params = {"id": org["id"], "fiscal_year": year}
     if tk.asbool(tk.request.args.get("live")):
         params["live"] = True
     report = tk.get_action("opdc_kpi_score")(_context(), params)
     fmt = tk.request.args.get("format")
     if fmt:
-        rows = _dataset_rows(report)
-        summary = {"name": "", "title": tk._("Score {score} ({level})").format(
-            score=f"{report['score']:.2f}", level=report["level"] or "-")}
-        return _export(fmt, rows + [summary], DATASET_COLUMNS,
+        return _export(fmt, _dataset_rows(report) + [_summary_row(report)], DATASET_COLUMNS,
                        f"opdc-kpi-{org['name']}-{year}", f"KPI {year}")
+    may = ({part: False for part in assessment.PARTS} if report.get("public_only")
+           else confirmation.may_assess(_context()["user"], org["id"]))
+    criteria = [{"name": name, "label": assessment.criterion_label(name, _lang()),
+                 "part": spec[1], "level": spec[0]}
+                for name, spec in assessment.CRITERIA.items() if may.get(spec[1])]
     return tk.render("opdc_kpi/organization_kpi.html", extra_vars={
         "group_dict": org, "group_type": "organization", "am_following": False,
         "report": report, "year": year, "years": years, "parts": PARTS,
-        "fixes": advice.next_fixes(report, _lang()), "dataset_rows": _dataset_rows(report)})
+        "fixes": advice.next_fixes(report, _lang()), "dataset_rows": _dataset_rows(report),
+        "may_assess": may, "criteria": criteria, "assessment_form": form or {},
+        "assessment_errors": errors or {}})
+
+
+@bp.route("/organization/<id>/kpi")
+def organization(id: str):
+    return render_organization(_organization_or_404(id))
 
 
 def get_blueprints() -> list[Blueprint]:

@@ -1,0 +1,128 @@
+"""The assessors' forms on the organization's KPI page, through CKAN's app
+client: who sees them, what a save does, a failed save keeping what was
+typed, withdrawing, the history page and the exports."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from bs4 import BeautifulSoup
+
+from ckan.tests import factories, helpers
+
+from .factories_dga import dga_dataset_dict
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+
+
+@pytest.fixture
+def catalog():
+    sysadmin = factories.Sysadmin()
+    member = factories.UserWithToken()
+    org = factories.Organization(
+        name="tourism-office", focus_areas=["tourism"], catalog_url="https://c.example.go.th",
+        users=[{"name": member["name"], "capacity": "member"}])
+    dataset = factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name="arrivals",
+                                                   title="สถิตินักท่องเที่ยว"))
+    dga = factories.UserWithToken()
+    nso = factories.UserWithToken()
+    for user, parts in ((dga, ["advanced"]), (nso, ["basic_standard"])):
+        helpers.call_action("opdc_kpi_assessor_create", {"user": sysadmin["name"]},
+                            user=user["name"], parts=parts)
+    return {"org": org, "dataset": dataset, "dga": dga, "nso": nso, "member": member}
+
+
+def _headers(user):
+    return {"Authorization": user["token"]} if user else {}
+
+
+def _page(app, user, url="/organization/tourism-office/kpi?year=2565"):
+    response = app.get(url, headers=_headers(user))
+    assert response.status_code == 200
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def _post(app, user, **data):
+    values = {"fiscal_year": "2565", "action": "override"}
+    values.update(data)
+    return app.post("/organization/tourism-office/kpi/assessment", headers=_headers(user),
+                    data=values, follow_redirects=False)
+
+
+def test_an_assessor_overrides_and_sees_it_beside_the_computed_value(app, catalog):
+    page = _page(app, catalog["dga"])
+    form = page.select_one("form.opdc-kpi-assessment-form")
+    assert form["method"] == "post" and form.select_one("input[name=_csrf_token]")
+    offered = {o["value"] for o in form.select("select[name=criterion] option")}
+    assert "access" in offered and "use" in offered
+    assert "complete" not in offered and "catalog" not in offered   # NSO's part
+    response = _post(app, catalog["dga"], criterion="single_source_of_truth",
+                     dataset=catalog["dataset"]["id"], value="true",
+                     note="ประกาศกรมฯ ฉบับที่ 3/2565")
+    assert response.status_code == 302
+    page = _page(app, catalog["member"])
+    row = page.select_one("table.opdc-kpi-assessment-records tr[data-criterion=single_source_of_truth]")
+    text = row.get_text(" ", strip=True)
+    assert "ประกาศกรมฯ ฉบับที่ 3/2565" in text and catalog["dga"]["name"] in text
+    assert "สถิตินักท่องเที่ยว" in text
+    assert page.select_one(".opdc-kpi-computed-score")          # computed score beside
+    assert page.select_one(".opdc-kpi-ladder .opdc-kpi-computed")
+    # a member reads the records but gets no form and cannot post
+    assert page.select_one("form.opdc-kpi-assessment-form") is None
+    assert _post(app, catalog["member"], criterion="catalog", value="false",
+                 note="x").status_code == 403
+
+
+def test_a_failed_save_keeps_what_was_typed_with_a_field_error(app, catalog):
+    response = _post(app, catalog["nso"], criterion="complete",
+                     dataset=catalog["dataset"]["id"], value="false", note="")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    form = page.select_one("form.opdc-kpi-assessment-form")
+    assert form.select_one("select[name=criterion] option[selected]")["value"] == "complete"
+    assert form.select_one("select[name=value] option[selected]")["value"] == "false"
+    assert (form.select_one("select[name=dataset] option[selected]")["value"]
+            == catalog["dataset"]["id"])
+    note = form.select_one("textarea[name=note]").find_parent(class_="form-group")
+    assert "error" in note["class"] and note.select_one(".error-block").get_text(strip=True)
+    assert helpers.call_action("opdc_kpi_confirmation_list", {"ignore_auth": True},
+                               id="tourism-office") == []
+
+
+def test_quick_confirm_withdraw_and_history(app, catalog):
+    page = _page(app, catalog["nso"])
+    quick = page.select("form.opdc-kpi-quick-confirm")
+    assert {f.select_one("input[name=criterion]")["value"] for f in quick} == {"basic", "catalog"}
+    assert _post(app, catalog["nso"], criterion="catalog", action="confirm").status_code == 302
+    record = helpers.call_action("opdc_kpi_confirmation_list", {"ignore_auth": True},
+                                 id="tourism-office")[0]
+    assert (record["action"], record["value"], record["user"]) == (
+        "confirm", True, catalog["nso"]["name"])
+    assert app.post(f"/organization/tourism-office/kpi/assessment/{record['id']}/delete",
+                    headers=_headers(catalog["dga"])).status_code == 403   # not DGA's part
+    response = app.post(f"/organization/tourism-office/kpi/assessment/{record['id']}/delete",
+                        headers=_headers(catalog["nso"]), follow_redirects=False)
+    assert response.status_code == 302
+    history = _page(app, catalog["member"], "/organization/tourism-office/kpi/assessments")
+    text = history.select_one("table.opdc-kpi-assessment-history").get_text(" ", strip=True)
+    assert catalog["nso"]["name"] in text
+    status = history.select("table.opdc-kpi-assessment-history tbody tr")[0].select("td")[-1]
+    assert catalog["nso"]["name"] in status.get_text()    # withdrawn by whom, kept
+    stranger = factories.UserWithToken()
+    assert app.get("/organization/tourism-office/kpi/assessments",
+                   headers=_headers(stranger)).status_code == 403
+
+
+def test_exports_carry_the_assessments(app, catalog):
+    _post(app, catalog["dga"], criterion="access", dataset=catalog["dataset"]["id"], value="3",
+          note="API ภายนอก")
+    _post(app, catalog["nso"], criterion="catalog", value="false", note="URL เข้าไม่ได้")
+    response = app.get("/organization/tourism-office/kpi?year=2565&format=csv",
+                       headers=_headers(catalog["member"]))
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    dataset_row = next(r for r in rows if r["name"] == "arrivals")
+    assert "API ภายนอก" in dataset_row["assessments"]
+    summary = rows[-1]
+    assert "URL เข้าไม่ได้" in summary["assessments"]
+    assert "computed" in summary["title"] or "คำนวณ" in summary["title"]
