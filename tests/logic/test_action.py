@@ -306,3 +306,18 @@ def test_catalog_openness_scope_reads_datasets_outside_the_basket():
                                fiscal_year=2565)
     assert fast["parts"]["openness"]["public"] == 2
     assert [d["name"] for d in fast["datasets"]] == ["in-basket"]
+
+
+@pytest.mark.parametrize("public_only", [False, True])
+def test_list_rows_are_the_rows_of_the_full_reports(public_only):
+    """The list computes figures only; each row equals the full report's row,
+    overrides included in the full view."""
+    org, other = _varied_catalog()
+    helpers.call_action("opdc_kpi_confirmation_create", _sysadmin_context(), id=org["id"],
+                        fiscal_year=2565, criterion="catalog", value=False, note="ตรวจแล้ว")
+    orgs = reader.organizations([org["id"], other["id"]])
+    reports = action.score_organizations(orgs, fiscal_year=2565, public_only=public_only)
+    rows = action.score_rows(orgs, fiscal_year=2565, public_only=public_only)
+    assert rows == [scoring.score_row(report) for report in reports]
+    assert (rows[[o["id"] for o in orgs].index(org["id"])]["parts"]["catalog"] == 0.0) is (
+        not public_only)

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ckanext.opdc_kpi.scoring import (
     Rules, as_list, dataset_problems, keyword_problem, mandatory_problems, message,
-    normalize_text, score_organization)
+    normalize_text, score_organization, score_row, score_rows)
 from ckanext.opdc_kpi.scoring import messages, standard
 from tests.scoring._data import complete_dataset, organization
 
@@ -76,6 +76,11 @@ def test_score_organization_never_raises(datasets, org_overrides, lang, public_o
         assert 0 <= report["score"] <= 100
         if public_only:
             assert not any(d["private"] for d in report["datasets"])
+        # the list's figures-only pass gives the row of the full report
+        rows = score_rows([(org, datasets, None)], fiscal_year=2565, today=TODAY,
+                          rules=Rules(openness_scope=scope), catalog_url=None, lang=lang,
+                          public_only=public_only)
+        assert rows == [score_row(report)]
 
 
 @SETTINGS

@@ -25,16 +25,10 @@ def _full_view(context: dict, org_id: str | None) -> bool:
         return False
 
 
-def score_organizations(
-    orgs: list[dict[str, Any]], *, fiscal_year: int, public_only: bool,
-    records: dict[str, list[dict[str, Any]]] | None = None,
-) -> list[dict[str, Any]]:
-    """Score these organizations (``reader.organizations`` dicts) in one pass.
-
-    The full view applies the assessors' confirmations and overrides of the
-    year (``records``: ``{organization id: [record]}``, read from the
-    database when not given); the public view ignores them.
-    """
+def _inputs(orgs: list[dict[str, Any]], fiscal_year: int, public_only: bool,
+            records: dict[str, list[dict[str, Any]]] | None):
+    """What scoring these organizations needs: their datasets, the
+    assessors' records (full view; read when not given) and the settings."""
     if not public_only and records is None:
         from ckanext.opdc_kpi.logic import confirmation
 
@@ -51,13 +45,33 @@ def score_organizations(
         lang=rules.request_language(),
         public_only=public_only,
     )
-    return [
-        scoring.score_organization(
-            org, by_org.get(org["id"], []),
-            assessments=None if public_only else (records or {}).get(org["id"], []),
-            **settings)
-        for org in orgs
-    ]
+    triples = [(org, by_org.get(org["id"], []),
+                None if public_only else (records or {}).get(org["id"], []))
+               for org in orgs]
+    return triples, settings
+
+
+def score_organizations(
+    orgs: list[dict[str, Any]], *, fiscal_year: int, public_only: bool,
+    records: dict[str, list[dict[str, Any]]] | None = None,
+) -> list[dict[str, Any]]:
+    """Score these organizations (``reader.organizations`` dicts) in one pass.
+
+    The full view applies the assessors' confirmations and overrides of the
+    year (``records``: ``{organization id: [record]}``, read from the
+    database when not given); the public view ignores them.
+    """
+    triples, settings = _inputs(orgs, fiscal_year, public_only, records)
+    return [scoring.score_organization(org, datasets, assessments=assessments, **settings)
+            for org, datasets, assessments in triples]
+
+
+def score_rows(orgs: list[dict[str, Any]], *, fiscal_year: int,
+               public_only: bool) -> list[dict[str, Any]]:
+    """The ``opdc_kpi_score_list`` row of each organization: the same
+    figures as ``score_organizations`` without building the full reports."""
+    triples, settings = _inputs(orgs, fiscal_year, public_only, None)
+    return scoring.score_rows(triples, **settings)
 
 
 @tk.side_effect_free
@@ -122,13 +136,11 @@ def opdc_kpi_score_list(context: dict, data_dict: dict[str, Any]) -> dict[str, A
     tk.check_access("opdc_kpi_score_list", context, data)
     public_only = bool(data.get("public_only")) or not _full_view(context, None)
     fiscal_year = data.get("fiscal_year") or rules.current_fiscal_year()
-    reports = score_organizations(
-        reader.organizations(), fiscal_year=fiscal_year, public_only=public_only
-    )
     return {
         "fiscal_year": fiscal_year,
         "public_only": public_only,
-        "organizations": [scoring.score_row(report) for report in reports],
+        "organizations": score_rows(reader.organizations(), fiscal_year=fiscal_year,
+                                    public_only=public_only),
     }
 
 

@@ -8,7 +8,7 @@ from ckanext.opdc_kpi.scoring import messages, standard
 from ckanext.opdc_kpi.scoring.choices import (
     CHOICES, FOCUS_AREA_CODES, FOCUS_AREAS, OPEN_LICENSES, Choice)
 from ckanext.opdc_kpi.scoring.criteria import dataset_openness, normalize_format
-from ckanext.opdc_kpi.scoring.engine import score_organization, score_row
+from ckanext.opdc_kpi.scoring.engine import score_organization, score_row, score_rows
 from ckanext.opdc_kpi.scoring.fiscal import fiscal_year_of, parse_kpi_years, plausible_fiscal_year
 from ckanext.opdc_kpi.scoring.formats import DEFAULT_FORMAT_MAP, parse_format_map
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS, MANDATORY_ITEMS
@@ -23,5 +23,5 @@ __all__ = [
     "Rules", "as_list", "dataset_openness", "dataset_problems", "fiscal_year_of", "is_blank",
     "keyword_problem", "mandatory_problems", "message", "messages", "normalize_format",
     "normalize_text", "parse_format_map", "parse_kpi_years", "plausible_fiscal_year",
-    "score_organization", "score_row", "standard",
+    "score_organization", "score_row", "score_rows", "standard",
 ]

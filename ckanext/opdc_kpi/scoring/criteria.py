@@ -24,6 +24,10 @@ _TRUE = frozenset({"true", "1", "yes", "on", "t", "y"})
 
 
 def reason(code: str, lang: str, **params: Any) -> Reason:
+    """The reason ``code`` with its message in ``lang`` ("" for no message:
+    the figures-only computation of a list skips the formatting)."""
+    if not lang:
+        return Reason(code, "")
     return Reason(code, message(code, lang, **params))
 
 
@@ -144,10 +148,11 @@ def is_structured(pkg: dict, rules: Rules) -> bool:
     return any(format_tier(r.get("format"), rules.format_map) >= 2 for r in resources(pkg))
 
 
-def access_criterion(pkg: dict, lang: str) -> Criterion:
+def access_criterion(pkg: dict, lang: str, published: bool | None = None) -> Criterion:
     """1: a resource with a URL; 2: and declared single source of truth;
-    3: and queryable by API (DataStore or an API resource)."""
-    if not is_published(pkg):
+    3: and queryable by API (DataStore or an API resource). ``published``:
+    ``is_published(pkg)`` when the caller knows it."""
+    if not (is_published(pkg) if published is None else published):
         return Criterion(0, _unpublished(pkg, lang))
     if not truthy(pkg.get("single_source_of_truth")):
         return Criterion(1, reason("access_file", lang))
@@ -156,10 +161,10 @@ def access_criterion(pkg: dict, lang: str) -> Criterion:
     return Criterion(3, reason("access_api", lang))
 
 
-def granularity_criterion(pkg: dict, lang: str) -> Criterion:
+def granularity_criterion(pkg: dict, lang: str, published: bool | None = None) -> Criterion:
     """1: published; 2: monthly or finer, or district or finer; 3: and
     updated automatically (real time, or a DataStore/API resource)."""
-    if not is_published(pkg):
+    if not (is_published(pkg) if published is None else published):
         return Criterion(0, _unpublished(pkg, lang))
     unit = text_of(pkg.get("update_frequency_unit"))
     geo = text_of(pkg.get("geo_coverage"))
@@ -174,9 +179,10 @@ def granularity_criterion(pkg: dict, lang: str) -> Criterion:
 _FORMAT_REASONS = {3: "format_open", 2: "format_machine_readable", 1: "format_document"}
 
 
-def format_criterion(pkg: dict, rules: Rules, lang: str) -> Criterion:
+def format_criterion(pkg: dict, rules: Rules, lang: str,
+                     published: bool | None = None) -> Criterion:
     """The best format tier among the resources with a URL."""
-    if not is_published(pkg):
+    if not (is_published(pkg) if published is None else published):
         return Criterion(0, _unpublished(pkg, lang))
     tiers: dict[str, int] = {}
     for resource in resources(pkg):
@@ -200,7 +206,7 @@ def dataset_openness(pkg: dict, rules: Rules, lang: str = "th") -> Openness:
     """The openness tier of one public-category dataset, with every criterion."""
     structured = is_structured(pkg, rules)
     published = is_published(pkg)
-    access = access_criterion(pkg, lang)
+    access = access_criterion(pkg, lang, published)
     if not structured:
         if not published:
             tier, why = 0, access.reason
@@ -212,8 +218,8 @@ def dataset_openness(pkg: dict, rules: Rules, lang: str = "th") -> Openness:
         else:
             tier, why = 0, reason("tier_no_known_format", lang)
         return Openness(tier, published, False, access, None, None, why)
-    granularity = granularity_criterion(pkg, lang)
-    fmt = format_criterion(pkg, rules, lang)
+    granularity = granularity_criterion(pkg, lang, published)
+    fmt = format_criterion(pkg, rules, lang, published)
     pick = min if rules.structured_tier == "min" else max
     tier = pick(access.tier, granularity.tier, fmt.tier) if published else 0
     why = (reason("tier_structured", lang, rule=rules.structured_tier, access=access.tier,

@@ -113,9 +113,11 @@ def score_organization(organization: dict, datasets: list[dict], *, fiscal_year:
 
 def _score(org: dict, pool: list[dict], overrides: dict[tuple[str, str], bool | int], *,
            year: int, rules: Rules, catalog_url: str | None, lang: str,
-           public_only: bool) -> dict[str, Any]:
+           public_only: bool, summary: bool = False) -> dict[str, Any]:
     """The report of ``pool`` (the organization's datasets in view), with
-    the assessors' ``overrides`` ((dataset id or "", criterion) → value)."""
+    the assessors' ``overrides`` ((dataset id or "", criterion) → value).
+    ``summary``: the figures only (no dataset entries, no per-dataset
+    reasons), for a list of every organization."""
     by_dataset: dict[str, dict[str, bool | int]] = {}
     for (dataset, criterion), value in overrides.items():
         if dataset:
@@ -130,7 +132,7 @@ def _score(org: dict, pool: list[dict], overrides: dict[tuple[str, str], bool | 
 
     def openness(pkg: dict) -> Openness:
         if id(pkg) not in openness_of:
-            found = dataset_openness(pkg, rules, lang)
+            found = dataset_openness(pkg, rules, "" if summary else lang)
             assessed = by_dataset.get(text_of(pkg.get("id")))
             if assessed:
                 found = assessment.apply_to_openness(found, assessed, rules, lang)
@@ -140,6 +142,11 @@ def _score(org: dict, pool: list[dict], overrides: dict[tuple[str, str], bool | 
     # per dataset
     entries, complete = [], 0
     for pkg in basket:
+        if summary:
+            assessed = by_dataset.get(text_of(pkg.get("id"))) or {}
+            complete += bool(assessed["complete"]) if "complete" in assessed else (
+                not mandatory_problems(pkg))
+            continue
         entry, ok = _dataset_entry(pkg, year, openness(pkg) if is_public_category(pkg) else None,
                                    lang)
         assessed = by_dataset.get(entry["id"]) or {}
@@ -340,6 +347,35 @@ def _annotate(report: dict, computed: dict, effective: dict, pool: list[dict],
     report["computed"] = {"score": computed["score"], "level": computed["level"],
                           "parts": {name: computed["parts"][name]["points"] for name in PARTS}}
     return report
+
+
+def score_rows(organizations: list[tuple[dict, list[dict], Iterable[dict] | None]], *,
+               fiscal_year: int, today: date, rules: Rules, catalog_url: str | None,
+               lang: str = "th", public_only: bool = False) -> list[dict[str, Any]]:
+    """``score_row`` of each (organization, datasets, assessments), as
+    ``score_organization`` would give, computing only the figures a row
+    shows (no dataset entries, no per-dataset reasons): the list of every
+    organization. An organization with assessors' records gets the full
+    computation (records may name datasets)."""
+    rows = []
+    for organization, datasets, assessments in organizations:
+        if assessments and not public_only:
+            report = score_organization(
+                organization, datasets, fiscal_year=fiscal_year, today=today, rules=rules,
+                catalog_url=catalog_url, lang=lang, public_only=public_only,
+                assessments=assessments)
+        else:
+            org = organization if isinstance(organization, dict) else {}
+            year = parse_year(fiscal_year)
+            pool = [d for d in (datasets or []) if isinstance(d, dict) and _belongs(d, org)]
+            if public_only:
+                pool = [d for d in pool if not is_private(d)]
+            report = _score(org, pool, {}, year=year if year is not None else 0,
+                            rules=rules if isinstance(rules, Rules) else Rules(),
+                            catalog_url=catalog_url, lang=language(lang),
+                            public_only=public_only, summary=True)
+        rows.append(score_row(report))
+    return rows
 
 
 def score_row(report: dict) -> dict[str, Any]:

@@ -286,10 +286,18 @@ _CHECKED: dict[tuple, tuple[Problem, ...]] = {}
 _CHECKED_SIZE = 20000
 
 
+_NONE = ("NoneType", None)
+
+
 def _frozen(value: Any, depth: int = 0) -> Any:
     """A hashable, type-exact stand-in of a value (TypeError when none)."""
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return value
+    if value is None:
+        return _NONE
+    if kind is list and all(type(v) is str for v in value):
+        return ("list", tuple(value))
     if depth > 5:
         raise TypeError("too deep")
     if isinstance(value, (list, tuple)):
@@ -308,10 +316,11 @@ def _text_kind(value: Any) -> int:
 
 
 def _signature(pkg: dict) -> tuple:
+    get = pkg.get
     return (
-        tuple(_text_kind(pkg.get(name)) for name in _TEXT_ITEMS),
-        tuple(_frozen(pkg.get(name)) for name in _VALUE_ITEMS),
-        tuple(_frozen(pkg.get(name)) for name in _VALUE_ITEMS_OTHER),
+        tuple(_text_kind(get(name)) for name in _TEXT_ITEMS),
+        tuple(map(_frozen, map(get, _VALUE_ITEMS))),
+        tuple(map(_frozen, map(get, _VALUE_ITEMS_OTHER))),
         # which of the two the keywords come from is part of the signature
         ("tag_string", _frozen(pkg.get("tag_string"))) if pkg.get("tag_string") is not None
         else ("tags", _tags_signature(pkg.get("tags"))),
