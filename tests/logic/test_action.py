@@ -321,3 +321,17 @@ def test_list_rows_are_the_rows_of_the_full_reports(public_only):
     assert rows == [scoring.score_row(report) for report in reports]
     assert (rows[[o["id"] for o in orgs].index(org["id"])]["parts"]["catalog"] == 0.0) is (
         not public_only)
+
+
+def test_paused_gc_resumes_only_what_it_paused():
+    import gc
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with reader.paused_gc():
+            assert not gc.isenabled()
+            with reader.paused_gc():
+                assert not gc.isenabled()
+            assert not gc.isenabled()      # the inner one did not resume it
+            raise RuntimeError("a failed read")
+    assert gc.isenabled()

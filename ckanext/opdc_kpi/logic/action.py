@@ -61,17 +61,19 @@ def score_organizations(
     year (``records``: ``{organization id: [record]}``, read from the
     database when not given); the public view ignores them.
     """
-    triples, settings = _inputs(orgs, fiscal_year, public_only, records)
-    return [scoring.score_organization(org, datasets, assessments=assessments, **settings)
-            for org, datasets, assessments in triples]
+    with reader.paused_gc():
+        triples, settings = _inputs(orgs, fiscal_year, public_only, records)
+        return [scoring.score_organization(org, datasets, assessments=assessments, **settings)
+                for org, datasets, assessments in triples]
 
 
 def score_rows(orgs: list[dict[str, Any]], *, fiscal_year: int,
                public_only: bool) -> list[dict[str, Any]]:
     """The ``opdc_kpi_score_list`` row of each organization: the same
     figures as ``score_organizations`` without building the full reports."""
-    triples, settings = _inputs(orgs, fiscal_year, public_only, None)
-    return scoring.score_rows(triples, **settings)
+    with reader.paused_gc():
+        triples, settings = _inputs(orgs, fiscal_year, public_only, None)
+        return scoring.score_rows(triples, **settings)
 
 
 @tk.side_effect_free

@@ -11,6 +11,7 @@ place that knows.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 from collections import defaultdict
 from typing import Any, Iterable, Iterator, Optional
@@ -103,6 +104,22 @@ def organizations(ids: Optional[Iterable[str]] = None) -> list[dict[str, Any]]:
 
 
 @contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused while tens of thousands of small
+    dicts and lists are made (it would scan them again and again: a third of
+    the time of a catalog-wide read); reference counting still frees
+    everything, and the collector runs as before afterwards. Nested and
+    concurrent uses are safe: only the one that paused it resumes it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextlib.contextmanager
 def _without_jit(session: Any) -> Iterator[None]:
     """PostgreSQL's JIT compiles these many-row reads for longer than they
     run (hundreds of milliseconds on 20,000 datasets): off for them only,
@@ -166,6 +183,12 @@ def datasets(owner_orgs: list[str], basket_year: Optional[int] = None
     Row objects)."""
     if not owner_orgs:
         return {}
+    with paused_gc():
+        return _datasets(owner_orgs, basket_year)
+
+
+def _datasets(owner_orgs: list[str], basket_year: Optional[int]
+              ) -> dict[str, list[dict[str, Any]]]:
     session = model.Session
     focus_vocabulary = session.execute(
         sa.text("SELECT id FROM vocabulary WHERE name = :name"), {"name": FOCUS_VOCABULARY}
