@@ -126,3 +126,19 @@ def test_exports_carry_the_assessments(app, catalog):
     summary = rows[-1]
     assert "URL เข้าไม่ได้" in summary["assessments"]
     assert "computed" in summary["title"] or "คำนวณ" in summary["title"]
+
+
+def test_the_admin_page_and_its_export_show_the_computed_score_beside(app, catalog):
+    _post(app, catalog["nso"], criterion="catalog", value="false", note="URL เข้าไม่ได้")
+    sysadmin = factories.SysadminWithToken()
+    page = BeautifulSoup(app.get("/ckan-admin/opdc-kpi?year=2565",
+                                 headers=_headers(sysadmin)).get_data(as_text=True),
+                         "html.parser")
+    assert page.select_one("td.opdc-kpi-score .opdc-kpi-computed")
+    response = app.get("/ckan-admin/opdc-kpi?year=2565&format=csv", headers=_headers(sysadmin))
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    row = next(r for r in rows if r["organization"] == "tourism-office")
+    assert float(row["computed_score"]) == float(row["score"]) + 10
+    listed = helpers.call_action("opdc_kpi_score_list", {"user": sysadmin["name"]},
+                                 fiscal_year=2565)["organizations"]
+    assert listed[0]["computed_score"] == listed[0]["score"] + 10

@@ -381,10 +381,15 @@ def score_rows(organizations: list[tuple[dict, list[dict], Iterable[dict] | None
 def score_row(report: dict) -> dict[str, Any]:
     """One row of ``opdc_kpi_score_list`` from a ``score_organization`` report."""
     parts = report.get("parts") or {}
-    return {
+    row = {
         "organization": report.get("organization"),
         "score": report.get("score"),
         "level": report.get("level"),
         "parts": {name: (parts.get(name) or {}).get("points", 0.0) for name in PARTS},
         "basket": report.get("basket", (parts.get("metadata") or {}).get("total", 0)),
     }
+    computed = report.get("computed")
+    if computed and computed.get("score") != report.get("score"):
+        # assessors' overrides changed the score: the computed one beside it
+        row["computed_score"] = computed.get("score")
+    return row

@@ -100,7 +100,7 @@ def _export(fmt: str, rows: list[dict[str, Any]], columns: list[str], filename: 
 
 # --- /ckan-admin/opdc-kpi ---------------------------------------------------------
 
-ADMIN_COLUMNS = ["organization", "title", "score", "level", *PARTS, "basket"]
+ADMIN_COLUMNS = ["organization", "title", "score", "level", *PARTS, "basket", "computed_score"]
 
 
 def _admin_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -108,7 +108,8 @@ def _admin_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
     for row in result["organizations"]:
         flat = {"organization": row["organization"]["name"],
                 "title": row["organization"]["title"], "score": row["score"],
-                "level": row["level"] or "", "basket": row["basket"]}
+                "level": row["level"] or "", "basket": row["basket"],
+                "computed_score": row.get("computed_score")}
         flat.update({part: row["parts"].get(part, 0) for part in PARTS})
         rows.append(flat)
     return rows
