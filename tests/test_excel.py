@@ -244,3 +244,62 @@ def test_import_page_checks_then_imports_in_the_background(app, tmp_path):
     assert [helpers.call_action("package_show", id=f"page-{n}")["name"] for n in range(3)]
     stranger = factories.UserWithToken()
     assert app.get(status_url, headers={"Authorization": stranger["token"]}).status_code == 403
+
+
+# --- importing with several processes -------------------------------------------------
+
+def test_two_processes_import_like_one(tmp_path):
+    """Shared new keywords are made once, results come back in workbook
+    order, and a bad row is reported exactly as by one process."""
+    from ckanext.opdc_kpi.logic import excel_workers
+
+    org = factories.Organization()
+    rows = [dga_dataset_dict(name=f"par-{n:03d}", tag_string=f"คำใหม่ร่วม, กลุ่ม{n % 5}")
+            for n in range(220)]
+    rows[30]["maintainer_email"] = "not-an-email"
+    workbook = read_workbook(_workbook(tmp_path, rows))
+    assert excel_workers.worker_count(2, len(workbook.datasets)) == 2
+    results = excel.import_workbook(_context(), workbook, org=org["id"], workers=2)
+    assert [r["row"] for r in results] == [d.row for d in workbook.datasets]
+    assert [r["action"] for r in results].count("create") == 219
+    assert results[30]["action"] == "error" and results[30]["errors"][0]["field"] == (
+        "maintainer_email")
+    assert model.Session.query(model.Package).filter_by(owner_org=org["id"]).count() == 219
+    names = [t.name for t in model.Session.query(model.Tag).filter(
+        model.Tag.vocabulary_id.is_(None), model.Tag.name.in_(
+            ["คำใหม่ร่วม"] + [f"กลุ่ม{n}" for n in range(5)]))]
+    assert sorted(names) == sorted(["คำใหม่ร่วม"] + [f"กลุ่ม{n}" for n in range(5)])  # once each
+    assert _keywords(helpers.call_action("package_show", id="par-100")) == [
+        "กลุ่ม0", "คำใหม่ร่วม"]
+
+
+def test_a_failing_process_leaves_its_rows_reported_not_lost(tmp_path, monkeypatch):
+    from ckanext.opdc_kpi.logic import excel_workers
+
+    org = factories.Organization()
+    rows = [dga_dataset_dict(name=f"stop-{n:03d}") for n in range(200)]
+    workbook = read_workbook(_workbook(tmp_path, rows))
+    real = excel.import_rows
+
+    def one_then_crash(context, org_id, defaults, rows, dry_run, tick, results):
+        real(context, org_id, defaults, rows[:1], dry_run, tick, results)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(excel, "import_rows", one_then_crash)
+    results = excel_workers.import_in_processes(
+        _context(), org["id"], {}, list(workbook.datasets), 2, None)
+    assert len(results) == 200
+    assert [r["action"] for r in results].count("create") == 2      # one per process
+    failed = [r for r in results if r["action"] == "error"]
+    assert len(failed) == 198 and "disk full" in failed[0]["errors"][0]["message"]
+    assert model.Session.query(model.Package).filter_by(owner_org=org["id"]).count() == 2
+
+
+def test_worker_count(ckan_config, monkeypatch):
+    from ckanext.opdc_kpi.logic import excel_workers
+
+    assert excel_workers.worker_count(4, 150) == 1          # too few rows to share
+    assert excel_workers.worker_count(4, 10_000) == 4
+    assert excel_workers.worker_count(99, 10_000) == excel_workers.MAX_WORKERS
+    monkeypatch.setitem(ckan_config, "ckanext.opdc_kpi.import_workers", 1)
+    assert excel_workers.worker_count(None, 10_000) == 1

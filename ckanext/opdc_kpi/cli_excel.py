@@ -42,8 +42,11 @@ def _bar(label: str):
 @click.option("--mission", default=None, help="Mission (ภารกิจ) for rows without one.")
 @click.option("--work-process", default=None, help="Work process for rows without one.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--workers", type=int, default=None,
+              help="Processes writing at once (default: ckanext.opdc_kpi.import_workers; "
+                   "0: one per CPU core, at most 4).")
 def import_(path: str, org: str, dry_run: bool, focus_area: str | None, kpi_year: int | None,
-            mission: str | None, work_process: str | None, fmt: str):
+            mission: str | None, work_process: str | None, fmt: str, workers: int | None):
     """Import a Template 2/3 workbook (.xlsx): create or update datasets."""
     from ckanext.opdc_kpi.excel.workbook import WorkbookError, read_workbook
     from ckanext.opdc_kpi.logic import excel
@@ -57,7 +60,8 @@ def import_(path: str, org: str, dry_run: bool, focus_area: str | None, kpi_year
                 "mission": mission, "work_process": work_process}
     try:
         results = excel.import_workbook(_context(), workbook, org=org, defaults=defaults,
-                                        dry_run=dry_run, progress=_bar("Importing"))
+                                        dry_run=dry_run, progress=_bar("Importing"),
+                                        workers=workers)
     except tk.ObjectNotFound:
         tk.error_shout(f"Organization not found: {org}")
         raise click.Abort()

@@ -112,11 +112,13 @@ def _validate(context: dict, data: dict[str, Any], existing: dict | None) -> lis
 
 def import_workbook(context: dict[str, Any], workbook: Workbook, *, org: str,
                     defaults: dict[str, Any] | None = None, dry_run: bool = False,
-                    progress: Callable[[int, int], None] | None = None
-                    ) -> list[dict[str, Any]]:
+                    progress: Callable[[int, int], None] | None = None,
+                    workers: int | None = None) -> list[dict[str, Any]]:
     """Create or update each workbook dataset in ``org``; one result per row:
     ``{"sheet", "row", "code", "name", "action": create|update|error, "errors"}``.
-    ``dry_run`` validates every row and writes nothing."""
+    ``dry_run`` validates every row and writes nothing. ``workers``: processes
+    writing at once (default: ``ckanext.opdc_kpi.import_workers``; see
+    ``excel_workers``); a dry run is always one."""
     organization = tk.get_action("organization_show")(_fresh(context), {"id": org})
     tk.check_access("package_create", _fresh(context), {"owner_org": organization["id"]})
     defaults = defaults or {}
@@ -125,9 +127,32 @@ def import_workbook(context: dict[str, Any], workbook: Workbook, *, org: str,
         results.append({"sheet": problem.sheet, "row": problem.row, "code": None, "name": None,
                         "action": "error",
                         "errors": [{"field": problem.field, "message": problem.message_th}]})
-    total = len(workbook.datasets)
-    for done, row in enumerate(workbook.datasets, start=1):
-        data = _dataset_dict(row, organization["id"], defaults)
+    rows = list(workbook.datasets)
+    from ckanext.opdc_kpi.logic import excel_workers
+
+    count = 1 if dry_run else excel_workers.worker_count(workers, len(rows))
+    if count > 1:
+        return results + excel_workers.import_in_processes(
+            context, organization["id"], defaults, rows, count, progress)
+    done = {"n": 0}
+
+    def tick() -> None:
+        done["n"] += 1
+        if progress:
+            progress(done["n"], len(rows))
+
+    import_rows(context, organization["id"], defaults, rows, dry_run, tick, results)
+    return results
+
+
+def import_rows(context: dict[str, Any], org_id: str, defaults: dict[str, Any],
+                rows: list[DatasetRow], dry_run: bool, tick: Callable[[], None],
+                results: list[dict[str, Any]]) -> None:
+    """Import these rows one after the other, appending one result per row
+    to ``results`` (kept when a row raises something other than a
+    validation error: what was done so far stays known)."""
+    for row in rows:
+        data = _dataset_dict(row, org_id, defaults)
         result = {"sheet": row.sheet, "row": row.row, "code": row.code, "name": data["name"]}
         existing = None
         try:
@@ -139,12 +164,14 @@ def import_workbook(context: dict[str, Any], workbook: Workbook, *, org: str,
             result.update(action="error", errors=[{
                 "field": "name", "message": f"ชื่อ {data['name']} ถูกใช้โดยชุดข้อมูลที่ท่านไม่มีสิทธิ์แก้ไข"}])
             results.append(result)
+            tick()
             continue
-        if existing and existing.get("owner_org") != organization["id"]:
+        if existing and existing.get("owner_org") != org_id:
             result.update(action="error", errors=[{
                 "field": "name",
                 "message": f"ชื่อ {data['name']} เป็นของชุดข้อมูลในหน่วยงานอื่น"}])
             results.append(result)
+            tick()
             continue
         payload = _merge(existing, data) if existing else data
         if dry_run:
@@ -169,9 +196,19 @@ def import_workbook(context: dict[str, Any], workbook: Workbook, *, org: str,
                     dict(e, message=thai.get(e["field"], e["message"]))
                     for e in _errors(error.error_dict)])
         results.append(result)
-        if progress:
-            progress(done, total)
-    return results
+        tick()
+
+
+def keywords_of(row: DatasetRow, org_id: str, defaults: dict[str, Any]) -> set[str]:
+    """The free keywords a row's dataset will get, as the schema stores them."""
+    from ckanext.opdc_kpi.scoring import standard
+
+    data = _dataset_dict(row, org_id, defaults)
+    out = set()
+    for word in standard.split_keywords(data.get("tag_string") or ""):
+        if standard.keyword_problem(word) is None:
+            out.add(standard.normalize_text(word))
+    return out
 
 
 def export_datasets(context: dict[str, Any], org: str | None = None,
