@@ -4,7 +4,12 @@ bench/README.md ("Excel import").
 
     scripts/setup.sh db ckan_opdc_bench_excel
     CKAN_SQLALCHEMY_URL=$(scripts/setup.sh db-url ckan_opdc_bench_excel) \\
-        .venv/bin/python bench/run.py excel [--rows 10000]
+        .venv/bin/python bench/run.py excel [--rows 10000] [--workers N]
+        .venv/bin/python bench/run.py excel --rows 1000 --side-by-side
+
+``--side-by-side`` imports the same workbook with one process and then with
+``--workers`` (default: the configured count) in one run, emptying the
+catalog before each, and reports the ratio.
 """
 from __future__ import annotations
 
@@ -52,6 +57,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--rows", type=int, default=10000)
     parser.add_argument("--ini", default=str(HERE / "bench.ini"))
     parser.add_argument("--out", default=str(HERE / "results.json"))
+    parser.add_argument("--workers", type=int, default=None,
+                        help="import processes (default: ckanext.opdc_kpi.import_workers)")
+    parser.add_argument("--side-by-side", action="store_true",
+                        help="one process, then --workers, on the same workbook")
     args = parser.parse_args(argv)
 
     from ckan.cli import load_config
@@ -68,10 +77,15 @@ def main(argv: list[str]) -> int:
         from ckanext.opdc_kpi.excel.workbook import read_workbook, write_workbook
         from ckanext.opdc_kpi.logic import excel
 
-        _prepare(echo)
-        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-        context = {"user": site_user["name"], "ignore_auth": False}
-        tk.get_action("organization_create")(dict(context), {"name": "bench-import"})
+        from ckanext.opdc_kpi.logic import excel_workers
+
+        def empty_catalog() -> dict:
+            _prepare(echo)
+            site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+            context = {"user": site_user["name"], "ignore_auth": False}
+            tk.get_action("organization_create")(dict(context), {"name": "bench-import"})
+            return context
+
         rows = [dga_dataset_dict(name=f"DataSet_{n:05d}",
                                  resources=[{"name": "CSV", "format": "CSV",
                                              "url": f"https://d.example.go.th/{n}.csv"}])
@@ -92,9 +106,20 @@ def main(argv: list[str]) -> int:
                 echo(f"  {n}/{total} after {time.perf_counter() - started:.0f} s")
                 done["n"] = n
 
+        single_s = None
+        if args.side_by_side:
+            context = empty_catalog()
+            echo("one process ...")
+            started = time.perf_counter()
+            excel.import_workbook(context, workbook, org="bench-import", progress=progress,
+                                  workers=1)
+            single_s = time.perf_counter() - started
+        context = empty_catalog()
+        workers = excel_workers.worker_count(args.workers, len(workbook.datasets))
+        echo(f"{workers} process(es) ...")
         started = time.perf_counter()
         results = excel.import_workbook(context, workbook, org="bench-import",
-                                        progress=progress)
+                                        progress=progress, workers=workers)
         import_s = time.perf_counter() - started
         errors = sum(r["action"] == "error" for r in results)
     figures = {
@@ -102,6 +127,10 @@ def main(argv: list[str]) -> int:
         "write_workbook_s": round(write_s, 1), "read_workbook_s": round(read_s, 1),
         "import_s": round(import_s, 1), "per_dataset_ms": round(import_s * 1000 / args.rows, 1),
         "total_read_and_import_s": round(read_s + import_s, 1), "errors": errors,
+        "workers": workers,
+        "one_process_import_s": round(single_s, 1) if single_s is not None else None,
+        "speedup_over_one_process": (round(single_s / import_s, 2)
+                                     if single_s is not None else None),
         "bar_met": read_s + import_s <= BAR_SECONDS * args.rows / 10000,
     }
     for key, value in figures.items():
