@@ -27,6 +27,7 @@ def get_helpers() -> dict[str, Any]:
         "opdc_kpi_be_date": opdc_kpi_be_date,
         "opdc_kpi_long_date": opdc_kpi_long_date,
         "opdc_kpi_assessment_value": opdc_kpi_assessment_value,
+        "opdc_kpi_level_label": opdc_kpi_level_label,
     }
 
 
@@ -67,6 +68,15 @@ def opdc_kpi_long_date(value: Any, lang: str | None = None) -> str:
     if (lang or request_language()) == "th":
         return f"{day.day} {_THAI_MONTHS[day.month - 1]} {day.year + 543}"
     return f"{day.day} {_ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def opdc_kpi_level_label(level: Any) -> str:
+    """A KPI level as the pages show it (ขั้นมาตรฐาน / Standard)."""
+    import ckan.plugins.toolkit as tk
+
+    labels = {"basic": tk._("Basic"), "standard": tk._("Standard"),
+              "advanced": tk._("Advanced")}
+    return labels.get(level, tk._("not reached")) if level else tk._("not reached")
 
 
 def opdc_kpi_assessment_value(criterion: str, value: Any) -> str:

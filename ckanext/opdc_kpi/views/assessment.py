@@ -12,6 +12,7 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.views import kpi
+from ckanext.opdc_kpi.views.common import context, login_or_403, organization_or_404
 
 bp = Blueprint("opdc_kpi_assessment", __name__)
 FIELDS = ("fiscal_year", "criterion", "dataset", "action", "value", "note")
@@ -23,7 +24,7 @@ def _back(org: dict[str, Any], year: Any):
 
 @bp.route("/organization/<id>/kpi/assessment", methods=["POST"])
 def create(id: str):
-    org = kpi._organization_or_404(id)
+    org = organization_or_404(id)
     form = {name: tk.request.form.get(name, "").strip() for name in FIELDS}
     data = {"id": org["id"], "fiscal_year": form["fiscal_year"], "criterion": form["criterion"],
             "action": form["action"] or "override", "note": form["note"]}
@@ -32,9 +33,9 @@ def create(id: str):
     if form["value"] != "" and data["action"] == "override":
         data["value"] = form["value"]
     try:
-        tk.get_action("opdc_kpi_confirmation_create")(kpi._context(), data)
+        tk.get_action("opdc_kpi_confirmation_create")(context(), data)
     except tk.NotAuthorized:
-        return kpi._login_or_403(tk._("Only assessors of this part of the KPI and "
+        return login_or_403(tk._("Only assessors of this part of the KPI and "
                                       "sysadmins may confirm or override it"))
     except tk.ValidationError as error:
         tk.h.flash_error(tk._("The assessment was not saved: see the form"))
@@ -48,14 +49,14 @@ def create(id: str):
 
 @bp.route("/organization/<id>/kpi/assessment/<record_id>/delete", methods=["POST"])
 def delete(id: str, record_id: str):
-    org = kpi._organization_or_404(id)
+    org = organization_or_404(id)
     try:
-        record = tk.get_action("opdc_kpi_confirmation_delete")(kpi._context(),
+        record = tk.get_action("opdc_kpi_confirmation_delete")(context(),
                                                                {"id": record_id})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Assessment record not found"))
     except tk.NotAuthorized:
-        return kpi._login_or_403(tk._("Only assessors of this part of the KPI and "
+        return login_or_403(tk._("Only assessors of this part of the KPI and "
                                       "sysadmins may confirm or override it"))
     tk.h.flash_success(tk._("Withdrawn: the record stays in the history"))
     return _back(org, record["fiscal_year"])
@@ -63,15 +64,15 @@ def delete(id: str, record_id: str):
 
 @bp.route("/organization/<id>/kpi/assessments")
 def history(id: str):
-    org = kpi._organization_or_404(id)
+    org = organization_or_404(id)
     year = tk.request.args.get("year", "").strip()
     data: dict[str, Any] = {"id": org["id"]}
     if year:
         data["fiscal_year"] = year
     try:
-        records = tk.get_action("opdc_kpi_confirmation_list")(kpi._context(), data)
+        records = tk.get_action("opdc_kpi_confirmation_list")(context(), data)
     except tk.NotAuthorized:
-        return kpi._login_or_403(tk._("Only members of the organization and assessors may "
+        return login_or_403(tk._("Only members of the organization and assessors may "
                                       "see its assessment records"))
     except tk.ValidationError:
         return tk.abort(400, tk._("Enter a fiscal year in the Buddhist era (พ.ศ.), e.g. 2565"))

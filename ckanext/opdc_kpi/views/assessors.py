@@ -8,11 +8,9 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opdc_kpi.views.common import context as _context
+
 bp = Blueprint("opdc_kpi_assessors", __name__)
-
-
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
 
 
 @bp.route("/ckan-admin/opdc-kpi/assessors", methods=["GET", "POST"])

@@ -11,20 +11,11 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opdc_kpi.views.common import context as _context
+from ckanext.opdc_kpi.views.common import organization_or_404
+
 bp = Blueprint("opdc_kpi_import", __name__, url_prefix="/organization")
 JOB_TITLE = "opdc_kpi workbook import"
-
-
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
-def _organization(id: str) -> dict[str, Any]:
-    try:
-        return tk.get_action("organization_show")(
-            _context(), {"id": id, "include_datasets": False, "include_users": False})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        tk.abort(404, tk._("Organization not found"))
 
 
 def _allowed(org_id: str) -> None:
@@ -65,7 +56,7 @@ def import_workbook(id: str):
     from ckanext.opdc_kpi.excel.workbook import WorkbookError
     from ckanext.opdc_kpi.logic import excel
 
-    org = _organization(id)
+    org = organization_or_404(id)
     _allowed(org["id"])
     extra: dict[str, Any] = {"group_dict": org, "group_type": "organization",
                              "am_following": False, "form": {}, "report": None, "error": None}
@@ -98,7 +89,7 @@ def import_workbook(id: str):
 def import_status(id: str, job_id: str):
     import ckan.lib.jobs as jobs
 
-    org = _organization(id)
+    org = organization_or_404(id)
     _allowed(org["id"])
     try:
         job = jobs.job_from_id(job_id)

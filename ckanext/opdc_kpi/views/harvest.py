@@ -9,19 +9,10 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opdc_kpi.views.common import context as _context
+from ckanext.opdc_kpi.views.common import organization_or_404
+
 bp = Blueprint("opdc_kpi_harvest", __name__, url_prefix="/organization")
-
-
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
-def _organization(id: str) -> dict[str, Any]:
-    try:
-        return tk.get_action("organization_show")(
-            _context(), {"id": id, "include_datasets": False, "include_users": False})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        tk.abort(404, tk._("Organization not found"))
 
 
 def _allowed(org_id: str) -> None:
@@ -36,7 +27,7 @@ def _allowed(org_id: str) -> None:
 
 @bp.route("/<id>/harvest-check", methods=["GET", "POST"])
 def harvest_check(id: str):
-    org = _organization(id)
+    org = organization_or_404(id)
     _allowed(org["id"])
     record = tk.request.method == "POST"
     result = tk.get_action("opdc_kpi_harvest_check")(

@@ -15,20 +15,13 @@ import ckan.plugins.toolkit as tk
 from ckanext.opdc_kpi.logic import reader, rules
 from ckanext.opdc_kpi.scoring import advice
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS
+from ckanext.opdc_kpi.views.common import context as _context
+from ckanext.opdc_kpi.views.common import login_or_403 as _login_or_403
+from ckanext.opdc_kpi.views.common import organization_or_404
 
 bp = Blueprint("opdc_kpi", __name__)
 PARTS = ("basic", "metadata", "catalog", "openness", "use")
 SORTS = ("name", "score", "level", "basket", *PARTS)
-
-
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
-def _login_or_403(message: str):
-    if not tk.current_user.is_authenticated:
-        return tk.redirect_to("user.login", came_from=tk.request.full_path)
-    return tk.abort(403, message)
 
 
 def _lang() -> str:
@@ -189,14 +182,6 @@ def _summary_row(report: dict[str, Any]) -> dict[str, Any]:
     return {"name": "", "title": title, "assessments": _assessment_text(organization_items)}
 
 
-def _organization_or_404(id: str) -> dict[str, Any]:
-    try:
-        return tk.get_action("organization_show")(
-            _context(), {"id": id, "include_datasets": False, "include_users": False})
-    except (tk.ObjectNotFound, tk.NotAuthorized):
-        return tk.abort(404, tk._("Organization not found"))
-
-
 def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
                         errors: dict[str, Any] | None = None):
     """The organization's KPI page (or its export); ``form``/``errors``: an
@@ -235,7 +220,7 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
 
 @bp.route("/organization/<id>/kpi")
 def organization(id: str):
-    return render_organization(_organization_or_404(id))
+    return render_organization(organization_or_404(id))
 
 
 def get_blueprints() -> list[Blueprint]:
