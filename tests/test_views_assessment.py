@@ -142,3 +142,13 @@ def test_the_admin_page_and_its_export_show_the_computed_score_beside(app, catal
     listed = helpers.call_action("opdc_kpi_score_list", {"user": sysadmin["name"]},
                                  fiscal_year=2565)["organizations"]
     assert listed[0]["computed_score"] == listed[0]["score"] + 10
+
+
+def test_the_dataset_panel_lists_the_records_that_count(app, catalog):
+    _post(app, catalog["dga"], criterion="access", dataset=catalog["dataset"]["id"], value="3",
+          note="มี API ภายนอก")
+    sysadmin = factories.SysadminWithToken()
+    page = BeautifulSoup(app.get("/dataset/arrivals", headers=_headers(sysadmin))
+                         .get_data(as_text=True), "html.parser")
+    item = page.select_one(".opdc-kpi-panel-assessments li[data-criterion=access]")
+    assert "มี API ภายนอก" in item.get_text() and catalog["dga"]["name"] in item.get_text()

@@ -162,7 +162,30 @@ def opdc_kpi_dataset_panel(pkg_dict: dict) -> dict[str, Any]:
     if is_public_category(pkg_dict):
         openness = dataset_openness(pkg_dict, rules.from_config(),
                                     request_language()).as_dict()
-    return {"complete": not problems, "problems": problems, "openness": openness}
+    return {"complete": not problems, "problems": problems, "openness": openness,
+            "assessments": _dataset_assessments(pkg_dict)}
+
+
+def _dataset_assessments(pkg_dict: dict) -> list[dict[str, Any]]:
+    """The assessors' records that count for this dataset (every year), for
+    whoever may see its organization's full KPI report; else none."""
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.opdc_kpi.scoring import assessment
+
+    if not pkg_dict.get("owner_org") or not pkg_dict.get("id"):
+        return []
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""
+    try:
+        records = tk.get_action("opdc_kpi_confirmation_list")(
+            {"user": user}, {"id": pkg_dict["owner_org"], "dataset": pkg_dict["id"],
+                             "current_only": True})
+    except (tk.NotAuthorized, tk.ObjectNotFound, tk.ValidationError):
+        return []
+    lang = request_language()
+    return [dict(r, label=assessment.criterion_label(r["criterion"], lang),
+                 value_text=assessment.value_text(r["criterion"], r["value"], lang))
+            for r in records]
 
 
 def opdc_kpi_harvest_check(org_id: str) -> dict[str, Any] | None:
