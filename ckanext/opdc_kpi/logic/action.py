@@ -9,13 +9,6 @@ from ckanext.opdc_kpi import scoring
 from ckanext.opdc_kpi.logic import reader, rules, schema
 
 
-def _validate(data_dict: dict[str, Any], schema_dict: dict, context: dict) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict or {}), schema_dict, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
-
 def _full_view(context: dict, org_id: str | None) -> bool:
     """Whether the caller may see private datasets in the report."""
     try:
@@ -95,7 +88,7 @@ def opdc_kpi_score(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
         parts, datasets)
     :rtype: dict
     """
-    data = _validate(data_dict, schema.score(), context)
+    data = schema.validate(data_dict, schema.score(), context)
     orgs = reader.organizations([data["id"]])
     if not orgs:
         raise tk.ObjectNotFound(tk._("Organization not found"))
@@ -134,7 +127,7 @@ def opdc_kpi_score_list(context: dict, data_dict: dict[str, Any]) -> dict[str, A
     :rtype: dict with ``fiscal_year`` and ``organizations`` (rows of
         organization, score, level, parts, basket)
     """
-    data = _validate(data_dict, schema.score_list(), context)
+    data = schema.validate(data_dict, schema.score_list(), context)
     tk.check_access("opdc_kpi_score_list", context, data)
     public_only = bool(data.get("public_only")) or not _full_view(context, None)
     fiscal_year = data.get("fiscal_year") or rules.current_fiscal_year()

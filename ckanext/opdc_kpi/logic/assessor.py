@@ -90,13 +90,11 @@ def opdc_kpi_assessor_create(context: dict, data_dict: dict[str, Any]) -> dict[s
     """
     tk.check_access("opdc_kpi_assessor_create", context, data_dict)
     v = tk.get_validator
-    data, errors = tk.navl_validate(dict(data_dict or {}), {
+    data = kpi_schema.validate(data_dict, {
         "user": [v("not_empty"), v("unicode_safe")],
         "parts": [v("ignore_missing")], "organizations": [v("ignore_missing")],
         "__extras": [kpi_schema.reject_unknown], "__junk": [kpi_schema.reject_unknown],
     }, context)
-    if errors:
-        raise tk.ValidationError(errors)
     user = model.User.get(data["user"])
     if user is None:
         raise tk.ValidationError({"user": [tk._("User not found")]})

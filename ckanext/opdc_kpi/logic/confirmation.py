@@ -142,13 +142,6 @@ def _create_schema() -> dict[str, list]:
     }
 
 
-def _validate(data_dict: dict[str, Any], schema_dict: dict, context: dict) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict or {}), schema_dict, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
-
 def _dataset_of(org: dict[str, Any], value: Any) -> model.Package:
     pkg = model.Package.get(value) if value else None
     if pkg is None or pkg.state == "deleted" or pkg.owner_org != org["id"]:
@@ -188,7 +181,7 @@ def opdc_kpi_confirmation_create(context: dict, data_dict: dict[str, Any]) -> di
     Assessors of the criterion's part (basic_standard or advanced) for the
     organization, and sysadmins. Nothing is replaced: the newest counts.
     """
-    data = _validate(data_dict, _create_schema(), context)
+    data = schema.validate(data_dict, _create_schema(), context)
     org = _organization(data["id"])
     criterion = data["criterion"]
     tk.check_access("opdc_kpi_confirmation_create", context,
@@ -269,7 +262,7 @@ def opdc_kpi_confirmation_list(context: dict, data_dict: dict[str, Any]
 
     Whoever may see the organization's full KPI report.
     """
-    data = _validate(data_dict, _list_schema(), context)
+    data = schema.validate(data_dict, _list_schema(), context)
     org = _organization(data["id"])
     tk.check_access("opdc_kpi_confirmation_list", context, {"id": org["id"]})
     t = confirmation_table

@@ -15,7 +15,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic import harvest_db, reader, rules
-from ckanext.opdc_kpi.logic.schema import reject_unknown
+from ckanext.opdc_kpi.logic.schema import reject_unknown, validate
 from ckanext.opdc_kpi.scoring import harvest, messages
 
 
@@ -148,9 +148,7 @@ def opdc_kpi_harvest_check(context: dict, data_dict: dict[str, Any]) -> dict[str
         ``gone``, ``withheld`` (see the README)
     :rtype: dict
     """
-    data, errors = tk.navl_validate(dict(data_dict or {}), schema(), context)
-    if errors:
-        raise tk.ValidationError(errors)
+    data = validate(data_dict, schema(), context)
     org = None
     if data.get("id"):
         found = reader.organizations([data["id"]])

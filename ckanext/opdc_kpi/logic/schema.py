@@ -25,6 +25,15 @@ def fiscal_year(value: Any, context: dict) -> int:
     return year
 
 
+def validate(data_dict: dict[str, Any] | None, schema_dict: dict, context: dict) -> dict[str, Any]:
+    """The action's input through its schema; a ``ValidationError`` with a
+    message per field when anything is wrong."""
+    data, errors = tk.navl_validate(dict(data_dict or {}), schema_dict, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
 def reject_unknown(key: tuple, data: dict, errors: dict, context: dict) -> None:
     """An error on every parameter the action does not take (navl collects
     unknown top-level keys under ``__extras``, nested ones under ``__junk``)."""

@@ -64,9 +64,7 @@ def opdc_kpi_snapshot_create(context: dict, data_dict: dict[str, Any]) -> dict[s
     :returns: ``{"fiscal_year", "snapshots": [{"id", "organization", "score", "level",
         "created"}]}``
     """
-    data, errors = tk.navl_validate(dict(data_dict or {}), _snapshot_schema(), context)
-    if errors:
-        raise tk.ValidationError(errors)
+    data = schema.validate(data_dict, _snapshot_schema(), context)
     tk.check_access("opdc_kpi_snapshot_create", context, data)
     ids = [data["id"]] if data.get("id") else None
     orgs = reader.organizations(ids)

@@ -92,16 +92,10 @@ def score_organization(organization: dict, datasets: list[dict], *, fiscal_year:
     The public view ignores them.
     """
     del today  # the basket is fixed by kpi_years; nothing here is date-relative
-    org = organization if isinstance(organization, dict) else {}
-    rules = rules if isinstance(rules, Rules) else Rules()
-    lang = language(lang)
-    year = parse_year(fiscal_year)
-    year = year if year is not None else 0
-    pool = [d for d in (datasets or []) if isinstance(d, dict) and _belongs(d, org)]
-    if public_only:
-        pool = [d for d in pool if not is_private(d)]
-    settings = dict(year=year, rules=rules, catalog_url=catalog_url, lang=lang,
-                    public_only=public_only)
+    org, pool, settings = _prepared(organization, datasets, fiscal_year=fiscal_year,
+                                    rules=rules, catalog_url=catalog_url, lang=lang,
+                                    public_only=public_only)
+    lang = settings["lang"]
     if assessments is None or public_only:
         return _score(org, pool, {}, **settings)
     effective = assessment.current(a for a in assessments if isinstance(a, dict))
@@ -109,6 +103,22 @@ def score_organization(organization: dict, datasets: list[dict], *, fiscal_year:
     computed = _score(org, pool, {}, **settings)
     report = _score(org, pool, overrides, **settings) if overrides else computed
     return _annotate(report, computed, effective, pool, lang)
+
+
+def _prepared(organization: Any, datasets: Any, *, fiscal_year: Any, rules: Any,
+              catalog_url: str | None, lang: Any, public_only: bool
+              ) -> tuple[dict, list[dict], dict[str, Any]]:
+    """The organization, the datasets in view (its own; private ones dropped
+    in the public view) and ``_score``'s settings, from lenient input."""
+    org = organization if isinstance(organization, dict) else {}
+    year = parse_year(fiscal_year)
+    pool = [d for d in (datasets or []) if isinstance(d, dict) and _belongs(d, org)]
+    if public_only:
+        pool = [d for d in pool if not is_private(d)]
+    return org, pool, dict(year=year if year is not None else 0,
+                           rules=rules if isinstance(rules, Rules) else Rules(),
+                           catalog_url=catalog_url, lang=language(lang),
+                           public_only=public_only)
 
 
 def _score(org: dict, pool: list[dict], overrides: dict[tuple[str, str], bool | int], *,
@@ -365,15 +375,10 @@ def score_rows(organizations: list[tuple[dict, list[dict], Iterable[dict] | None
                 catalog_url=catalog_url, lang=lang, public_only=public_only,
                 assessments=assessments)
         else:
-            org = organization if isinstance(organization, dict) else {}
-            year = parse_year(fiscal_year)
-            pool = [d for d in (datasets or []) if isinstance(d, dict) and _belongs(d, org)]
-            if public_only:
-                pool = [d for d in pool if not is_private(d)]
-            report = _score(org, pool, {}, year=year if year is not None else 0,
-                            rules=rules if isinstance(rules, Rules) else Rules(),
-                            catalog_url=catalog_url, lang=language(lang),
-                            public_only=public_only, summary=True)
+            org, pool, settings = _prepared(organization, datasets, fiscal_year=fiscal_year,
+                                            rules=rules, catalog_url=catalog_url, lang=lang,
+                                            public_only=public_only)
+            report = _score(org, pool, {}, summary=True, **settings)
         rows.append(score_row(report))
     return rows
 
