@@ -348,7 +348,8 @@ def confirmation_list_auth(context: dict, data_dict: dict[str, Any]) -> dict[str
 
 def may_assess(user: Optional[str], org_id: str) -> dict[str, bool]:
     """For the pages: which parts the user may confirm or override."""
-    if user and model.User.get(user) is not None and model.User.get(user).sysadmin:
+    account = model.User.get(user) if user else None
+    if account is not None and account.sysadmin:
         return {part: True for part in assessor.PARTS}
     return {part: assessor.assesses(user, org_id, part) for part in assessor.PARTS}
 
