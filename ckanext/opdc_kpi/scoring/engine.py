@@ -285,15 +285,11 @@ def _with_single_source(pkg: dict, by_dataset: dict[str, dict[str, bool | int]])
             else "False"}
 
 
-#: the part of the report an organization-level criterion belongs to
-_PART_OF_CRITERION = {"basic": "basic", "catalog": "catalog", "use": "use"}
-
-
 def _computed_value(report: dict, pkg: dict | None, dataset: str, criterion: str) -> Any:
     """What the catalog says about a criterion (None: it does not apply here)."""
     parts = report["parts"]
-    if not dataset:
-        part = parts.get(_PART_OF_CRITERION.get(criterion, ""))
+    if not dataset:  # an organization criterion is named like its part
+        part = parts.get(criterion) if criterion in assessment.ORGANIZATION_CRITERIA else None
         return bool(part["passed"]) if part else None
     entry = next((d for d in report["datasets"] if d["id"] == dataset), None)
     if entry is None or pkg is None:
@@ -347,8 +343,8 @@ def _annotate(report: dict, computed: dict, effective: dict, pool: list[dict],
         code = "assessor_override" if action == "override" else "assessor_confirmed"
         item["reason"] = reason(code, lang, **params).as_dict()
         out.append(item)
-        if not dataset and criterion in _PART_OF_CRITERION:
-            part = report["parts"][_PART_OF_CRITERION[criterion]]
+        if not dataset and criterion in assessment.ORGANIZATION_CRITERIA:
+            part = report["parts"][criterion]
             part["assessment"] = item
             part["reasons"] = [item["reason"]] + part["reasons"]
         elif dataset in entries:

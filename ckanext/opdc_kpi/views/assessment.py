@@ -34,9 +34,8 @@ def create(id: str):
         data["value"] = form["value"]
     try:
         tk.get_action("opdc_kpi_confirmation_create")(context(), data)
-    except tk.NotAuthorized:
-        return login_or_403(tk._("Only assessors of this part of the KPI and "
-                                      "sysadmins may confirm or override it"))
+    except tk.NotAuthorized as error:  # the auth function's reason
+        return login_or_403(str(error))
     except tk.ValidationError as error:
         tk.h.flash_error(tk._("The assessment was not saved: see the form"))
         return kpi.render_organization(org, form=form, errors=error.error_dict)
@@ -55,9 +54,8 @@ def delete(id: str, record_id: str):
                                                                {"id": record_id})
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Assessment record not found"))
-    except tk.NotAuthorized:
-        return login_or_403(tk._("Only assessors of this part of the KPI and "
-                                      "sysadmins may confirm or override it"))
+    except tk.NotAuthorized as error:  # the auth function's reason
+        return login_or_403(str(error))
     tk.h.flash_success(tk._("Withdrawn: the record stays in the history"))
     return _back(org, record["fiscal_year"])
 
@@ -71,14 +69,14 @@ def history(id: str):
         data["fiscal_year"] = year
     try:
         records = tk.get_action("opdc_kpi_confirmation_list")(context(), data)
-    except tk.NotAuthorized:
-        return login_or_403(tk._("Only members of the organization and assessors may "
-                                      "see its assessment records"))
+    except tk.NotAuthorized as error:
+        return login_or_403(str(error))
     except tk.ValidationError:
         return tk.abort(400, tk._("Enter a fiscal year in the Buddhist era (พ.ศ.), e.g. 2565"))
+    from ckanext.opdc_kpi.logic.rules import request_language
     from ckanext.opdc_kpi.scoring import assessment
 
-    labels = {name: assessment.criterion_label(name, kpi._lang())
+    labels = {name: assessment.criterion_label(name, request_language())
               for name in assessment.CRITERIA}
     return tk.render("opdc_kpi/assessment_history.html", extra_vars={
         "group_dict": org, "group_type": "organization", "am_following": False,

@@ -207,6 +207,8 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
                        f"opdc-kpi-{org['name']}-{year}", f"KPI {year}")
     may = ({part: False for part in assessment.PARTS} if report.get("public_only")
            else confirmation.may_assess(_context()["user"], org["id"]))
+    org_criterion_parts = {name: assessment.part_of(name)
+                           for name in assessment.ORGANIZATION_CRITERIA}
     criteria = [{"name": name, "label": assessment.criterion_label(name, _lang()),
                  "part": spec[1], "level": spec[0]}
                 for name, spec in assessment.CRITERIA.items() if may.get(spec[1])]
@@ -214,7 +216,8 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
         "group_dict": org, "group_type": "organization", "am_following": False,
         "report": report, "year": year, "years": years, "parts": PARTS,
         "fixes": advice.next_fixes(report, _lang()), "dataset_rows": _dataset_rows(report),
-        "may_assess": may, "criteria": criteria, "assessment_form": form or {},
+        "may_assess": may, "criteria": criteria, "org_criterion_parts": org_criterion_parts,
+        "assessment_form": form or {},
         "assessment_errors": errors or {}})
 
 
