@@ -1,7 +1,8 @@
 """Plugging the PostgreSQL classes into CKAN's search registries.
 
 CKAN has no search interface; it looks up ``ckan.lib.search._INDICES`` and
-``_QUERIES`` by entity type (and instantiates ``PackageSearchQuery`` directly
+``_QUERIES`` by entity type (those internals are named and checked in
+``ckan_internals``) (and instantiates ``PackageSearchQuery`` directly
 for group dataset counts). :func:`install` puts a thin dispatcher there
 that uses the PostgreSQL classes while the ``opdc_kpi_pgsearch`` plugin is
 loaded and CKAN's own (Solr) classes otherwise, so unloading the plugin
@@ -16,7 +17,8 @@ import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins as p
-from ckan.lib import search
+
+from ckanext.opdc_kpi.search import ckan_internals
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,11 @@ def _skip_solr_probe(probe: Any) -> Any:
 
 
 def install() -> None:
-    """Idempotent: wrap the package index and query classes once."""
+    """Idempotent: wrap the package index and query classes once. Refuses
+    (:class:`ckan_internals.CkanInternalsMissing`) on a CKAN without the
+    internals this relies on."""
+    ckan_internals.check()
+    search = ckan_internals.search_module()
     index_cls = search._INDICES["package"]
     if not getattr(index_cls, "_opdc_kpi", False):
         search._INDICES["package"] = _dispatching(

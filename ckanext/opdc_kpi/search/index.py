@@ -16,11 +16,13 @@ import ckan.model as model
 import ckan.plugins as p
 from ckan.common import config
 from ckan.lib.navl.dictization_functions import MissingNullEncoder
-from ckan.lib.search.index import PackageSearchIndex
 
-from .fields import facet_values
-from .model import search_table
-from .text import normalize_for_search
+from ckanext.opdc_kpi.search.ckan_internals import package_index_base
+from ckanext.opdc_kpi.search.fields import facet_values
+from ckanext.opdc_kpi.search.model import search_table
+from ckanext.opdc_kpi.search.text import normalize_for_search
+
+PackageSearchIndex = package_index_base()
 
 log = logging.getLogger(__name__)
 

@@ -22,46 +22,17 @@ optional next to the required range, i.e. not filter by organization at all.)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field as dc_field
-from typing import Optional, Union
+from typing import Callable, Optional
 
-
-class QuerySyntaxError(ValueError):
-    """The query uses syntax this search does not support or is malformed."""
-
-
-@dataclass(frozen=True)
-class Term:
-    field: Optional[str]  # None: the default field (free text)
-    value: str = ""
-    kind: str = "word"  # word | phrase | prefix | wildcard | any | range
-    low: Optional[str] = None  # range bounds; None means * (open)
-    high: Optional[str] = None
-    include_low: bool = True
-    include_high: bool = True
-
-
-@dataclass(frozen=True)
-class Not:
-    node: "Node"
-
-
-@dataclass(frozen=True)
-class And:
-    nodes: tuple = dc_field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class Or:
-    nodes: tuple = dc_field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class MatchAll:
-    pass
-
-
-Node = Union[Term, Not, And, Or, MatchAll]
+from ckanext.opdc_kpi.search.nodes import (  # noqa: F401 - the parser's API names them
+    And,
+    MatchAll,
+    Node,
+    Not,
+    Or,
+    QuerySyntaxError,
+    Term,
+)
 
 _UNSUPPORTED = {
     "^": "boosts (^)",
@@ -195,8 +166,9 @@ class _Parser:
             self.pos += 1
         return "".join(out)
 
-    def _read_quoted(self) -> str:
-        self.pos += 1  # the opening quote
+    def _take_escaped(self, stop: Callable[[str], bool]) -> list[str]:
+        """The characters up to the first one for which ``stop`` is true
+        (left unread); a backslash takes the next character as it is."""
         out = []
         while self.pos < len(self.text):
             ch = self.text[self.pos]
@@ -204,14 +176,21 @@ class _Parser:
                 out.append(self.text[self.pos + 1])
                 self.pos += 2
                 continue
-            if ch == '"':
-                self.pos += 1
-                if self.pos < len(self.text) and self.text[self.pos] in _UNSUPPORTED:
-                    raise self._error(f"{_UNSUPPORTED[self.text[self.pos]]} not supported")
-                return "".join(out)
+            if stop(ch):
+                break
             out.append(ch)
             self.pos += 1
-        raise self._error("unbalanced quote")
+        return out
+
+    def _read_quoted(self) -> str:
+        self.pos += 1  # the opening quote
+        out = self._take_escaped(lambda ch: ch == '"')
+        if self.pos >= len(self.text):
+            raise self._error("unbalanced quote")
+        self.pos += 1  # the closing quote
+        if self.pos < len(self.text) and self.text[self.pos] in _UNSUPPORTED:
+            raise self._error(f"{_UNSUPPORTED[self.text[self.pos]]} not supported")
+        return "".join(out)
 
     def _count_clause(self) -> None:
         self.clauses += 1
@@ -336,17 +315,7 @@ class _Parser:
     def _range_bound(self) -> str:
         if self.pos < len(self.text) and self.text[self.pos] == '"':
             return self._read_quoted()
-        out = []
-        while self.pos < len(self.text):
-            ch = self.text[self.pos]
-            if ch == "\\" and self.pos + 1 < len(self.text):
-                out.append(self.text[self.pos + 1])
-                self.pos += 2
-                continue
-            if ch.isspace() or ch in "[]{}":
-                break
-            out.append(ch)
-            self.pos += 1
+        out = self._take_escaped(lambda ch: ch.isspace() or ch in "[]{}")
         if not out:
             raise self._error("an empty range bound")
         return "".join(out)

@@ -27,13 +27,16 @@ import sqlalchemy as sa
 
 import ckan.model as model
 from ckan.common import config
-from ckan.lib.search.common import SearchError, SearchQueryError
-from ckan.lib.search.query import VALID_SOLR_PARAMETERS, PackageSearchQuery
 
-from . import parser as qp
-from .facets import FacetRequest, count_and_facets
-from .sql import Condition, like_escape
-from .text import normalize_for_search
+from ckanext.opdc_kpi.search import ckan_internals
+from ckanext.opdc_kpi.search import parser as qp
+from ckanext.opdc_kpi.search.facets import FacetRequest, count_and_facets
+from ckanext.opdc_kpi.search.sql import Condition, like_escape
+from ckanext.opdc_kpi.search.text import normalize_for_search
+
+SearchError, SearchQueryError = ckan_internals.search_errors()
+PackageSearchQuery = ckan_internals.package_query_base()
+VALID_SOLR_PARAMETERS = ckan_internals.valid_solr_parameters()
 
 log = logging.getLogger(__name__)
 

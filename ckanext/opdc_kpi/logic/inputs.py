@@ -1,0 +1,57 @@
+"""What every action does with its input: validate it against its navl
+schema (one ``ValidationError`` with a message per field), refuse unknown
+parameters, and read a Thai fiscal year."""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opdc_kpi import scoring
+from ckanext.opdc_kpi.logic import site
+
+
+def fiscal_year(value: Any, context: dict) -> int:
+    """A plausible Thai fiscal year (พ.ศ.): 2550 .. the current one + 1."""
+    latest = site.current_fiscal_year() + 1
+    message = tk._("Enter a fiscal year in the Buddhist era (พ.ศ.) from 2550 to {latest}, "
+                   "e.g. 2565").format(latest=latest)
+    if isinstance(value, bool):
+        raise tk.Invalid(message)
+    try:
+        year = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise tk.Invalid(message)
+    if not scoring.plausible_fiscal_year(year, site.today()):
+        raise tk.Invalid(message)
+    return year
+
+
+def validate(data_dict: dict[str, Any] | None, schema_dict: dict, context: dict) -> dict[str, Any]:
+    """The action's input through its schema; a ``ValidationError`` with a
+    message per field when anything is wrong."""
+    data, errors = tk.navl_validate(dict(data_dict or {}), schema_dict, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def reject_unknown(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """An error on every parameter the action does not take (navl collects
+    unknown top-level keys under ``__extras``, nested ones under ``__junk``)."""
+    unknown = data.pop(key, None) or {}
+    for name in unknown:
+        field = name if isinstance(name, tuple) else (name,)
+        errors.setdefault(field, []).append(
+            tk._("Unknown parameter: this action does not take it"))
+
+
+def choice(options: Iterable[str], message: str) -> Callable[[Any], Any]:
+    """A validator accepting one of ``options`` (else ``message``)."""
+    allowed = tuple(options)
+
+    def validator(value: Any) -> Any:
+        if value not in allowed:
+            raise tk.Invalid(message)
+        return value
+    return validator
