@@ -70,63 +70,79 @@ _PROCESS_21 = ("พัฒนาส่วนราชการ จังหวั
 _PROCESS_22 = "การประเมินผลสัมฤทธิ์ของการปฏิบัติราชการของส่วนราชการ จังหวัด และองค์การมหาชน"
 
 
-def _report(url: str, name: str = "รายงาน (XLSX)", fmt: str = "XLSX") -> dict:
-    return {"name": name, "url": url, "format": fmt}
+# What each open-data agency's datasets share (each dataset overrides what differs).
+_OPEN = dict(_BASE, data_format=["CSV"], data_category="ข้อมูลสาธารณะ",
+             data_classification="เปิดเผย", license_id="Creative Commons Attributions")
+_NHA = dict(_OPEN, owner_org="nha", focus_area="welfare-equality",
+            maintainer="ฝ่ายนโยบายและแผน การเคหะแห่งชาติ",
+            maintainer_email="data@nha.example.go.th", single_source_of_truth="True",
+            mission="การพัฒนาที่อยู่อาศัยสำหรับประชาชนให้มีคุณภาพชีวิตที่ดีขึ้น")
+_EXAT = dict(_OPEN, owner_org="exat", focus_area="economy",
+             maintainer="กองสถิติและข้อมูล การทางพิเศษแห่งประเทศไทย",
+             maintainer_email="data@exat.example.go.th", update_frequency_unit="เดือน",
+             mission="การพัฒนาและปรับปรุงทางพิเศษ ให้เป็นไปตามมาตรฐานและปลอดภัย",
+             work_process="การบริหารความปลอดภัยบนทางพิเศษ")
+
+
+def _csv(name: str, url: str) -> list[dict]:
+    return [{"name": name, "format": "CSV", "url": url}]
+
+
+def _exat(name: str, title: str, notes: str, keywords: str, source: str, csv_name: str,
+          csv_url: str, **extra) -> dict:
+    """One of the Expressway Authority's monthly statistics in CSV."""
+    return dict(_EXAT, name=name, title=title, notes=notes, tag_string=keywords,
+                data_source=source, resources=_csv(csv_name, csv_url), **extra)
+
+
+def _opdc(name: str, title: str, notes: str, keywords: str, mission: str, process: str,
+          sub_process: str, report_url: str, **extra) -> dict:
+    """One of OPDC's basket datasets: an XLSX report of a work process."""
+    return dict(_BASE, owner_org="opdc", name=name, title=title, notes=notes,
+                tag_string=keywords, focus_area="public-administration", mission=mission,
+                work_process=process, sub_process=sub_process,
+                resources=[{"name": "รายงาน (XLSX)", "url": report_url, "format": "XLSX"}],
+                **extra)
 
 
 # Each dataset: fields, plus "legacy_missing": items removed after saving, as a
 # dataset imported from an older catalog would lack them.
 DATASETS = [
-    dict(_BASE, owner_org="opdc", name="opdc-biz-portal-plan",
-         title="แผนการดำเนินงานขับเคลื่อน Biz Portal",
-         notes="แผนการดำเนินงานขับเคลื่อนระบบ Biz Portal สำหรับผู้ประกอบการ",
-         tag_string="Biz Portal,แผนงาน", focus_area="public-administration",
-         mission=_MISSION_1, work_process=_PROCESS_11, sub_process="Biz Portal",
-         resources=[_report("https://example.go.th/opdc/biz-portal-plan.xlsx")]),
-    dict(_BASE, owner_org="opdc", name="opdc-biz-portal-results",
-         title="ผลการดำเนินงานตามแผนขับเคลื่อน Biz Portal",
-         notes="ผลการดำเนินงานตามแผนขับเคลื่อนระบบ Biz Portal",
-         tag_string="Biz Portal,ผลการดำเนินงาน", focus_area="public-administration",
-         mission=_MISSION_1, work_process=_PROCESS_11, sub_process="Biz Portal",
-         resources=[_report("https://example.go.th/opdc/biz-portal-results.xlsx")]),
-    dict(_BASE, owner_org="opdc", name="opdc-citizen-portal-plan",
-         title="แผนการดำเนินงานขับเคลื่อน Citizen Portal",
-         notes="แผนการดำเนินงานขับเคลื่อนระบบ Citizen Portal",
-         tag_string="Citizen Portal,แผนงาน", focus_area="public-administration",
-         mission=_MISSION_1, work_process=_PROCESS_12, sub_process="Citizen Portal",
-         resources=[_report("https://example.go.th/opdc/citizen-portal-plan.xlsx")]),
-    dict(_BASE, owner_org="opdc", name="opdc-citizen-portal-results",
-         title="ผลการดำเนินงานตามแผนขับเคลื่อน Citizen Portal",
-         notes="ผลการดำเนินงานตามแผนขับเคลื่อนระบบ Citizen Portal (มี 13 รายการ)",
-         tag_string="Citizen Portal,ผลการดำเนินงาน", focus_area="public-administration",
-         mission=_MISSION_1, work_process=_PROCESS_12, sub_process="Citizen Portal",
-         legacy_missing=["data_source"],
-         resources=[_report("https://example.go.th/opdc/citizen-portal-results.xlsx")]),
-    dict(_BASE, owner_org="opdc", name="opdc-pmqa-results",
-         title="ผลการประเมินส่วนราชการตามเกณฑ์ PMQA 4.0",
-         notes="ผลการประเมินส่วนราชการตามเกณฑ์คุณภาพการบริหารจัดการภาครัฐ 4.0 (มี 12 รายการ)",
-         tag_string="PMQA,ผลการประเมิน", focus_area="public-administration",
-         mission=_MISSION_2, work_process=_PROCESS_21, sub_process="PMQA 4.0",
-         legacy_missing=["data_source", "geo_coverage"],
-         resources=[_report("https://example.go.th/opdc/pmqa.xlsx")]),
-    dict(_BASE, owner_org="opdc", name="opdc-eservice-assessment",
-         title="ผลการประเมินส่วนราชการตามตัวชี้วัด e-Service",
-         notes="ผลการประเมินส่วนราชการตามตัวชี้วัดการสร้างนวัตกรรมในการปรับปรุงกระบวนการ (e-Service)",
-         tag_string="e-Service,ผลการประเมิน", focus_area="public-administration",
-         mission=_MISSION_2, work_process=_PROCESS_22, sub_process="การประเมินส่วนราชการ",
-         resources=[_report("https://example.go.th/opdc/eservice.xlsx")]),
+    _opdc("opdc-biz-portal-plan", "แผนการดำเนินงานขับเคลื่อน Biz Portal",
+          "แผนการดำเนินงานขับเคลื่อนระบบ Biz Portal สำหรับผู้ประกอบการ",
+          "Biz Portal,แผนงาน", _MISSION_1, _PROCESS_11, "Biz Portal",
+          "https://example.go.th/opdc/biz-portal-plan.xlsx"),
+    _opdc("opdc-biz-portal-results", "ผลการดำเนินงานตามแผนขับเคลื่อน Biz Portal",
+          "ผลการดำเนินงานตามแผนขับเคลื่อนระบบ Biz Portal",
+          "Biz Portal,ผลการดำเนินงาน", _MISSION_1, _PROCESS_11, "Biz Portal",
+          "https://example.go.th/opdc/biz-portal-results.xlsx"),
+    _opdc("opdc-citizen-portal-plan", "แผนการดำเนินงานขับเคลื่อน Citizen Portal",
+          "แผนการดำเนินงานขับเคลื่อนระบบ Citizen Portal",
+          "Citizen Portal,แผนงาน", _MISSION_1, _PROCESS_12, "Citizen Portal",
+          "https://example.go.th/opdc/citizen-portal-plan.xlsx"),
+    _opdc("opdc-citizen-portal-results", "ผลการดำเนินงานตามแผนขับเคลื่อน Citizen Portal",
+          "ผลการดำเนินงานตามแผนขับเคลื่อนระบบ Citizen Portal (มี 13 รายการ)",
+          "Citizen Portal,ผลการดำเนินงาน", _MISSION_1, _PROCESS_12, "Citizen Portal",
+          "https://example.go.th/opdc/citizen-portal-results.xlsx",
+          legacy_missing=["data_source"]),
+    _opdc("opdc-pmqa-results", "ผลการประเมินส่วนราชการตามเกณฑ์ PMQA 4.0",
+          "ผลการประเมินส่วนราชการตามเกณฑ์คุณภาพการบริหารจัดการภาครัฐ 4.0 (มี 12 รายการ)",
+          "PMQA,ผลการประเมิน", _MISSION_2, _PROCESS_21, "PMQA 4.0",
+          "https://example.go.th/opdc/pmqa.xlsx",
+          legacy_missing=["data_source", "geo_coverage"]),
+    _opdc("opdc-eservice-assessment", "ผลการประเมินส่วนราชการตามตัวชี้วัด e-Service",
+          "ผลการประเมินส่วนราชการตามตัวชี้วัดการสร้างนวัตกรรมในการปรับปรุงกระบวนการ (e-Service)",
+          "e-Service,ผลการประเมิน", _MISSION_2, _PROCESS_22, "การประเมินส่วนราชการ",
+          "https://example.go.th/opdc/eservice.xlsx"),
     # National Housing Authority: open data at the advanced tier, with its use case.
-    dict(_BASE, owner_org="nha", name="nha-public-housing-projects-2562",
+    dict(_NHA, name="nha-public-housing-projects-2562",
          title="โครงการภาครัฐการเคหะแห่งชาติ 2562",
          notes="รายชื่อโครงการที่อยู่อาศัยภาครัฐของการเคหะแห่งชาติ ปี 2562 รายจังหวัด อำเภอ "
                "พร้อมราคาต่ำสุดและสูงสุด",
-         tag_string="ที่อยู่อาศัย,การเคหะ,โครงการ", focus_area="welfare-equality",
-         maintainer="ฝ่ายนโยบายและแผน การเคหะแห่งชาติ", maintainer_email="data@nha.example.go.th",
+         tag_string="ที่อยู่อาศัย,การเคหะ,โครงการ",
          objective=["เพื่อการให้บริการประชาชน"], update_frequency_unit="เดือน",
          geo_coverage="อำเภอ", data_source="ระบบบริหารโครงการ การเคหะแห่งชาติ",
-         data_format=["CSV"], data_category="ข้อมูลสาธารณะ", data_classification="เปิดเผย",
-         license_id="Open Data Common", single_source_of_truth="True",
-         mission="การพัฒนาที่อยู่อาศัยสำหรับประชาชนให้มีคุณภาพชีวิตที่ดีขึ้น",
+         license_id="Open Data Common",
          work_process="การจัดหาที่อยู่อาศัยสำหรับผู้มีรายได้น้อย",
          use_case_url="https://example.go.th/nha/dashboard/housing-demand",
          use_case_description=("รายงานการวิเคราะห์การพัฒนาที่อยู่อาศัยสำหรับประชาชนให้มีคุณภาพชีวิตที่ดีขึ้น: "
@@ -138,46 +154,24 @@ DATASETS = [
              {"name": "API โครงการภาครัฐ", "format": "API",
               "url": "https://example.go.th/nha/api/projects?province={province}"},
          ]),
-    dict(_BASE, owner_org="nha", name="nha-housing-demand-2565",
+    dict(_NHA, name="nha-housing-demand-2565",
          title="ข้อมูลการคาดประมาณความต้องการที่อยู่อาศัย พ.ศ. 2565",
          notes="การคาดประมาณความต้องการที่อยู่อาศัยรายจังหวัด พ.ศ. 2565",
-         tag_string="ที่อยู่อาศัย,ความต้องการ", focus_area="welfare-equality",
-         maintainer="ฝ่ายนโยบายและแผน การเคหะแห่งชาติ", maintainer_email="data@nha.example.go.th",
-         geo_coverage="จังหวัด", data_source="การสำรวจความต้องการที่อยู่อาศัย",
-         data_format=["CSV"], data_category="ข้อมูลสาธารณะ", data_classification="เปิดเผย",
-         license_id="Creative Commons Attributions", single_source_of_truth="True",
-         mission="การพัฒนาที่อยู่อาศัยสำหรับประชาชนให้มีคุณภาพชีวิตที่ดีขึ้น",
+         tag_string="ที่อยู่อาศัย,ความต้องการ", geo_coverage="จังหวัด",
+         data_source="การสำรวจความต้องการที่อยู่อาศัย",
          work_process="การวางแผนการพัฒนาที่อยู่อาศัย",
-         resources=[{"name": "ความต้องการที่อยู่อาศัย 2565 (CSV)", "format": "CSV",
-                     "url": "https://example.go.th/nha/demand-2565.csv"}]),
+         resources=_csv("ความต้องการที่อยู่อาศัย 2565 (CSV)",
+                        "https://example.go.th/nha/demand-2565.csv")),
     # Expressway Authority: monthly statistics in CSV, used in its safety report.
-    dict(_BASE, owner_org="exat", name="exat-monthly-accidents",
-         title="สถิติการเกิดอุบัติเหตุบนทางพิเศษรายเดือน",
-         notes="จำนวนอุบัติเหตุ ผู้บาดเจ็บ และผู้เสียชีวิตบนทางพิเศษ รายเดือน จำแนกตามเพศ",
-         tag_string="อุบัติเหตุ,ทางพิเศษ,สถิติ", focus_area="economy",
-         maintainer="กองสถิติและข้อมูล การทางพิเศษแห่งประเทศไทย",
-         maintainer_email="data@exat.example.go.th", update_frequency_unit="เดือน",
-         data_source="ระบบบันทึกอุบัติเหตุ", data_format=["CSV"],
-         data_category="ข้อมูลสาธารณะ", data_classification="เปิดเผย",
-         license_id="Creative Commons Attributions",
-         mission="การพัฒนาและปรับปรุงทางพิเศษ ให้เป็นไปตามมาตรฐานและปลอดภัย",
-         work_process="การบริหารความปลอดภัยบนทางพิเศษ",
-         use_case_url="https://example.go.th/exat/reports/accidents-vs-breakdowns",
-         use_case_description=("รายงานเปรียบเทียบสถิติการเกิดอุบัติเหตุรายเดือนกับสถิติรถขัดข้องรายเดือน "
-                               "เพื่อจัดกำลังเจ้าหน้าที่ในช่วงเวลาเสี่ยง"),
-         resources=[{"name": "อุบัติเหตุรายเดือน (CSV)", "format": "CSV",
-                     "url": "https://example.go.th/exat/accidents-monthly.csv"}]),
-    dict(_BASE, owner_org="exat", name="exat-monthly-breakdowns",
-         title="สถิติรถขัดข้องบนทางพิเศษรายเดือน",
-         notes="จำนวนรถขัดข้องบนทางพิเศษ รายเดือน",
-         tag_string="รถขัดข้อง,ทางพิเศษ,สถิติ", focus_area="economy",
-         maintainer="กองสถิติและข้อมูล การทางพิเศษแห่งประเทศไทย",
-         maintainer_email="data@exat.example.go.th", update_frequency_unit="เดือน",
-         data_source="ระบบบริหารจัดการจราจร", data_format=["CSV"],
-         data_category="ข้อมูลสาธารณะ", data_classification="เปิดเผย",
-         license_id="Creative Commons Attributions",
-         mission="การพัฒนาและปรับปรุงทางพิเศษ ให้เป็นไปตามมาตรฐานและปลอดภัย",
-         work_process="การบริหารความปลอดภัยบนทางพิเศษ",
-         resources=[{"name": "รถขัดข้องรายเดือน (CSV)", "format": "CSV",
-                     "url": "https://example.go.th/exat/breakdowns-monthly.csv"}]),
+    _exat("exat-monthly-accidents", "สถิติการเกิดอุบัติเหตุบนทางพิเศษรายเดือน",
+          "จำนวนอุบัติเหตุ ผู้บาดเจ็บ และผู้เสียชีวิตบนทางพิเศษ รายเดือน จำแนกตามเพศ",
+          "อุบัติเหตุ,ทางพิเศษ,สถิติ", "ระบบบันทึกอุบัติเหตุ", "อุบัติเหตุรายเดือน (CSV)",
+          "https://example.go.th/exat/accidents-monthly.csv",
+          use_case_url="https://example.go.th/exat/reports/accidents-vs-breakdowns",
+          use_case_description=("รายงานเปรียบเทียบสถิติการเกิดอุบัติเหตุรายเดือนกับสถิติรถขัดข้องรายเดือน "
+                                "เพื่อจัดกำลังเจ้าหน้าที่ในช่วงเวลาเสี่ยง")),
+    _exat("exat-monthly-breakdowns", "สถิติรถขัดข้องบนทางพิเศษรายเดือน",
+          "จำนวนรถขัดข้องบนทางพิเศษ รายเดือน", "รถขัดข้อง,ทางพิเศษ,สถิติ",
+          "ระบบบริหารจัดการจราจร", "รถขัดข้องรายเดือน (CSV)",
+          "https://example.go.th/exat/breakdowns-monthly.csv"),
 ]
