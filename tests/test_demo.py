@@ -5,7 +5,7 @@ import pytest
 from ckan.tests import factories, helpers
 
 from ckanext.opdc_kpi.demo import loader
-from ckanext.opdc_kpi.logic import rules
+from ckanext.opdc_kpi.logic import site as rules
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 

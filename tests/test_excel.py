@@ -12,8 +12,11 @@ from ckan.cli.cli import ckan
 from ckan.tests import factories, helpers
 
 from ckanext.opdc_kpi.excel.workbook import (
-    WorkbookError, be_to_iso, header_field, read_workbook, write_workbook)
-from ckanext.opdc_kpi.logic import excel
+    WorkbookError, be_to_iso, header_field, read_workbook)
+from ckanext.opdc_kpi.excel.writer import write_workbook
+from ckanext.opdc_kpi.logic import workbooks as excel
+from ckanext.opdc_kpi.logic.workbooks import rows as row_writer
+from ckanext.opdc_kpi.logic.workbooks import workers as excel_workers
 
 from .factories_dga import dga_dataset_dict
 
@@ -251,8 +254,6 @@ def test_import_page_checks_then_imports_in_the_background(app, tmp_path):
 def test_two_processes_import_like_one(tmp_path):
     """Shared new keywords are made once, results come back in workbook
     order, and a bad row is reported exactly as by one process."""
-    from ckanext.opdc_kpi.logic import excel_workers
-
     org = factories.Organization()
     rows = [dga_dataset_dict(name=f"par-{n:03d}", tag_string=f"คำใหม่ร่วม, กลุ่ม{n % 5}")
             for n in range(220)]
@@ -274,18 +275,16 @@ def test_two_processes_import_like_one(tmp_path):
 
 
 def test_a_failing_process_leaves_its_rows_reported_not_lost(tmp_path, monkeypatch):
-    from ckanext.opdc_kpi.logic import excel_workers
-
     org = factories.Organization()
     rows = [dga_dataset_dict(name=f"stop-{n:03d}") for n in range(200)]
     workbook = read_workbook(_workbook(tmp_path, rows))
-    real = excel.import_rows
+    real = row_writer.import_rows
 
     def one_then_crash(context, org_id, defaults, rows, dry_run, tick, results):
         real(context, org_id, defaults, rows[:1], dry_run, tick, results)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(excel, "import_rows", one_then_crash)
+    monkeypatch.setattr(row_writer, "import_rows", one_then_crash)
     results = excel_workers.import_in_processes(
         _context(), org["id"], {}, list(workbook.datasets), 2, None)
     assert len(results) == 200
@@ -296,8 +295,6 @@ def test_a_failing_process_leaves_its_rows_reported_not_lost(tmp_path, monkeypat
 
 
 def test_worker_count(ckan_config, monkeypatch):
-    from ckanext.opdc_kpi.logic import excel_workers
-
     assert excel_workers.worker_count(4, 150) == 1          # too few rows to share
     assert excel_workers.worker_count(4, 10_000) == 4
     assert excel_workers.worker_count(99, 10_000) == excel_workers.MAX_WORKERS

@@ -21,16 +21,14 @@ CLONES = 260
 
 
 @pytest.fixture(scope="module")
-def catalog(reset_db, migrate_db_for):
+def catalog(fresh_db):
     """Three organizations; 3 datasets created through CKAN and 260 more
     indexed from variations of their dicts (build_row, as indexing does):
     about a tenth private, a few drafts, modification times spread over a
     year with microseconds."""
     plugins.load_all()
     try:
-        reset_db()
-        migrate_db_for("activity")
-        migrate_db_for("opdc_kpi")
+        fresh_db()
         orgs = [factories.Organization(name=f"harvest-org-{n}") for n in range(3)]
         templates = [make_dataset(owner_org=o["id"], title=f"Template {n}")
                      for n, o in enumerate(orgs)]

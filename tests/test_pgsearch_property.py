@@ -32,12 +32,10 @@ SORT = st.one_of(st.text(max_size=30), st.lists(st.sampled_from(
 
 
 @pytest.fixture(scope="module")
-def catalog(reset_db, migrate_db_for):
+def catalog(fresh_db):
     plugins.load_all()
     try:
-        reset_db()
-        migrate_db_for("activity")
-        migrate_db_for("opdc_kpi")
+        fresh_db()
         org = factories.Organization(name="prop-org")
         make_dataset(owner_org=org["id"], title="สถิติข้อมูลน้ำฝน", tag_string="water,ฝน",
                      focus_area="environment")

@@ -17,14 +17,12 @@ pytestmark = pytest.mark.usefixtures("with_plugins")
 
 
 @pytest.fixture(scope="module")
-def catalog(reset_db, migrate_db_for):
+def catalog(fresh_db):
     """Three organizations, two groups, eight datasets (one private, one
     draft), with modification times one day apart in creation order."""
     plugins.load_all()
     try:
-        reset_db()
-        migrate_db_for("activity")
-        migrate_db_for("opdc_kpi")
+        fresh_db()
         c = {"sysadmin": factories.Sysadmin(), "member": factories.User(),
              "editor": factories.User(), "stranger": factories.User()}
         c["org_a"] = factories.Organization(name="org-a", title="กรมทดสอบข้อมูล", users=[

@@ -7,10 +7,11 @@ import json
 import ckan.plugins.toolkit as tk
 import pytest
 from ckan import model
+from ckan.lib import plugins as lib_plugins
 from ckan.lib import search
 from ckan.tests import factories, helpers
 
-from ckanext.opdc_kpi import vocabulary
+from ckanext.opdc_kpi.logic.dataset import vocabulary
 from ckanext.opdc_kpi.scoring import standard
 from tests.factories_dga import dga_dataset, dga_dataset_dict
 
@@ -133,9 +134,8 @@ def test_a_tags_list_without_tag_string_does_not_bypass_the_keyword_requirement(
     errors = _errors(**dict(data, tags=[]))
     assert "tag_string" in errors
     # a focus area tag is no keyword
-    vocab = vocabulary.ensure_focus_vocabulary()
-    model.repo.commit()
-    errors = _errors(**dict(data, tags=[{"name": "tourism", "vocabulary_id": vocab.id}]))
+    vocab_id = vocabulary.focus_vocabulary_id()
+    errors = _errors(**dict(data, tags=[{"name": "tourism", "vocabulary_id": vocab_id}]))
     assert "tag_string" in errors
     pkg = _call("package_create", **dict(
         data, tags=[{"name": "ข้อมูล"}, {"name": "สถิติ"}, {"name": "น้ำ"}]))
@@ -280,7 +280,7 @@ def test_kpi_years_must_be_plausible_buddhist_era_fiscal_years(value):
 
 
 def test_kpi_years_up_to_next_fiscal_year():
-    from ckanext.opdc_kpi.logic.dataset_checks import today
+    from ckanext.opdc_kpi.logic.site import today
     next_year = standard.fiscal_year_of(today()) + 1
     assert _create(kpi_years=[next_year])["kpi_years"] == [next_year]
     assert "kpi_years" in _create_errors(kpi_years=[next_year + 1])
@@ -303,16 +303,57 @@ def test_use_case_url_must_be_http():
 
 # --- the focus area vocabulary -------------------------------------------------
 
-def test_vocabulary_is_created_when_needed_and_only_once():
-    assert vocabulary.focus_vocabulary_id() is None      # clean_db removed it
-    first = _create()
-    second = _create(focus_area="health")
+def test_vocabulary_comes_from_the_migration_and_saves_do_not_write_it():
+    # clean_db re-ran the plugin's migrations: the vocabulary and its ten tags are there
     vocab_id = vocabulary.focus_vocabulary_id()
     assert vocab_id
+    assert {t.name for t in model.Vocabulary.get(vocab_id).tags} == set(vocabulary.focus_codes())
+    tags_before = model.Session.query(model.Tag).filter_by(vocabulary_id=vocab_id).count()
+    first = _create()
+    second = _create(focus_area="health")
     assert model.Session.query(model.Vocabulary).filter_by(
         name=vocabulary.FOCUS_VOCABULARY).count() == 1
-    assert {t.name for t in model.Vocabulary.get(vocab_id).tags} == set(vocabulary.focus_codes())
+    assert model.Session.query(model.Tag).filter_by(vocabulary_id=vocab_id).count() == tags_before
     assert first["focus_area"] == "tourism" and second["focus_area"] == "health"
+
+
+def test_the_migration_freezes_the_same_ten_codes():
+    import importlib
+
+    migration = importlib.import_module(
+        "ckanext.opdc_kpi.migration.opdc_kpi.versions.d5e6f7a80001_focus_area_vocabulary")
+    assert migration.CODES == vocabulary.focus_codes()
+    assert migration.VOCABULARY == vocabulary.FOCUS_VOCABULARY
+
+
+def test_a_dry_run_validation_writes_no_vocabulary_or_tag_rows():
+    org = factories.Organization()
+    # a tag missing from the vocabulary is not made by validation (it was, once)
+    vocab_id = vocabulary.focus_vocabulary_id()
+    model.Session.query(model.Tag).filter_by(name="security", vocabulary_id=vocab_id).delete()
+    model.repo.commit()
+    counts = (model.Session.query(model.Vocabulary).count(), model.Session.query(model.Tag).count())
+    data = dga_dataset_dict(owner_org=org["id"], tag_string="ใหม่เอี่ยม", type="dataset")
+    context = {"user": factories.Sysadmin()["name"]}
+    plugin = lib_plugins.lookup_package_plugin("dataset")
+    _data, errors = lib_plugins.plugin_validate(
+        plugin, dict(context, model=model, session=model.Session), data,
+        plugin.create_package_schema(), "package_create")
+    assert not errors
+    model.Session.rollback()
+    assert (model.Session.query(model.Vocabulary).count(),
+            model.Session.query(model.Tag).count()) == counts
+
+
+def test_without_the_vocabulary_a_save_is_a_clear_focus_area_error():
+    vocab = model.Vocabulary.get(vocabulary.FOCUS_VOCABULARY)
+    for tag in list(vocab.tags):
+        model.Session.delete(tag)
+    model.Session.delete(vocab)
+    model.repo.commit()
+    errors = _create_errors()
+    assert "ckan db upgrade -p opdc_kpi" in " ".join(errors["focus_area"])
+    assert model.Vocabulary.get(vocabulary.FOCUS_VOCABULARY) is None
 
 
 def test_focus_area_survives_an_api_round_trip_without_becoming_a_keyword():

@@ -9,7 +9,7 @@ import pytest
 
 from ckan.tests import factories
 
-from ckanext.opdc_kpi.logic import rules
+from ckanext.opdc_kpi.logic import site as rules
 from ckanext.opdc_kpi.scoring import advice
 
 from .factories_dga import dga_dataset_dict

@@ -74,10 +74,11 @@ def main(argv: list[str]) -> int:
     with app._wsgi_app.test_request_context():
         import ckan.plugins.toolkit as tk
 
-        from ckanext.opdc_kpi.excel.workbook import read_workbook, write_workbook
-        from ckanext.opdc_kpi.logic import excel
+        from ckanext.opdc_kpi.excel.workbook import read_workbook
+        from ckanext.opdc_kpi.excel.writer import write_workbook
+        from ckanext.opdc_kpi.logic import workbooks as excel
 
-        from ckanext.opdc_kpi.logic import excel_workers
+        from ckanext.opdc_kpi.logic.workbooks import workers as excel_workers
 
         def empty_catalog() -> dict:
             _prepare(echo)

@@ -267,7 +267,7 @@ def _package_show_path(org_id: str, package_ids: list[str], context: dict) -> di
     import ckan.plugins.toolkit as tk
 
     from ckanext.opdc_kpi import scoring
-    from ckanext.opdc_kpi.logic import rules
+    from ckanext.opdc_kpi.logic import site as rules
 
     show = tk.get_action("package_show")
     org = tk.get_action("organization_show")(dict(context), {"id": org_id})
@@ -300,8 +300,8 @@ def main(argv: list[str]) -> int:
         import ckan.model as model
         import ckan.plugins.toolkit as tk
 
-        from ckanext.opdc_kpi.logic import action as kpi_action
-        from ckanext.opdc_kpi.logic import reader
+        from ckanext.opdc_kpi.logic import score as kpi_action
+        from ckanext.opdc_kpi.logic.score import reader
 
         _ensure_schema(echo)
         have = model.Session.execute(sa.text(

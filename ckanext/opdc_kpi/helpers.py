@@ -6,11 +6,14 @@ labels come from ``scoring.standard``, the one source of the lists.
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from ckanext.opdc_kpi.logic.dataset_checks import today
-from ckanext.opdc_kpi.logic.language import msg, request_language
-from ckanext.opdc_kpi.scoring import standard
+import ckan.plugins.toolkit as tk
+
+from ckanext.opdc_kpi.logic.site import from_config, msg, request_language, today
+from ckanext.opdc_kpi.scoring import assessment, dataset_openness, standard
+from ckanext.opdc_kpi.scoring.criteria import is_public_category
 
 
 def get_helpers() -> dict[str, Any]:
@@ -38,8 +41,6 @@ _ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July
 
 
 def _iso_date(value: Any):
-    import datetime as dt
-
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -72,8 +73,6 @@ def opdc_kpi_long_date(value: Any, lang: str | None = None) -> str:
 
 def opdc_kpi_level_label(level: Any) -> str:
     """A KPI level as the pages show it (ขั้นมาตรฐาน / Standard)."""
-    import ckan.plugins.toolkit as tk
-
     labels = {"basic": tk._("Basic"), "standard": tk._("Standard"),
               "advanced": tk._("Advanced")}
     return labels.get(level, tk._("not reached")) if level else tk._("not reached")
@@ -81,8 +80,6 @@ def opdc_kpi_level_label(level: Any) -> str:
 
 def opdc_kpi_assessment_value(criterion: str, value: Any) -> str:
     """An assessed or computed value in the page's language (ผ่าน, ระดับ 2)."""
-    from ckanext.opdc_kpi.scoring import assessment
-
     return assessment.value_text(criterion, value, request_language())
 
 
@@ -151,16 +148,12 @@ def opdc_kpi_dataset_panel(pkg_dict: dict) -> dict[str, Any]:
     """The dataset page's KPI panel: its 14-item problems (labels and
     messages in the page's language) and, for public-category data, its
     open-data tier with the reason of each criterion."""
-    from ckanext.opdc_kpi.logic import rules
-    from ckanext.opdc_kpi.scoring import dataset_openness
-    from ckanext.opdc_kpi.scoring.criteria import is_public_category
-
     problems = [{"field": p.field, "label": opdc_kpi_field_label(p.field),
                  "message": msg(p.code, **p.params)}
                 for p in standard.mandatory_problems(pkg_dict)]
     openness = None
     if is_public_category(pkg_dict):
-        openness = dataset_openness(pkg_dict, rules.from_config(),
+        openness = dataset_openness(pkg_dict, from_config(),
                                     request_language()).as_dict()
     return {"complete": not problems, "problems": problems, "openness": openness,
             "assessments": _dataset_assessments(pkg_dict)}
@@ -169,10 +162,6 @@ def opdc_kpi_dataset_panel(pkg_dict: dict) -> dict[str, Any]:
 def _dataset_assessments(pkg_dict: dict) -> list[dict[str, Any]]:
     """The assessors' records that count for this dataset (every year), for
     whoever may see its organization's full KPI report; else none."""
-    import ckan.plugins.toolkit as tk
-
-    from ckanext.opdc_kpi.scoring import assessment
-
     if not pkg_dict.get("owner_org") or not pkg_dict.get("id"):
         return []
     user = tk.current_user.name if tk.current_user.is_authenticated else ""
@@ -191,8 +180,6 @@ def _dataset_assessments(pkg_dict: dict) -> list[dict[str, Any]]:
 def opdc_kpi_harvest_check(org_id: str) -> dict[str, Any] | None:
     """The organization's harvest check for the current user (not recorded),
     or None when the user may not run it. Reads this catalog only."""
-    import ckan.plugins.toolkit as tk
-
     user = tk.current_user.name if tk.current_user.is_authenticated else ""
     try:
         return tk.get_action("opdc_kpi_harvest_check")(

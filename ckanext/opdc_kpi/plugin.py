@@ -5,8 +5,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.opdc_kpi import cli, helpers, logic, views, vocabulary
-from ckanext.opdc_kpi.logic import validators
+from ckanext.opdc_kpi import cli, helpers, views
+from ckanext.opdc_kpi.logic import dataset, registry
 from ckanext.opdc_kpi.search import backend as search_backend
 
 
@@ -35,7 +35,7 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IValidators
     def get_validators(self):
-        return validators.get_validators()
+        return registry.get_validators()
 
     # ITemplateHelpers
     def get_helpers(self):
@@ -43,11 +43,11 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IActions
     def get_actions(self):
-        return logic.get_actions()
+        return registry.get_actions()
 
     # IAuthFunctions
     def get_auth_functions(self):
-        return logic.get_auth_functions()
+        return registry.get_auth_functions()
 
     # IBlueprint
     def get_blueprint(self):
@@ -55,7 +55,7 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IPackageController
     def after_dataset_show(self, context, pkg_dict):
-        return vocabulary.expose_focus_area(pkg_dict)
+        return dataset.expose_focus_area(pkg_dict)
 
 
 @tk.blanket.config_declarations("search/config_declaration.yaml")

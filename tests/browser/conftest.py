@@ -33,7 +33,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(reset_db, migrate_db_for):
+def live_server(fresh_db):
     """Base URL of the catalog served from test.ini in a subprocess.
 
     The database gets CKAN's tables and the plugins' own before the server
@@ -43,10 +43,8 @@ def live_server(reset_db, migrate_db_for):
         pytest.skip("Debian chromium is not installed (make test installs it)")
     from ckan import plugins
 
-    reset_db()
     with plugins.use_plugin("activity"), plugins.use_plugin("opdc_kpi"):
-        migrate_db_for("activity")
-        migrate_db_for("opdc_kpi")
+        fresh_db()
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     ini = os.environ.get("CKAN_INI") or str(ROOT / "test.ini")

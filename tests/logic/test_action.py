@@ -10,7 +10,9 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from ckanext.opdc_kpi import scoring
-from ckanext.opdc_kpi.logic import action, reader, rules
+from ckanext.opdc_kpi.logic import score as action
+from ckanext.opdc_kpi.logic import site as rules
+from ckanext.opdc_kpi.logic.score import reader
 
 from ..factories_dga import dga_dataset_dict
 

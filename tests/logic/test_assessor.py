@@ -4,7 +4,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.opdc_kpi.logic import assessor
+from ckanext.opdc_kpi.logic import access as assessor
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 

@@ -73,7 +73,7 @@ def test_freezing_every_organization_keeps_history(org_with_basket):
     first = helpers.call_action("opdc_kpi_snapshot_create", _ctx(sysadmin), fiscal_year=2565)
     second = helpers.call_action("opdc_kpi_snapshot_create", _ctx(sysadmin), fiscal_year=2565)
     assert len(first["snapshots"]) == len(second["snapshots"]) == 2
-    from ckanext.opdc_kpi.logic import snapshot
+    from ckanext.opdc_kpi.model import snapshot
 
     assert snapshot.latest(org["id"], 2565)["id"] == second["snapshots"][
         [s["organization"]["id"] for s in second["snapshots"]].index(org["id"])]["id"]

@@ -14,7 +14,7 @@ from ckanext.scheming.validation import validators_from_string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ckanext.opdc_kpi.logic import output, validators
+from ckanext.opdc_kpi.logic.dataset import output, validators
 from ckanext.opdc_kpi.scoring import standard
 
 # validators need the plugins, not the database (the whole-schema fuzz asks for it)

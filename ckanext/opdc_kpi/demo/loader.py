@@ -13,14 +13,14 @@ from typing import Any, Callable
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from . import content
+from ckanext.opdc_kpi.demo import content
+from ckanext.opdc_kpi.logic import site
 
 log = logging.getLogger(__name__)
 
 
 def _site_context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
+    return site.site_user_context(ignore_auth=True)
 
 
 def _exists(action: str, name: str) -> bool:
@@ -43,9 +43,7 @@ def _strip_legacy_items(name: str, fields: list[str]) -> None:
 
 
 def current_fiscal_year() -> int:
-    from ckanext.opdc_kpi.logic import rules
-
-    return rules.current_fiscal_year()
+    return site.current_fiscal_year()
 
 
 def load(echo: Callable[[str], None] = log.info) -> dict[str, int]:

@@ -1,5 +1,5 @@
 """The OPDC/NSO Excel workbook (Template 2: dataset metadata, Template 3:
-resource metadata), read and written with openpyxl. No CKAN import.
+resource metadata), read with openpyxl (``writer`` writes it). No CKAN import.
 
 Layout (the NSO workbook the agency extension imports): one pair of sheets
 per data type, ``Temp2_Meta_<Kind>`` and ``Temp3_Resource_<Kind>`` for Kind in
@@ -100,6 +100,10 @@ class DatasetRow:
 class Workbook:
     datasets: list[DatasetRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+
+    def refuse(self, sheet: str, row: int, message_th: str, message_en: str) -> None:
+        """A row left out for its dataset code."""
+        self.problems.append(RowProblem(sheet, row, CODE, message_th, message_en))
 
 
 # --- headers ----------------------------------------------------------------------
@@ -326,13 +330,11 @@ def read_workbook(path: str | pathlib.Path, *, max_rows: int = MAX_ROWS,
                     raise WorkbookError(f"more than {max_rows} dataset rows")
                 code = cells.get(CODE, "")
                 if not code:
-                    out.problems.append(RowProblem(sheet_name, row, CODE,
-                                                   "ไม่มีรหัสชุดข้อมูล", "no dataset code"))
+                    out.refuse(sheet_name, row, "ไม่มีรหัสชุดข้อมูล", "no dataset code")
                     continue
                 if code in by_code:
-                    out.problems.append(RowProblem(
-                        sheet_name, row, CODE, f"รหัสชุดข้อมูลซ้ำ: {code}",
-                        f"dataset code used twice: {code}"))
+                    out.refuse(sheet_name, row, f"รหัสชุดข้อมูลซ้ำ: {code}",
+                               f"dataset code used twice: {code}")
                     continue
                 fields = convert(cells, False, sheet_name, row, out.problems)
                 if not fields.get("data_type") and kind in KINDS:
@@ -345,72 +347,11 @@ def read_workbook(path: str | pathlib.Path, *, max_rows: int = MAX_ROWS,
                 code = cells.get(CODE, "")
                 owner = by_code.get(code)
                 if owner is None:
-                    out.problems.append(RowProblem(
-                        sheet_name, row, CODE, f"ไม่พบชุดข้อมูลรหัส {code} ในแผ่นงาน Temp2",
-                        f"no dataset with code {code} in the Temp2 sheets"))
+                    out.refuse(sheet_name, row, f"ไม่พบชุดข้อมูลรหัส {code} ในแผ่นงาน Temp2",
+                               f"no dataset with code {code} in the Temp2 sheets")
                     continue
                 fields = convert(cells, True, sheet_name, row, out.problems)
                 owner.resources.append(ResourceRow(sheet_name, row, fields))
     finally:
         book.close()
     return out
-
-
-# --- writing ----------------------------------------------------------------------------
-
-def _value_text(value: Any) -> Any:
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    return "" if value is None else value
-
-
-def write_workbook(datasets: list[dict[str, Any]], path: str | pathlib.Path) -> int:
-    """``package_show`` dicts to the workbook layout (the 14 items and the
-    agency fields in the template's columns, this extension's fields
-    appended); dates in the Buddhist era. Returns the rows written."""
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    dataset_columns = DATASET_COLUMNS + EXTRA_COLUMNS
-    sheets = {}
-    for kind in KINDS:
-        meta = book.create_sheet(f"Temp2_Meta_{kind}")
-        res = book.create_sheet(f"Temp3_Resource_{kind}")
-        for sheet, columns, resource, title in (
-                (meta, dataset_columns, False, "Template 2 แบบฟอร์มคำอธิบายข้อมูล (Metadata)"),
-                (res, RESOURCE_COLUMNS, True, "Template 3 แบบฟอร์มคำอธิบายข้อมูลของทรัพยากร")):
-            sheet.append([title])
-            sheet.append([KINDS[kind]])
-            sheet.append([])
-            sheet.append([header_text(c, resource) for c in columns])
-            sheet.append(["(" + c + ")" for c in columns])
-        sheets[kind] = (meta, res)
-    written = 0
-    for pkg in datasets:
-        kind = KIND_OF_TYPE.get(pkg.get("data_type"), "Other")
-        meta, res = sheets[kind]
-        code = pkg.get("name")
-        row = []
-        for column in dataset_columns:
-            if column == CODE:
-                row.append(code)
-            elif column == "owner_org":
-                row.append((pkg.get("organization") or {}).get("title") or pkg.get("owner_org"))
-            elif column in DATE_FIELDS:
-                row.append(iso_to_be(pkg.get(column)))
-            elif column == "tag_string" and not pkg.get("tag_string"):
-                row.append(", ".join(t.get("name", "") for t in pkg.get("tags") or []
-                                     if isinstance(t, dict) and not t.get("vocabulary_id")))
-            else:
-                row.append(_value_text(pkg.get(column)))
-        meta.append(row)
-        written += 1
-        for resource in pkg.get("resources") or []:
-            res.append([code] + [
-                iso_to_be(resource.get(c)) if c in DATE_FIELDS else _value_text(resource.get(c))
-                for c in RESOURCE_COLUMNS[1:]])
-    book.save(path)
-    return written

@@ -98,6 +98,11 @@ MESSAGES: dict[str, _T] = {
                "“{value}” is not one of the 10 focus areas",
                "Not one of the 10 focus areas"),
     },
+    "focus_vocabulary_missing": {
+        "th": ("{label}: ยังไม่มีคำศัพท์ Focus Area ในฐานข้อมูล (ผู้ดูแลระบบ: ckan db upgrade -p opdc_kpi)",),
+        "en": ("{label}: the focus-area vocabulary is missing (site admin: run "
+               "ckan db upgrade -p opdc_kpi)",),
+    },
     "invalid_kpi_year": {
         "th": ("{label}: “{value}” ไม่ใช่ปีงบประมาณ (พ.ศ. เช่น 2565)",
                "ไม่ใช่ปีงบประมาณ (พ.ศ. เช่น 2565)"),

@@ -11,6 +11,8 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opdc_kpi.logic.site import request_language
+from ckanext.opdc_kpi.scoring import assessment
 from ckanext.opdc_kpi.views import kpi
 from ckanext.opdc_kpi.views.common import context, login_or_403, organization_or_404
 
@@ -73,9 +75,6 @@ def history(id: str):
         return login_or_403(str(error))
     except tk.ValidationError:
         return tk.abort(400, tk._("Enter a fiscal year in the Buddhist era (พ.ศ.), e.g. 2565"))
-    from ckanext.opdc_kpi.logic.rules import request_language
-    from ckanext.opdc_kpi.scoring import assessment
-
     labels = {name: assessment.criterion_label(name, request_language())
               for name in assessment.CRITERIA}
     return tk.render("opdc_kpi/assessment_history.html", extra_vars={

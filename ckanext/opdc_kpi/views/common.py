@@ -26,3 +26,14 @@ def login_or_403(message: str):
     if not tk.current_user.is_authenticated:
         return tk.redirect_to("user.login", came_from=tk.request.full_path)
     return tk.abort(403, message)
+
+
+def require(action: str, org_id: str, login_message: str, forbidden_message: str) -> None:
+    """Abort unless the caller passes ``action``'s auth for the organization:
+    401 when not logged in, else 403."""
+    try:
+        tk.check_access(action, context(), {"id": org_id})
+    except tk.NotAuthorized:
+        if not tk.current_user.is_authenticated:
+            tk.abort(401, login_message)
+        tk.abort(403, forbidden_message)

@@ -12,8 +12,10 @@ from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opdc_kpi.logic import reader, rules
-from ckanext.opdc_kpi.scoring import advice
+from ckanext.opdc_kpi.logic import site
+from ckanext.opdc_kpi.logic.assessment import may_assess
+from ckanext.opdc_kpi.logic.score import basket_years
+from ckanext.opdc_kpi.scoring import advice, assessment
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS
 from ckanext.opdc_kpi.views.common import context as _context
 from ckanext.opdc_kpi.views.common import login_or_403 as _login_or_403
@@ -25,13 +27,13 @@ SORTS = ("name", "score", "level", "basket", *PARTS)
 
 
 def _lang() -> str:
-    return rules.request_language()
+    return site.request_language()
 
 
 def _year(available: list[int]) -> tuple[int, list[int]]:
     """The requested year, else the most recent year with a basket (not
     beyond the next fiscal year), else the current one; and the choices."""
-    current = rules.current_fiscal_year()
+    current = site.current_fiscal_year()
     choices = sorted({y for y in available if 2550 <= y <= current + 1} | {current},
                      reverse=True)
     asked = tk.request.args.get("year", "").strip()
@@ -115,7 +117,7 @@ def admin():
     except tk.NotAuthorized:
         return _login_or_403(tk._("Only sysadmins and assessors may see every "
                                   "organization's KPI"))
-    year, years = _year(reader.basket_years())
+    year, years = _year(basket_years())
     result = tk.get_action("opdc_kpi_score_list")(_context(), {"fiscal_year": year})
     rows = _admin_rows(result)
     sort = tk.request.args.get("sort", "score")
@@ -186,15 +188,12 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
                         errors: dict[str, Any] | None = None):
     """The organization's KPI page (or its export); ``form``/``errors``: an
     assessment that failed to save, shown again with what was typed."""
-    from ckanext.opdc_kpi.logic import confirmation
-    from ckanext.opdc_kpi.scoring import assessment
-
     try:
         tk.check_access("opdc_kpi_score", _context(), {"id": org["id"]})
     except tk.NotAuthorized:
         return _login_or_403(tk._("Only the organization's members, sysadmins and "
                                   "assessors may see its KPI"))
-    year, years = _year(reader.basket_years(org["id"]))
+    year, years = _year(basket_years(org["id"]))
     if form and str(form.get("fiscal_year") or "").isdigit():
         year = int(form["fiscal_year"])
     params = {"id": org["id"], "fiscal_year": year}
@@ -206,7 +205,7 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
         return _export(fmt, _dataset_rows(report) + [_summary_row(report)], DATASET_COLUMNS,
                        f"opdc-kpi-{org['name']}-{year}", f"KPI {year}")
     may = ({part: False for part in assessment.PARTS} if report.get("public_only")
-           else confirmation.may_assess(_context()["user"], org["id"]))
+           else may_assess(_context()["user"], org["id"]))
     org_criterion_parts = {name: assessment.part_of(name)
                            for name in assessment.ORGANIZATION_CRITERIA}
     criteria = [{"name": name, "label": assessment.criterion_label(name, _lang()),

@@ -1,30 +1,28 @@
-"""Importing and exporting the OPDC/NSO workbook through CKAN's actions, and
-re-validating the catalog against the DGA schema.
-
-Every dataset is written with its resources in one ``package_create`` or
-``package_update`` call, so the schema's validation applies and a bad row
-never leaves a half-written dataset. Re-importing updates the dataset of the
-same name (the workbook's dataset code) instead of making a copy.
-"""
+"""Writing workbook rows through CKAN's actions: each dataset with its
+resources in one ``package_create`` or ``package_update`` call, so the
+schema's validation applies and a bad row never leaves a half-written
+dataset. Re-importing updates the dataset of the same name (the workbook's
+dataset code) instead of making a copy. Used by one process (``importer``)
+or several (``workers``)."""
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import ckan.lib.plugins as lib_plugins
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.opdc_kpi.excel.workbook import DatasetRow, Workbook
-from ckanext.opdc_kpi.logic import rules
-from ckanext.opdc_kpi.scoring import dataset_problems
+from ckanext.opdc_kpi.excel.workbook import DatasetRow
+from ckanext.opdc_kpi.logic.site import today
+from ckanext.opdc_kpi.scoring import dataset_problems, standard
 from ckanext.opdc_kpi.scoring.messages import message
 
 _NAME_OK = re.compile(r"[^a-z0-9_-]+")
 
 
-def _fresh(context: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def fresh(context: dict[str, Any], **extra: Any) -> dict[str, Any]:
     """A new action context for the same caller (a copied context would
     share CKAN's auth-audit stack between calls)."""
     out = {"user": context.get("user"), "ignore_auth": context.get("ignore_auth", False)}
@@ -90,7 +88,7 @@ def _errors(error_dict: dict[str, Any]) -> list[dict[str, str]]:
 def _thai_problems(data: dict[str, Any]) -> list[dict[str, str]]:
     """The DGA problems of a row, messages in Thai (the pure core's)."""
     return [{"field": p.field, "message": message(p.code, "th", **dict(p.params or {}))}
-            for p in dataset_problems(data, today=rules.today())]
+            for p in dataset_problems(data, today=today())]
 
 
 def _validate(context: dict, data: dict[str, Any], existing: dict | None) -> list[dict]:
@@ -110,41 +108,6 @@ def _validate(context: dict, data: dict[str, Any], existing: dict | None) -> lis
     return _errors(errors)
 
 
-def import_workbook(context: dict[str, Any], workbook: Workbook, *, org: str,
-                    defaults: dict[str, Any] | None = None, dry_run: bool = False,
-                    progress: Callable[[int, int], None] | None = None,
-                    workers: int | None = None) -> list[dict[str, Any]]:
-    """Create or update each workbook dataset in ``org``; one result per row:
-    ``{"sheet", "row", "code", "name", "action": create|update|error, "errors"}``.
-    ``dry_run`` validates every row and writes nothing. ``workers``: processes
-    writing at once (default: ``ckanext.opdc_kpi.import_workers``; see
-    ``excel_workers``); a dry run is always one."""
-    organization = tk.get_action("organization_show")(_fresh(context), {"id": org})
-    tk.check_access("package_create", _fresh(context), {"owner_org": organization["id"]})
-    defaults = defaults or {}
-    results: list[dict[str, Any]] = []
-    for problem in workbook.problems:
-        results.append({"sheet": problem.sheet, "row": problem.row, "code": None, "name": None,
-                        "action": "error",
-                        "errors": [{"field": problem.field, "message": problem.message_th}]})
-    rows = list(workbook.datasets)
-    from ckanext.opdc_kpi.logic import excel_workers
-
-    count = 1 if dry_run else excel_workers.worker_count(workers, len(rows))
-    if count > 1:
-        return results + excel_workers.import_in_processes(
-            context, organization["id"], defaults, rows, count, progress)
-    done = {"n": 0}
-
-    def tick() -> None:
-        done["n"] += 1
-        if progress:
-            progress(done["n"], len(rows))
-
-    import_rows(context, organization["id"], defaults, rows, dry_run, tick, results)
-    return results
-
-
 def import_rows(context: dict[str, Any], org_id: str, defaults: dict[str, Any],
                 rows: list[DatasetRow], dry_run: bool, tick: Callable[[], None],
                 results: list[dict[str, Any]]) -> None:
@@ -156,7 +119,7 @@ def import_rows(context: dict[str, Any], org_id: str, defaults: dict[str, Any],
         result = {"sheet": row.sheet, "row": row.row, "code": row.code, "name": data["name"]}
         existing = None
         try:
-            existing = tk.get_action("package_show")(_fresh(context, use_cache=False),
+            existing = tk.get_action("package_show")(fresh(context, use_cache=False),
                                                     {"id": data["name"]})
         except tk.ObjectNotFound:
             existing = None
@@ -184,7 +147,7 @@ def import_rows(context: dict[str, Any], org_id: str, defaults: dict[str, Any],
         else:
             action = "package_update" if existing else "package_create"
             try:
-                tk.get_action(action)(_fresh(context, return_id_only=True), payload)
+                tk.get_action(action)(fresh(context, return_id_only=True), payload)
                 result.update(action="update" if existing else "create", errors=[])
                 # saved and committed: forget its objects, or every later
                 # commit expires (and every flush scans) a growing session
@@ -201,86 +164,9 @@ def import_rows(context: dict[str, Any], org_id: str, defaults: dict[str, Any],
 
 def keywords_of(row: DatasetRow, org_id: str, defaults: dict[str, Any]) -> set[str]:
     """The free keywords a row's dataset will get, as the schema stores them."""
-    from ckanext.opdc_kpi.scoring import standard
-
     data = _dataset_dict(row, org_id, defaults)
     out = set()
     for word in standard.split_keywords(data.get("tag_string") or ""):
         if standard.keyword_problem(word) is None:
             out.add(standard.normalize_text(word))
     return out
-
-
-def export_datasets(context: dict[str, Any], org: str | None = None,
-                    progress: Callable[[int, int], None] | None = None
-                    ) -> list[dict[str, Any]]:
-    """``package_show`` dicts of the catalog or one organization (what the
-    caller may read, private included where CKAN allows), by name."""
-    return list(_shown(context, org, progress))
-
-
-def _shown(context: dict[str, Any], org: str | None,
-           progress: Callable[[int, int], None] | None) -> Iterable[dict[str, Any]]:
-    query = model.Session.query(model.Package.id).filter(
-        model.Package.state == "active", model.Package.type == "dataset")
-    if org:
-        organization = tk.get_action("organization_show")(_fresh(context), {"id": org})
-        query = query.filter(model.Package.owner_org == organization["id"])
-    ids = [row.id for row in query.order_by(model.Package.name)]
-    show = tk.get_action("package_show")
-    # from the database, not the search index's copy: what is stored now
-    for done, pkg_id in enumerate(ids, start=1):
-        try:
-            yield show(_fresh(context, use_cache=False), {"id": pkg_id})
-        except tk.NotAuthorized:
-            pass
-        if progress:
-            progress(done, len(ids))
-
-
-def validate_catalog(context: dict[str, Any], org: str | None = None, lang: str = "th",
-                     progress: Callable[[int, int], None] | None = None
-                     ) -> list[dict[str, Any]]:
-    """Every dataset that does not satisfy the DGA schema (legacy data), with
-    its problems. Reads only."""
-    today = rules.today()
-    out = []
-    for pkg in _shown(context, org, progress):
-        problems = dataset_problems(pkg, today=today)
-        if problems:
-            out.append({
-                "name": pkg["name"], "title": pkg.get("title"),
-                "organization": (pkg.get("organization") or {}).get("name"),
-                "problems": [{"field": p.field, "code": p.code,
-                              "message": message(p.code, lang, **dict(p.params or {}))}
-                             for p in problems]})
-    return out
-
-
-# --- the background job ---------------------------------------------------------------
-
-def summary(results: list[dict[str, Any]]) -> dict[str, Any]:
-    counts = {a: sum(1 for r in results if r["action"] == a) for a in ("create", "update", "error")}
-    return {"counts": counts, "errors": [r for r in results if r["action"] == "error"]}
-
-
-def run_import_job(workbook: Workbook, org: str, defaults: dict[str, Any],
-                   user: str) -> dict[str, Any]:
-    """The import as a job of CKAN's queue (``ckan jobs worker``), as the
-    user who asked for it: progress in the job's ``meta``, the summary as
-    its result."""
-    from rq import get_current_job
-
-    job = get_current_job()
-
-    def progress(done: int, total: int) -> None:
-        if job is not None and (done % 25 == 0 or done == total):
-            job.meta.update(done=done, total=total)
-            job.save_meta()
-
-    if job is not None:
-        job.meta.update(done=0, total=len(workbook.datasets))
-        job.save_meta()
-    results = import_workbook({"user": user, "ignore_auth": False}, workbook, org=org,
-                              defaults=defaults, progress=progress)
-    return summary(results)

@@ -1,8 +1,7 @@
-"""``ckan -c <ini> opdc-kpi ...``: the extension's commands (they call actions)."""
+"""``ckan -c <ini> opdc-kpi score|freeze``: KPI scores and frozen results
+(they call ``opdc_kpi_score`` and ``opdc_kpi_snapshot_create``)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -10,37 +9,11 @@ import click
 
 import ckan.plugins.toolkit as tk
 
-
-@click.group(name="opdc-kpi", short_help="OPDC Data Catalog KPI")
-def opdc_kpi():
-    """OPDC Data Catalog KPI: demo content, scores, checks."""
-
-
-@opdc_kpi.command()
-def demo():
-    """Load the demo content (idempotent): OPDC's worked example and two
-    agencies whose open data reach the advanced level."""
-    from ckanext.opdc_kpi.demo import loader
-
-    try:
-        created = loader.load(echo=lambda line: click.echo(f"  created {line}"))
-    except tk.ValidationError as error:
-        tk.error_shout(error.error_summary)
-        raise click.Abort()
-    click.secho(
-        f"Demo content: {created['organizations']} organizations and "
-        f"{created['datasets']} datasets created (existing ones left as they are).",
-        fg="green",
-    )
-
+from ckanext.opdc_kpi import scoring
+from ckanext.opdc_kpi.cli.base import action_errors, echo_csv, site_context
 
 _ROW_COLUMNS = ("organization", "title", "score", "level", "basic", "metadata", "catalog",
                 "openness", "use", "basket")
-
-
-def _site_context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": False}
 
 
 def _flat_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -74,7 +47,7 @@ def _reasons(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-@opdc_kpi.command()
+@click.command()
 @click.option("--org", "org", default=None, help="Organization name or id (default: all).")
 @click.option("--year", "fiscal_year", type=int, default=None,
               help="Thai fiscal year (พ.ศ.), default: the current one.")
@@ -82,11 +55,11 @@ def _reasons(report: dict[str, Any]) -> list[str]:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 def score(org: str | None, fiscal_year: int | None, public_only: bool, fmt: str):
     """KPI scores: one organization's report, or a row per organization."""
-    context = _site_context()
+    context = site_context()
     params: dict[str, Any] = {"public_only": public_only}
     if fiscal_year is not None:
         params["fiscal_year"] = fiscal_year
-    try:
+    with action_errors(org):
         if org:
             reports = [tk.get_action("opdc_kpi_score")(dict(context), dict(params, id=org))]
         else:
@@ -95,12 +68,6 @@ def score(org: str | None, fiscal_year: int | None, public_only: bool, fmt: str)
             with click.progressbar(names, label="Scoring organizations", file=click.get_text_stream("stderr")) as bar:
                 for name in bar:
                     reports.append(tk.get_action("opdc_kpi_score")(dict(context), dict(params, id=name)))
-    except tk.ObjectNotFound:
-        tk.error_shout(f"Organization not found: {org}")
-        raise click.Abort()
-    except tk.ValidationError as error:
-        tk.error_shout(error.error_summary)
-        raise click.Abort()
     if fmt == "json":
         payload = reports[0] if org else {
             "fiscal_year": reports[0]["fiscal_year"] if reports else fiscal_year,
@@ -109,18 +76,14 @@ def score(org: str | None, fiscal_year: int | None, public_only: bool, fmt: str)
         return
     rows = [_flat_row(score_row_of(report)) for report in reports]
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=_ROW_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-        click.echo(out.getvalue(), nl=False)
+        echo_csv(rows, _ROW_COLUMNS)
         return
     click.echo(_table(rows))
     if org:
         click.echo("\n".join(_reasons(reports[0])))
 
 
-@opdc_kpi.command()
+@click.command()
 @click.option("--year", "fiscal_year", type=int, required=True,
               help="Thai fiscal year (พ.ศ.) to freeze.")
 @click.option("--org", default=None, help="Only this organization (default: all).")
@@ -129,30 +92,12 @@ def freeze(fiscal_year: int, org: str | None):
     data: dict[str, Any] = {"fiscal_year": fiscal_year}
     if org:
         data["id"] = org
-    try:
-        result = tk.get_action("opdc_kpi_snapshot_create")(_site_context(), data)
-    except tk.ObjectNotFound:
-        tk.error_shout(f"Organization not found: {org}")
-        raise click.Abort()
-    except tk.ValidationError as error:
-        tk.error_shout(error.error_summary)
-        raise click.Abort()
+    with action_errors(org):
+        result = tk.get_action("opdc_kpi_snapshot_create")(site_context(), data)
     for snap in result["snapshots"]:
         click.echo(f"{snap['organization']['name']}: {snap['score']:.2f} frozen")
     click.echo(f"{len(result['snapshots'])} organizations frozen for {fiscal_year}")
 
 
 def score_row_of(report: dict[str, Any]) -> dict[str, Any]:
-    from ckanext.opdc_kpi import scoring
-
     return scoring.score_row(report)
-
-
-def get_commands():
-    from ckanext.opdc_kpi.cli_excel import export, import_, validate
-    from ckanext.opdc_kpi.cli_harvest import harvest_check
-
-    opdc_kpi.add_command(harvest_check)
-    for command in (import_, export, validate):
-        opdc_kpi.add_command(command)
-    return [opdc_kpi]

@@ -1,0 +1,15 @@
+"""The DGA dataset schema's server side: the field validators and output
+converters the scheming YAML names (``validators``, ``output``), the checks
+that need the whole dataset (``checks``), what a dataset made before the
+schema may keep (``legacy``) and the focus-area tag vocabulary
+(``vocabulary``). What other packages may use is named here."""
+from __future__ import annotations
+
+from ckanext.opdc_kpi.logic.dataset.validators import get_validators
+from ckanext.opdc_kpi.logic.dataset.vocabulary import (
+    FOCUS_VOCABULARY,
+    expose_focus_area,
+    focus_vocabulary_id,
+)
+
+__all__ = ["FOCUS_VOCABULARY", "expose_focus_area", "focus_vocabulary_id", "get_validators"]

@@ -1,0 +1,19 @@
+"""The OPDC/NSO workbook (Excel Template 2 and 3) through CKAN's actions:
+import in one process or several, export, re-validation of the catalog, the
+background job, and who may import. What other packages may use is named
+here; reading and writing the file itself is ``ckanext.opdc_kpi.excel``."""
+from __future__ import annotations
+
+from ckanext.opdc_kpi.logic.workbooks.auth import get_auth_functions
+from ckanext.opdc_kpi.logic.workbooks.importer import (
+    export_datasets,
+    import_workbook,
+    run_import_job,
+    summary,
+    validate_catalog,
+)
+from ckanext.opdc_kpi.logic.workbooks.rows import dataset_name
+from ckanext.opdc_kpi.logic.workbooks.workers import worker_count
+
+__all__ = ["dataset_name", "export_datasets", "get_auth_functions", "import_workbook",
+           "run_import_job", "summary", "validate_catalog", "worker_count"]
