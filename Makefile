@@ -89,3 +89,12 @@ bench: setup
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py search
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py harvest
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_kpi) $(VENV)/bin/python bench/run.py kpi
+
+# Load on loopback, not in CI (bench/README.md): the development and the production
+# server side by side in one run, on the site of `make serve` (demo copies up to 265
+# datasets). Servers already running are used; those started here are stopped.
+CLIENTS ?= 20
+DURATION ?= 60
+bench-load: site-ready
+	$(VENV)/bin/python bench/load/main.py --clients $(CLIENTS) --duration $(DURATION) \
+	  --dev-port $(PORT) --prod-port $(PROD_PORT) --workers $(WORKERS)
