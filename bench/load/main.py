@@ -496,7 +496,7 @@ def measure_interleaved(servers, site, token, args):
             "rss_mb_peak": round(max(x["rss_kb"] for x in samples) / 1024),
             "rss_mb_after": round(samples[-1]["rss_kb"] / 1024),
             "pss_mb_after": round(samples[-1]["pss_kb"] / 1024),
-            "per_process": [{"pid": p, "rss_mb": round(memory_kb(p)[0] / 1024), "cmd": cmdline(p)[:80]}
+            "per_process": [{"pid": p, "rss_mb": round(memory_kb(p)[0] / 1024), "cmd": cmdline(p).replace(f"{ROOT}/", "")[:80]}
                             for p in procs],
         }
         print(f"[load] {name}: {res['requests_per_s']} req/s, p50 {res['p50_ms']} ms, "
