@@ -9,10 +9,15 @@ PYTEST_ARGS ?=
 TESTS ?= tests
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# the production server (uWSGI), beside the development one
+PROD_HOST ?= 127.0.0.1
+PROD_PORT ?= 5001
+WORKERS ?= $(shell echo $$(( 2 * $$(nproc) )))
 
 export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
 
-.PHONY: serve setup test test-pure test-all demo bench i18n i18n-extract clean-venv
+.PHONY: serve setup test test-pure test-all demo bench i18n i18n-extract clean-venv \
+  site-ready serve-production start-production stop-production bench-load
 
 setup:
 	scripts/setup.sh system
@@ -29,6 +34,26 @@ serve: setup
 	$(VENV)/bin/ckan -c ckan.ini jobs worker > .state/jobs-worker.log 2>&1 & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(VENV)/bin/ckan -c ckan.ini run -H $(HOST) -p $(PORT) -r
+
+# The catalog under uWSGI, as CKAN's deployment documentation runs it: the same
+# site as `make serve` (same set-up steps, database and ckan.ini). Foreground:
+# Ctrl-C stops the server and its jobs worker. start-/stop-production: background.
+site-ready: setup
+	scripts/setup.sh db $(DB_NAME)
+	DB_NAME=$(DB_NAME) scripts/setup.sh ini $(VENV)
+	scripts/setup.sh site $(VENV)
+	$(VENV)/bin/ckan -c ckan.ini opdc-kpi demo
+
+serve-production: site-ready
+	@echo "Catalog: http://$(PROD_HOST):$(PROD_PORT)  login: admin / $$(cat .state/admin-password)"
+	PROD_HOST=$(PROD_HOST) PROD_PORT=$(PROD_PORT) WORKERS=$(WORKERS) scripts/production.sh run $(VENV)
+
+start-production: site-ready
+	PROD_HOST=$(PROD_HOST) PROD_PORT=$(PROD_PORT) WORKERS=$(WORKERS) scripts/production.sh start $(VENV)
+	@echo "Catalog: http://$(PROD_HOST):$(PROD_PORT)  login: admin / $$(cat .state/admin-password)"
+
+stop-production:
+	scripts/production.sh stop $(VENV)
 
 test: setup
 	scripts/setup.sh db $(TEST_DB)
@@ -64,3 +89,12 @@ bench: setup
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py search
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py harvest
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_kpi) $(VENV)/bin/python bench/run.py kpi
+
+# Load on loopback, not in CI (bench/README.md): the development and the production
+# server side by side in one run, on the site of `make serve` (demo copies up to 265
+# datasets). Servers already running are used; those started here are stopped.
+CLIENTS ?= 20
+DURATION ?= 60
+bench-load: site-ready
+	$(VENV)/bin/python bench/load/main.py --clients $(CLIENTS) --duration $(DURATION) \
+	  --dev-port $(PORT) --prod-port $(PROD_PORT) --workers $(WORKERS)
