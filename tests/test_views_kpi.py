@@ -151,3 +151,19 @@ def test_what_to_fix_next_is_ordered_by_points():
         ("fix_openness", 3.0, "a"), ("fix_publish", 3.0, "b")]
     assert "Geographic coverage" in fixes[2]["message"]
     assert "access" in fixes[3]["message"]
+
+
+def test_edit_links_follow_who_may_edit_each_dataset(app, catalog, ckan_config, monkeypatch):
+    url = f"/organization/{catalog['org']['name']}/kpi?year=2565"
+    admin = _get(app, url, catalog["admin"]).get_data(as_text=True)
+    assert "/dataset/edit/open-one" in admin and "/dataset/edit/secret-one" in admin
+    member = _get(app, url, catalog["member"]).get_data(as_text=True)
+    assert "/dataset/edit/" not in member          # members read, they do not edit
+    # a member who is an editor-collaborator of one dataset gets that one link only
+    monkeypatch.setitem(ckan_config, "ckan.auth.allow_dataset_collaborators", True)
+    from ckan.tests import helpers
+
+    helpers.call_action("package_collaborator_create", id="open-one",
+                        user_id=catalog["member"]["id"], capacity="editor")
+    member = _get(app, url, catalog["member"]).get_data(as_text=True)
+    assert "/dataset/edit/open-one" in member and "/dataset/edit/secret-one" not in member

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
+import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic import site
@@ -216,8 +217,28 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
         "report": report, "year": year, "years": years, "parts": PARTS,
         "fixes": advice.next_fixes(report, _lang()), "dataset_rows": _dataset_rows(report),
         "may_assess": may, "criteria": criteria, "org_criterion_parts": org_criterion_parts,
-        "assessment_form": form or {},
+        "assessment_form": form or {}, "editable": _editable(org["id"], report),
         "assessment_errors": errors or {}})
+
+
+def _editable(org_id: str, report: dict[str, Any]) -> set[str]:
+    """The basket datasets the caller may edit, decided once for the
+    organization (as ``package_update``'s auth does) instead of once per
+    dataset; dataset collaborators are checked one by one."""
+    user = _context()["user"]
+    ids = [d["id"] for d in report.get("datasets") or []]
+    if user and authz.has_user_permission_for_group_or_org(org_id, user, "update_dataset"):
+        return set(ids)
+    if not user or not authz.check_config_permission("allow_dataset_collaborators"):
+        return set()
+    editable = set()
+    for dataset_id in ids:
+        try:
+            tk.check_access("package_update", _context(), {"id": dataset_id})
+            editable.add(dataset_id)
+        except tk.NotAuthorized:
+            pass
+    return editable
 
 
 @bp.route("/organization/<id>/kpi")
