@@ -159,6 +159,8 @@ start() {
       local base="http://127.0.0.1:$PORT/solr/admin/cores?wt=json"
       if ! curl -sf --max-time 10 "$base&action=STATUS&core=$core" | grep -q '"instanceDir"'; then
         log "adding core $core"
+        # CoreAdmin CREATE writes core.properties itself and refuses an existing one
+        rm -f "$SOLR_HOME_DIR/$core/core.properties"
         curl -sf --max-time 120 -o /dev/null "$base&action=CREATE&name=$core&instanceDir=$core" \
           || { tail -n 20 "$LOGFILE" >&2; die "could not create core $core"; }
       elif [ -n "$changed" ]; then
