@@ -6,9 +6,10 @@ VENV := $(shell scripts/setup.sh venv-dir $(CKAN_VERSION))
 # (scripts/solr.sh), with its own databases and ini (see README, "Running on Apache Solr").
 SEARCH ?= pg
 ifeq ($(SEARCH),solr)
-DB_NAME ?= ckan_opdc_solr
+# per CKAN version: the schemas (Solr cores) and the databases' extras differ
+DB_NAME ?= ckan_opdc_solr_$(subst .,_,$(CKAN_VERSION))
 TEST_DB ?= ckan_opdc_test_solr_$(subst .,_,$(CKAN_VERSION))
-SERVE_INI := ckan-solr.ini
+SERVE_INI := ckan-solr-$(CKAN_VERSION).ini
 else ifneq ($(SEARCH),pg)
 $(error SEARCH must be pg or solr, not $(SEARCH))
 else
