@@ -51,7 +51,7 @@ public class SolrLauncher {
           .stopAtShutdown(true).build();
       MiniSolrCloudCluster cluster = new MiniSolrCloudCluster(1, dir, first);
       for (int i = 1; i < nodes; i++) {
-        cluster.startJettySolrRunner("node" + i, MiniSolrCloudCluster.DEFAULT_CLOUD_SOLR_XML,
+        cluster.startJettySolrRunner("extra-node" + i, "/solr",
             JettyConfig.builder().setPort(0).setContext("/solr").stopAtShutdown(true).build());
       }
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
