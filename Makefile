@@ -2,6 +2,19 @@
 # `make test` runs the whole suite. Both set up what they need first.
 CKAN_VERSION ?= 2.12.0
 VENV := $(shell scripts/setup.sh venv-dir $(CKAN_VERSION))
+# SEARCH=pg (default): the opdc_kpi_pgsearch plugin; SEARCH=solr: Apache Solr
+# (scripts/solr.sh), with its own databases and ini (see README, "Running on Apache Solr").
+SEARCH ?= pg
+ifeq ($(SEARCH),solr)
+# per CKAN version: the schemas (Solr cores) and the databases' extras differ
+DB_NAME ?= ckan_opdc_solr_$(subst .,_,$(CKAN_VERSION))
+TEST_DB ?= ckan_opdc_test_solr_$(subst .,_,$(CKAN_VERSION))
+SERVE_INI := ckan-solr-$(CKAN_VERSION).ini
+else ifneq ($(SEARCH),pg)
+$(error SEARCH must be pg or solr, not $(SEARCH))
+else
+SERVE_INI := ckan.ini
+endif
 DB_NAME ?= ckan_opdc
 # One test database per CKAN version: 2.11 and 2.12 keep extras differently.
 TEST_DB ?= ckan_opdc_test_$(subst .,_,$(CKAN_VERSION))
@@ -17,7 +30,8 @@ WORKERS ?= $(shell echo $$(( 2 * $$(nproc) )))
 export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
 
 .PHONY: serve setup test test-pure test-all demo bench i18n i18n-extract clean-venv \
-  site-ready serve-production start-production stop-production bench-load
+  site-ready serve-production start-production stop-production bench-load \
+  solr solr-stop solr-status
 
 setup:
 	scripts/setup.sh system
@@ -26,14 +40,25 @@ setup:
 
 serve: setup
 	scripts/setup.sh db $(DB_NAME)
+ifeq ($(SEARCH),solr)
+	scripts/solr.sh start $(CKAN_VERSION)
+	DB_NAME=$(DB_NAME) INI=$(SERVE_INI) SEARCH=solr SOLR_URL=$$(scripts/solr.sh url $(CKAN_VERSION)) \
+	  scripts/setup.sh ini $(VENV)
+	INI=$(SERVE_INI) scripts/setup.sh site $(VENV)
+else
 	DB_NAME=$(DB_NAME) scripts/setup.sh ini $(VENV)
 	scripts/setup.sh site $(VENV)
-	$(VENV)/bin/ckan -c ckan.ini opdc-kpi demo
+endif
+	$(VENV)/bin/ckan -c $(SERVE_INI) opdc-kpi demo
+ifeq ($(SEARCH),solr)
+	@# datasets saved while Solr was down or reset are indexed now (the others are skipped)
+	$(VENV)/bin/ckan -c $(SERVE_INI) search-index rebuild -o -q
+endif
 	@echo "Catalog: http://$(HOST):$(PORT)  login: admin / $$(cat .state/admin-password)"
 	@# a jobs worker for background work (workbook imports), stopped with the server
-	$(VENV)/bin/ckan -c ckan.ini jobs worker > .state/jobs-worker.log 2>&1 & \
+	$(VENV)/bin/ckan -c $(SERVE_INI) jobs worker > .state/jobs-worker.log 2>&1 & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  $(VENV)/bin/ckan -c ckan.ini run -H $(HOST) -p $(PORT) -r
+	  $(VENV)/bin/ckan -c $(SERVE_INI) run -H $(HOST) -p $(PORT) -r
 
 # The catalog under uWSGI, as CKAN's deployment documentation runs it: the same
 # site as `make serve` (same set-up steps, database and ckan.ini). Foreground:
@@ -57,8 +82,25 @@ stop-production:
 
 test: setup
 	scripts/setup.sh db $(TEST_DB)
+ifeq ($(SEARCH),solr)
+	scripts/solr.sh start $(CKAN_VERSION)
+	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) CKAN_SOLR_URL=$$(scripts/solr.sh url $(CKAN_VERSION)) \
+	  CKAN_INI=$(CURDIR)/test-solr.ini \
+	  $(VENV)/bin/python -m pytest --ckan-ini=test-solr.ini -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
+else
 	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) \
 	  $(VENV)/bin/python -m pytest --ckan-ini=test.ini -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
+endif
+
+# Apache Solr 9 for CKAN's schema, the core of CKAN_VERSION (scripts/solr.sh)
+solr:
+	scripts/solr.sh start $(CKAN_VERSION)
+
+solr-stop:
+	scripts/solr.sh stop
+
+solr-status:
+	scripts/solr.sh status $(CKAN_VERSION)
 
 # The pure scoring core and the remote tool: no CKAN, no database.
 test-pure:

@@ -8,6 +8,8 @@
 #   scripts/setup.sh db NAME           role + database NAME (UTF-8, C.UTF-8)
 #   scripts/setup.sh ini VENV          ckan.ini, written only when missing
 #   scripts/setup.sh site VENV         db init + migrations + sysadmin
+#   scripts/setup.sh solr VERSION      Apache Solr with the core for CKAN VERSION
+#                                      (scripts/solr.sh start; needs Java 17, Maven)
 #
 # Every step checks before it acts: a second run is quick and changes nothing.
 set -euo pipefail
@@ -117,6 +119,9 @@ ini() {
     return 0
   fi
   log "writing $file"
+  # SEARCH=solr: CKAN searches Apache Solr (SOLR_URL), so no opdc_kpi_pgsearch
+  local plugins="activity scheming_datasets scheming_organizations opdc_kpi opdc_kpi_pgsearch"
+  [ "${SEARCH:-pg}" = solr ] && plugins="activity scheming_datasets scheming_organizations opdc_kpi"
   "$dir/bin/ckan" generate config "$file" >/dev/null
   local secret
   secret=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
@@ -125,8 +130,8 @@ ini() {
     "ckan.site_url=http://127.0.0.1:5000" \
     "ckan.site_id=opdc_kpi" \
     "ckan.redis.url=redis://127.0.0.1:6379/0" \
-    "solr_url=http://127.0.0.1:8983/solr/ckan" \
-    "ckan.plugins=activity scheming_datasets scheming_organizations opdc_kpi opdc_kpi_pgsearch" \
+    "solr_url=${SOLR_URL:-http://127.0.0.1:8983/solr/ckan}" \
+    "ckan.plugins=$plugins" \
     "scheming.dataset_schemas=ckanext.opdc_kpi:schemas/dataset.yaml" \
     "scheming.organization_schemas=ckanext.opdc_kpi:schemas/organization.yaml" \
     "scheming.presets=ckanext.scheming:presets.json ckanext.opdc_kpi:schemas/presets.yaml" \
@@ -168,5 +173,6 @@ case "$cmd" in
   db-url) db_url "$@" ;;
   ini) ini "$@" ;;
   site) site "$@" ;;
-  *) echo "usage: $0 system|services|venv VERSION|db NAME|ini VENV|site VENV" >&2; exit 2 ;;
+  solr) exec scripts/solr.sh start "$@" ;;
+  *) echo "usage: $0 system|services|venv VERSION|db NAME|ini VENV|site VENV|solr VERSION" >&2; exit 2 ;;
 esac
