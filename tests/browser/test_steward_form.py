@@ -2,6 +2,7 @@
 per data type, values kept, the KPI completeness line, failed saves."""
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -165,3 +166,21 @@ def test_resource_form_shows_the_datasets_type_fields(live_server, page):
     assert _visible(page, "resource_geographic_data_set")
     assert not _visible(page, "resource_unit_of_measure")
     screenshot(page, "steward-resource-form-geospatial")
+
+
+def test_dataset_page_shows_only_the_fields_that_have_values(live_server, page):
+    steward, org = _steward(focus_areas=["tourism"])
+    factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name="shown-fields",
+                                         unit_of_measure="คน"))
+    login(page, live_server, steward["name"], PASSWORD)
+    page.goto(live_server + "/th/dataset/shown-fields")
+    screenshot(page, "steward-dataset-page-only-values")
+
+    def row(label):
+        return page.locator("section.additional-info tr").filter(
+            has=page.locator("th", has_text=re.compile(f"^\\s*{re.escape(label)}\\s*$")))
+
+    assert row("หน่วยวัด (สำหรับชุดข้อมูลสถิติ)").is_visible()
+    calculation = row("วิธีการคำนวณ (สำหรับชุดข้อมูลสถิติ)")
+    assert calculation.count() == 1 and not calculation.is_visible()
+    assert not row("ชุดข้อมูลภูมิศาสตร์ (สำหรับชุดข้อมูลภูมิศาสตร์สารสนเทศ)").is_visible()
