@@ -31,6 +31,9 @@ def get_helpers() -> dict[str, Any]:
         "opdc_kpi_long_date": opdc_kpi_long_date,
         "opdc_kpi_assessment_value": opdc_kpi_assessment_value,
         "opdc_kpi_level_label": opdc_kpi_level_label,
+        "opdc_kpi_data_types": opdc_kpi_data_types,
+        "opdc_kpi_data_type_labels": opdc_kpi_data_type_labels,
+        "opdc_kpi_dataset_data_type": opdc_kpi_dataset_data_type,
     }
 
 
@@ -105,6 +108,31 @@ def opdc_kpi_choice_label(list_name: str, value: Any, lang: str | None = None) -
 def opdc_kpi_field_label(field_name: str, lang: str | None = None) -> str:
     """A field's label in the request's language (the name when unknown)."""
     return standard.field_label(field_name, lang or request_language())
+
+
+def opdc_kpi_data_types(group: Any) -> list[str]:
+    """The stored data types a form field group (``opdc_kpi_data_types`` in
+    the schema: "statistics", "geospatial") is shown for."""
+    return list(standard.DATA_TYPE_GROUPS.get(group, ())) if isinstance(group, str) else []
+
+
+def opdc_kpi_data_type_labels(values: list[str]) -> str:
+    """Data types by label in the page's language, comma-separated."""
+    return ", ".join(opdc_kpi_choice_label("data_type", v) for v in values)
+
+
+def opdc_kpi_dataset_data_type(id_or_name: Any) -> str:
+    """The data type of a dataset the user may read (for its resource form),
+    else ""."""
+    if not isinstance(id_or_name, str) or not id_or_name:
+        return ""
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""
+    try:
+        pkg = tk.get_action("package_show")({"user": user}, {"id": id_or_name})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return ""
+    value = pkg.get("data_type")
+    return value if isinstance(value, str) else ""
 
 
 def opdc_kpi_focus_area_label(code: Any, lang: str | None = None) -> str:

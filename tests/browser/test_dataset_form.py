@@ -27,6 +27,7 @@ def test_steward_creates_a_dataset_in_thai(live_server, page):
                            users=[{"name": steward["name"], "capacity": "editor"}])
     login(page, live_server, steward["name"], PASSWORD)
     page.goto(live_server + "/th/dataset/new")
+    page.wait_for_load_state("networkidle")  # CKAN's modules (slug preview) are set up
     _select(page, "data_type", "ข้อมูลสถิติ")
     page.fill("#field-title", "สถิตินักท่องเที่ยวรายเดือน")
     # a Thai title gives no Latin URL name: open the URL editor, as a steward does

@@ -6,8 +6,8 @@ from typing import Any, Callable
 
 from ckanext.opdc_kpi.logic import assessment, dataset, harvest, score, workbooks
 
-_ACTIONS = (score, assessment, harvest)
-_AUTH = (score, assessment, harvest, workbooks)
+_ACTIONS = (score, assessment, harvest, dataset)
+_AUTH = (score, assessment, harvest, workbooks, dataset)
 
 
 def get_actions() -> dict[str, Callable[..., Any]]:

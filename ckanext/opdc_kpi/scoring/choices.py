@@ -66,6 +66,13 @@ _DATA_TYPE = (
     _same(OTHER_DATA_TYPE, "Other type of data"),
 )
 
+#: Fields the agency extension's form shows only for some data types (they
+#: stay optional for every type): group → the data types it is shown for.
+DATA_TYPE_GROUPS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "statistics": ("ข้อมูลสถิติ", "ข้อมูลหลากหลายประเภท"),
+    "geospatial": ("ข้อมูลภูมิสารสนเทศเชิงพื้นที่", "ข้อมูลหลากหลายประเภท"),
+})
+
 _YES_NO = (Choice("False", "ไม่ใช่", "No"), Choice("True", "ใช่", "Yes"))
 
 _ALLOW_HARVEST = (Choice("False", "ไม่ยินยอม", "No"), Choice("True", "ยินยอม", "Yes"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ckanext.opdc_kpi.scoring.choices import FOCUS_AREA_CODES, PUBLIC_CATEGORY
+from ckanext.opdc_kpi.scoring.fiscal import parse_kpi_years
 from ckanext.opdc_kpi.scoring.formats import (  # noqa: F401 (re-exported)
     DEFAULT_FORMAT_MAP, format_tier, normalize_format, parse_format_map)
 from ckanext.opdc_kpi.scoring.messages import message
@@ -100,6 +101,17 @@ def focus_area_of(pkg: dict) -> str:
                 if name in FOCUS_AREA_CODES:
                     return name
     return ""
+
+
+def kpi_years_of(pkg: dict) -> list[int]:
+    """The dataset's KPI years, leniently (ints, strings, lists, JSON)."""
+    return parse_kpi_years(pkg.get("kpi_years"), today=None)[0]
+
+
+def in_basket(pkg: dict, focus_areas: list[str], year: int) -> bool:
+    """In the ``year`` basket: the year is among its KPI years and its focus
+    area is one the organization declared (the score also needs it active)."""
+    return year in kpi_years_of(pkg) and focus_area_of(pkg) in focus_areas
 
 
 def declared_focus_areas(organization: dict) -> list[str]:

@@ -10,9 +10,9 @@ from typing import Any, Iterable
 from ckanext.opdc_kpi.scoring import assessment
 from ckanext.opdc_kpi.scoring.criteria import (
     catalog_url as resolve_catalog_url, dataset_openness, declared_focus_areas,
-    focus_area_of, has_mission_work_process, has_use_evidence, is_active, is_private,
-    is_public_category, reason, text_of, truthy)
-from ckanext.opdc_kpi.scoring.fiscal import parse_kpi_years, parse_year
+    focus_area_of, has_mission_work_process, has_use_evidence, in_basket, is_active,
+    is_private, is_public_category, kpi_years_of, reason, text_of, truthy)
+from ckanext.opdc_kpi.scoring.fiscal import parse_year
 from ckanext.opdc_kpi.scoring.messages import language, message
 from ckanext.opdc_kpi.scoring.model import Openness, Reason, Rules, round_points
 from ckanext.opdc_kpi.scoring.standard import is_not_given, mandatory_problems
@@ -20,11 +20,6 @@ from ckanext.opdc_kpi.scoring.standard import is_not_given, mandatory_problems
 BASIC_POINTS = 50
 MAXIMA = {"basic": 50, "metadata": 15, "catalog": 10, "openness": 20, "use": 5}
 PARTS = ("basic", "metadata", "catalog", "openness", "use")
-
-
-def kpi_years_of(pkg: dict) -> list[int]:
-    """The dataset's KPI years, leniently (ints, strings, lists, JSON)."""
-    return parse_kpi_years(pkg.get("kpi_years"), today=None)[0]
 
 
 def _belongs(pkg: dict, organization: dict) -> bool:
@@ -135,8 +130,7 @@ def _score(org: dict, pool: list[dict], overrides: dict[tuple[str, str], bool | 
     if by_dataset:
         pool = [_with_single_source(d, by_dataset) for d in pool]
     focus = declared_focus_areas(org)
-    basket = [d for d in pool if is_active(d) and year in kpi_years_of(d)
-              and focus_area_of(d) in focus]
+    basket = [d for d in pool if is_active(d) and in_basket(d, focus, year)]
 
     openness_of: dict[int, Openness] = {}
 

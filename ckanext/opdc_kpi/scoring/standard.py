@@ -12,9 +12,9 @@ from datetime import date
 from typing import Any, Iterable
 
 from ckanext.opdc_kpi.scoring.choices import (  # noqa: F401 (re-exported)
-    ACCEPTED, ADDED_VALUES, CHOICES, FOCUS_AREA_CODES, FOCUS_AREAS, MULTI_CHOICE_FIELDS,
-    OPEN_CLASSIFICATION, OPEN_LICENSES, OTHER, OTHER_DATA_TYPE, OTHER_VALUE, PUBLIC_CATEGORY,
-    UNKNOWN, Choice, choice_label)
+    ACCEPTED, ADDED_VALUES, CHOICES, DATA_TYPE_GROUPS, FOCUS_AREA_CODES, FOCUS_AREAS,
+    MULTI_CHOICE_FIELDS, OPEN_CLASSIFICATION, OPEN_LICENSES, OTHER, OTHER_DATA_TYPE,
+    OTHER_VALUE, PUBLIC_CATEGORY, UNKNOWN, Choice, choice_label)
 from ckanext.opdc_kpi.scoring.fiscal import (  # noqa: F401 (re-exported)
     FIRST_FISCAL_YEAR, fiscal_year_of, parse_kpi_years, plausible_fiscal_year)
 from ckanext.opdc_kpi.scoring.labels import (  # noqa: F401 (re-exported)

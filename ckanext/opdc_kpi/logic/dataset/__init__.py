@@ -2,9 +2,12 @@
 converters the scheming YAML names (``validators``, ``output``), the checks
 that need the whole dataset (``checks``), what a dataset made before the
 schema may keep (``legacy``) and the focus-area tag vocabulary
-(``vocabulary``). What other packages may use is named here."""
+(``vocabulary``), and the form's KPI completeness action
+(``completeness``). What other packages may use is named here."""
 from __future__ import annotations
 
+from ckanext.opdc_kpi.logic.dataset.auth import get_auth_functions
+from ckanext.opdc_kpi.logic.dataset.completeness import opdc_kpi_dataset_completeness
 from ckanext.opdc_kpi.logic.dataset.validators import get_validators
 from ckanext.opdc_kpi.logic.dataset.vocabulary import (
     FOCUS_VOCABULARY,
@@ -12,4 +15,9 @@ from ckanext.opdc_kpi.logic.dataset.vocabulary import (
     focus_vocabulary_id,
 )
 
-__all__ = ["FOCUS_VOCABULARY", "expose_focus_area", "focus_vocabulary_id", "get_validators"]
+__all__ = ["FOCUS_VOCABULARY", "expose_focus_area", "focus_vocabulary_id", "get_actions",
+           "get_auth_functions", "get_validators"]
+
+
+def get_actions() -> dict:
+    return {"opdc_kpi_dataset_completeness": opdc_kpi_dataset_completeness}

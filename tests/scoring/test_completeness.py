@@ -1,0 +1,44 @@
+"""The form's KPI completeness line: the same 14-item check and basket rule as the score."""
+from ckanext.opdc_kpi.scoring.completeness import dataset_completeness
+
+from ..factories_dga import dga_dataset_dict
+
+
+def _pkg(**overrides):
+    return dga_dataset_dict(owner_org="org-id", **overrides)
+
+
+def test_a_complete_dataset_in_the_basket():
+    result = dataset_completeness(_pkg(), fiscal_year=2565, focus_areas=["tourism"], lang="en")
+    assert (result["complete"], result["total"], result["is_complete"]) == (14, 14, True)
+    assert result["missing"] == [] and result["in_basket"] is True
+    assert result["basket_reason"]["code"] == "basket_in"
+
+
+def test_missing_items_in_the_standards_order_with_both_labels():
+    pkg = _pkg(geo_coverage="", maintainer_email="not-an-email", update_frequency_interval="x",
+               tag_string="")
+    result = dataset_completeness(pkg, fiscal_year=2565, focus_areas=["tourism"], lang="th")
+    assert result["complete"] == 10
+    assert [m["item"] for m in result["missing"]] == ["5", "6", "9", "10"]
+    geo = result["missing"][-1]
+    assert geo["labels"] == {"th": "ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่", "en": "Geographic coverage"}
+    assert geo["message"] == "กรุณาระบุ ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่"
+
+
+def test_basket_needs_the_year_and_a_declared_focus_area():
+    other_year = dataset_completeness(_pkg(kpi_years="2564"), fiscal_year=2565,
+                                      focus_areas=["tourism"], lang="en")
+    assert not other_year["in_basket"]
+    assert other_year["basket_reason"]["code"] == "basket_no_year"
+    undeclared = dataset_completeness(_pkg(kpi_years="2565, 2566"), fiscal_year=2565,
+                                      focus_areas=["health"], lang="en")
+    assert not undeclared["in_basket"]
+    assert undeclared["basket_reason"]["code"] == "basket_focus_area"
+
+
+def test_form_values_as_typed_never_raise():
+    typed = {"data_type": "ข้อมูลระเบียน", "objective": "พันธกิจหน่วยงาน", "kpi_years": "abc",
+             "tag_string": "ท่องเที่ยว", "data_format": ["CSV", "อื่นๆ"]}
+    result = dataset_completeness(typed, fiscal_year=2565, focus_areas=[], lang="en")
+    assert 0 <= result["complete"] < 14 and not result["in_basket"]
