@@ -22,7 +22,7 @@ from .support import assert_current
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
 YEARS = (2564, 2565, 2566)
-EXAMPLES = int(os.environ.get("OPDC_KPI_FIGURES_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("OPDC_KPI_FIGURES_EXAMPLES", "6"))
 STEPS = int(os.environ.get("OPDC_KPI_FIGURES_STEPS", "12"))
 years = st.lists(st.sampled_from(YEARS), max_size=2, unique=True)
 pick = st.integers(min_value=0, max_value=10 ** 6)
@@ -42,8 +42,8 @@ class Catalog(RuleBasedStateMachine):
                      factories.Organization(focus_areas=["tourism", "health"])["id"]]
         self.datasets: list[str] = []
 
-    def act(self, action, **data):
-        return helpers.call_action(action, dict(self.context), **data)
+    def act(self, name, **data):
+        return helpers.call_action(name, dict(self.context), **data)
 
     def dataset(self, n):
         return self.datasets[n % len(self.datasets)]
