@@ -92,3 +92,11 @@ def test_the_admin_page_and_its_download_read_the_stored_figures(app, catalog):
     csv = app.get("/ckan-admin/opdc-kpi?year=2565&format=csv",
                   headers={"Authorization": sysadmin["token"]})
     assert "99.5" in csv.body
+
+
+def test_verify_reports_no_difference_on_the_demo(cli):
+    result = cli.invoke(ckan, ["opdc-kpi", "demo"])
+    assert result.exit_code == 0, result.output
+    result = cli.invoke(ckan, ["opdc-kpi", "figures", "verify"])
+    assert result.exit_code == 0, result.output
+    assert_current()

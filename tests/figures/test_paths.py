@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchIndexError
 from ckan.tests import factories, helpers
 
 from ckanext.opdc_kpi.logic.score import figures
@@ -130,8 +131,13 @@ def test_bulk_actions(action, field, value):
     org = _org()
     datasets = [_dataset(org, private=not value if field == "private" else False)
                 for _ in range(2)]
-    helpers.call_action(action, _sysadmin(), datasets=[d["id"] for d in datasets],
-                        org_id=org["id"])
+    try:
+        helpers.call_action(action, _sysadmin(), datasets=[d["id"] for d in datasets],
+                            org_id=org["id"])
+    except SearchIndexError:
+        # CKAN 2.11 commits the bulk UPDATE, then indexes through Solr's own
+        # classes, which the PostgreSQL search does not replace
+        assert not tk.check_ckan_version(min_version="2.12")
     assert model.Session.execute(sa.text(f"SELECT {field} FROM package WHERE id = :id"),
                                  {"id": datasets[0]["id"]}).scalar() == value
     assert_current()
