@@ -6,7 +6,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.opdc_kpi import cli, helpers, views
-from ckanext.opdc_kpi.logic import dataset, registry
+from ckanext.opdc_kpi.logic import dataset, registry, score
 from ckanext.opdc_kpi.search import backend as search_backend
 
 
@@ -23,11 +23,16 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
     p.implements(p.IBlueprint)
+    p.implements(p.IConfigurable)
 
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "opdc_kpi")
+
+    # IConfigurable
+    def configure(self, config):
+        score.track_figures()
 
     # IClick
     def get_commands(self):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ckanext.opdc_kpi.cli import demo, harvest, score, workbooks
+from ckanext.opdc_kpi.cli import demo, figures, harvest, score, workbooks
 
 
 @click.group(name="opdc-kpi", short_help="OPDC Data Catalog KPI")
@@ -12,7 +12,7 @@ def opdc_kpi():
     """OPDC Data Catalog KPI: demo content, scores, checks."""
 
 
-for _command in (demo.demo, score.score, score.freeze, harvest.harvest_check,
+for _command in (demo.demo, score.score, score.freeze, figures.figures, harvest.harvest_check,
                  workbooks.import_, workbooks.export, workbooks.validate):
     opdc_kpi.add_command(_command)
 

@@ -36,8 +36,9 @@ def iso(value: Optional[dt.datetime]) -> Optional[str]:
     return value.isoformat() if value is not None else None
 
 
-def rows_where(where: Any) -> list[Any]:
-    """Records with their users' and datasets' names, oldest first."""
+def rows_where(where: Any, session: Any = None) -> list[Any]:
+    """Records with their users' and datasets' names, oldest first (read in
+    ``session``, default CKAN's)."""
     t = confirmation_table
     users = sa.table("user", sa.column("id"), sa.column("name"))
     deleters = users.alias("deleter")
@@ -49,7 +50,7 @@ def rows_where(where: Any) -> list[Any]:
                      .outerjoin(deleters, deleters.c.id == t.c.deleted_by)
                      .outerjoin(packages, packages.c.id == t.c.package_id))
         .where(where).order_by(t.c.created, t.c.id))
-    return list(model.Session.execute(query))
+    return list((session or model.Session).execute(query))
 
 
 def engine_record(row: Any) -> dict[str, Any]:
@@ -75,3 +76,26 @@ def records(org_ids: Iterable[str], fiscal_year: int) -> dict[str, list[dict[str
     for row in rows:
         out[row.organization_id].append(engine_record(row))
     return dict(out)
+
+
+def records_by_year(org_ids: Iterable[str], session: Any
+                    ) -> dict[str, dict[int, list[dict[str, Any]]]]:
+    """``{organization id: {fiscal year: [record]}}`` of every year, in one
+    query in ``session`` (the stored figures' recompute)."""
+    ids = list(org_ids)
+    if not ids:
+        return {}
+    out: dict[str, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows_where(confirmation_table.c.organization_id.in_(ids), session):
+        out[row.organization_id][row.fiscal_year].append(engine_record(row))
+    return {org: dict(years) for org, years in out.items()}
+
+
+def years(session: Any) -> list[int]:
+    """The fiscal years with any record."""
+    try:
+        return [year for (year,) in session.execute(
+            sa.select(confirmation_table.c.fiscal_year).distinct())]
+    except sa.exc.ProgrammingError:  # the table is not migrated yet
+        session.rollback()
+        return []

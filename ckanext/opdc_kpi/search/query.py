@@ -230,6 +230,10 @@ class PgPackageSearchQuery(PackageSearchQuery):
         return [r[0] for r in rows]
 
     def get_index(self, reference: str) -> dict[str, Any]:
+        if not isinstance(reference, str):
+            # CKAN 2.12's bulk_update_* pass a Row as the id: Solr finds no
+            # such document and package_show reads the database; so here
+            raise SearchError("Dataset not found in the search index: %s" % (reference,))
         row = model.Session.execute(
             sa.text(
                 f"SELECT id, name, data_dict, validated_data_dict, metadata_modified_text "

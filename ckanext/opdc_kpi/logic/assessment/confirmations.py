@@ -20,7 +20,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic import access, inputs
-from ckanext.opdc_kpi.logic.score import organizations, score_organizations
+from ckanext.opdc_kpi.logic.score import organizations, score_organizations, touch_figures
 from ckanext.opdc_kpi.model import confirmation as store
 from ckanext.opdc_kpi.scoring import assessment
 
@@ -155,6 +155,7 @@ def opdc_kpi_confirmation_create(context: dict, data_dict: dict[str, Any]) -> di
            "note": (data.get("note") or "").strip(), "user_id": user.id,
            "created": dt.datetime.utcnow()}
     model.Session.execute(store.confirmation_table.insert().values(**row))
+    touch_figures(org["id"])
     model.repo.commit()
     stored = store.rows_where(store.confirmation_table.c.id == row["id"])[0]
     return _dictize(stored, {row["id"]})
@@ -228,6 +229,7 @@ def opdc_kpi_confirmation_delete(context: dict, data_dict: dict[str, Any]) -> di
                               .where(store.confirmation_table.c.id == row.id)
                               .values(deleted=dt.datetime.utcnow(),
                                       deleted_by=user.id if user else ""))
+        touch_figures(row.organization_id)
         model.repo.commit()
         row = store.rows_where(store.confirmation_table.c.id == row.id)[0]
     return _dictize(row, set())

@@ -1,13 +1,16 @@
 """The KPI score: organizations and their datasets read in bulk from the
 database (``reader``), scored by the pure core with the site's rules and the
 assessors' records (``engine``), and the actions ``opdc_kpi_score`` and
-``opdc_kpi_score_list`` with their auth. What other packages may use is
+``opdc_kpi_score_list`` with their auth; the stored figures the list reads,
+kept current on every change (``figures``, ``tracking``). What other packages may use is
 named here."""
 from __future__ import annotations
 
 from ckanext.opdc_kpi.logic.score.action import get_actions
 from ckanext.opdc_kpi.logic.score.auth import get_auth_functions
 from ckanext.opdc_kpi.logic.score.engine import score_organizations, score_rows
+from ckanext.opdc_kpi.logic.score.figures import rebuild as rebuild_figures
+from ckanext.opdc_kpi.logic.score.figures import verify as verify_figures
 from ckanext.opdc_kpi.logic.score.reader import (
     basket_years,
     datasets,
@@ -15,8 +18,11 @@ from ckanext.opdc_kpi.logic.score.reader import (
     organizations,
     paused_gc,
 )
+from ckanext.opdc_kpi.logic.score.tracking import install as track_figures
+from ckanext.opdc_kpi.logic.score.tracking import touch as touch_figures
 
 __all__ = [
     "basket_years", "datasets", "extras_of", "get_actions", "get_auth_functions",
-    "organizations", "paused_gc", "score_organizations", "score_rows",
+    "organizations", "paused_gc", "rebuild_figures", "score_organizations", "score_rows",
+    "touch_figures", "track_figures", "verify_figures",
 ]

@@ -1,4 +1,5 @@
-"""KPI actions: scores computed from live catalog content at call time."""
+"""KPI actions: one organization's report computed from live catalog content
+at call time; the list of every organization read from the stored figures."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,7 +8,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic import site
 from ckanext.opdc_kpi.logic.inputs import validate
-from ckanext.opdc_kpi.logic.score import schema
+from ckanext.opdc_kpi.logic.score import figures, schema
 from ckanext.opdc_kpi.logic.score.engine import score_organizations, score_rows
 from ckanext.opdc_kpi.logic.score.reader import organizations
 from ckanext.opdc_kpi.model import snapshot
@@ -82,12 +83,11 @@ def opdc_kpi_score_list(context: dict, data_dict: dict[str, Any]) -> dict[str, A
     tk.check_access("opdc_kpi_score_list", context, data)
     public_only = bool(data.get("public_only")) or not _full_view(context, None)
     fiscal_year = data.get("fiscal_year") or site.current_fiscal_year()
-    return {
-        "fiscal_year": fiscal_year,
-        "public_only": public_only,
-        "organizations": score_rows(organizations(), fiscal_year=fiscal_year,
-                                    public_only=public_only),
-    }
+    if figures.enabled():   # kept current on every change (figures.py)
+        rows = figures.score_list_rows(fiscal_year, public_only)
+    else:
+        rows = score_rows(organizations(), fiscal_year=fiscal_year, public_only=public_only)
+    return {"fiscal_year": fiscal_year, "public_only": public_only, "organizations": rows}
 
 
 def get_actions() -> dict[str, Any]:

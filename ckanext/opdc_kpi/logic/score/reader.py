@@ -36,11 +36,11 @@ def _extras_in_columns() -> bool:
     return tk.check_ckan_version(min_version="2.12")
 
 
-def extras_of(kind: str, ids: list[str]) -> dict[str, dict[str, str]]:
+def extras_of(kind: str, ids: list[str], session: Any = None) -> dict[str, dict[str, str]]:
     """``{id: {key: value}}`` for packages (kind="package") or groups."""
     if not ids:
         return {}
-    session = model.Session
+    session = session or model.Session
     if _extras_in_columns():
         table = "package" if kind == "package" else '"group"'
         rows = session.execute(
@@ -85,17 +85,20 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def organizations(ids: Optional[Iterable[str]] = None) -> list[dict[str, Any]]:
-    """Active organizations (all, or those ids/names) with their extras on top."""
+def organizations(ids: Optional[Iterable[str]] = None, session: Any = None
+                  ) -> list[dict[str, Any]]:
+    """Active organizations (all, or those ids/names) with their extras on top
+    (read in ``session``, default CKAN's)."""
+    session = session or model.Session
     params: dict[str, Any] = {}
     where = "is_organization AND state = 'active'"
     if ids is not None:
         where += " AND (id = ANY(:ids) OR name = ANY(:ids))"
         params["ids"] = list(ids)
-    rows = model.Session.execute(
+    rows = session.execute(
         sa.text(f'SELECT id, name, title FROM "group" WHERE {where} ORDER BY name'), params
     ).all()
-    extras = extras_of("group", [r.id for r in rows])
+    extras = extras_of("group", [r.id for r in rows], session)
     out = []
     for row in rows:
         org = {key: _decode(value) for key, value in extras.get(row.id, {}).items()}
@@ -171,7 +174,7 @@ def _datasets_sql(with_year: bool) -> str:
     )
 
 
-def datasets(owner_orgs: list[str], basket_year: Optional[int] = None
+def datasets(owner_orgs: list[str], basket_year: Optional[int] = None, session: Any = None
              ) -> dict[str, list[dict[str, Any]]]:
     """Active datasets of these organizations, by organization id, shaped
     like ``package_show`` for the fields the KPI reads. With ``basket_year``
@@ -181,16 +184,15 @@ def datasets(owner_orgs: list[str], basket_year: Optional[int] = None
     One query in the session's transaction: PostgreSQL aggregates each
     dataset's tags and resources into JSON arrays, and the rows are read
     with the DB-API cursor (tens of thousands of rows: no per-row ORM or
-    Row objects)."""
+    Row objects). ``session``: default CKAN's."""
     if not owner_orgs:
         return {}
     with paused_gc():
-        return _datasets(owner_orgs, basket_year)
+        return _datasets(owner_orgs, basket_year, session or model.Session)
 
 
-def _datasets(owner_orgs: list[str], basket_year: Optional[int]
+def _datasets(owner_orgs: list[str], basket_year: Optional[int], session: Any
               ) -> dict[str, list[dict[str, Any]]]:
-    session = model.Session
     focus_vocabulary = session.execute(
         sa.text("SELECT id FROM vocabulary WHERE name = :name"), {"name": FOCUS_VOCABULARY}
     ).scalar()
@@ -261,3 +263,10 @@ def basket_years(owner_org: Optional[str] = None) -> list[int]:
         if value:
             years.update(parse_kpi_years(_decode(value))[0])
     return sorted(years, reverse=True)
+
+
+def organization_ids(session: Any = None) -> list[str]:
+    """The active organizations' ids, in the order of their names (as
+    ``organizations`` lists them)."""
+    return [row[0] for row in (session or model.Session).execute(sa.text(
+        'SELECT id FROM "group" WHERE is_organization AND state = \'active\' ORDER BY name'))]

@@ -1,0 +1,102 @@
+"""``ckan opdc-kpi figures verify|rebuild``, and the stored figures' reads
+(the admin page and its download), through CKAN's CLI runner and app."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
+from ckan.cli.cli import ckan
+from ckan.tests import factories
+
+from ckanext.opdc_kpi.logic.score import figures
+from ckanext.opdc_kpi.model import figures as store
+
+from ..factories_dga import dga_dataset_dict
+from .support import assert_current
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+
+
+@pytest.fixture
+def catalog():
+    orgs = [factories.Organization(focus_areas=["tourism"],
+                                   catalog_url="https://c.example.go.th") for _ in range(3)]
+    for org in orgs:
+        factories.Dataset(**dga_dataset_dict(owner_org=org["id"], mission="ภารกิจ",
+                                             work_process="กระบวนการ"))
+    return orgs
+
+
+def _tamper(org_id):
+    model.Session.execute(sa.text(
+        "UPDATE opdc_kpi_figures SET row = jsonb_set(row, '{score}', '99.5') "
+        "WHERE organization_id = :id"), {"id": org_id})
+    model.Session.commit()
+
+
+def test_verify_passes_then_lists_a_difference_then_rebuild_mends(cli, catalog):
+    result = cli.invoke(ckan, ["opdc-kpi", "figures", "verify"])
+    assert result.exit_code == 0, result.output
+    _tamper(catalog[1]["id"])
+    result = cli.invoke(ckan, ["opdc-kpi", "figures", "verify"])
+    assert result.exit_code == 1
+    assert catalog[1]["name"] in result.output and "99.5" in result.output
+    assert catalog[0]["name"] not in result.output
+    result = cli.invoke(ckan, ["opdc-kpi", "figures", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert cli.invoke(ckan, ["opdc-kpi", "figures", "verify"]).exit_code == 0
+    assert_current()
+
+
+def test_verify_reports_stale_and_missing_figures(cli, catalog):
+    model.Session.execute(sa.text("DELETE FROM opdc_kpi_figures WHERE organization_id = :id"),
+                          {"id": catalog[0]["id"]})
+    model.Session.execute(sa.text("UPDATE opdc_kpi_figures SET stale = true "
+                                  "WHERE organization_id = :id"), {"id": catalog[2]["id"]})
+    model.Session.commit()
+    result = cli.invoke(ckan, ["opdc-kpi", "figures", "verify"])
+    assert result.exit_code == 1
+    assert "no stored figures" in result.output and "stale" in result.output
+
+
+def test_a_rebuild_that_crashes_midway_leaves_the_old_figures_readable(
+        cli, catalog, monkeypatch):
+    model.Session.remove()
+    before = {org["id"]: store.rows_for(model.Session, 2565, False)[org["id"]][2565].row
+              for org in catalog}
+    real, calls = figures.compute, []
+
+    def crashing(session, org_ids):
+        calls.append(org_ids)
+        if len(calls) == 2:
+            raise RuntimeError("killed")
+        return real(session, org_ids)
+    monkeypatch.setattr(figures, "CHUNK", 1)
+    monkeypatch.setattr(figures, "compute", crashing)
+    result = cli.invoke(ckan, ["opdc-kpi", "figures", "rebuild"])
+    assert result.exit_code != 0
+    model.Session.remove()
+    after = store.rows_for(model.Session, 2565, False)
+    assert {org_id: after[org_id][2565].row for org_id in before} == before
+    monkeypatch.undo()
+    assert_current()
+
+
+def test_the_admin_page_and_its_download_read_the_stored_figures(app, catalog):
+    sysadmin = factories.SysadminWithToken()
+    _tamper(catalog[0]["id"])      # what is stored is what the page shows
+    page = app.get("/ckan-admin/opdc-kpi?year=2565",
+                   headers={"Authorization": sysadmin["token"]})
+    assert "99.5" in page.body
+    csv = app.get("/ckan-admin/opdc-kpi?year=2565&format=csv",
+                  headers={"Authorization": sysadmin["token"]})
+    assert "99.5" in csv.body
+
+
+def test_verify_reports_no_difference_on_the_demo(cli):
+    result = cli.invoke(ckan, ["opdc-kpi", "demo"])
+    assert result.exit_code == 0, result.output
+    result = cli.invoke(ckan, ["opdc-kpi", "figures", "verify"])
+    assert result.exit_code == 0, result.output
+    assert_current()
