@@ -18,6 +18,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from ckanext.opdc_kpi.scoring.cells import csv_read
 from ckanext.opdc_kpi.scoring.choices import FOCUS_AREAS
 from ckanext.opdc_kpi.scoring.text import normalize_text
 
@@ -127,7 +128,8 @@ def _rows_of(path: pathlib.Path) -> list[list[Any]]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BasketError("basket file: a CSV must be UTF-8 (save as 'CSV UTF-8')") from None
-    return list(csv.reader(io.StringIO(text)))
+    # a cell this extension wrote with a leading ' (a formula guard) reads as typed
+    return [[csv_read(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
 
 
 def read_basket(path: str | pathlib.Path) -> Basket:

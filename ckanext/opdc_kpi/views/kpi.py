@@ -16,6 +16,7 @@ from ckanext.opdc_kpi.logic import site
 from ckanext.opdc_kpi.logic.assessment import may_assess
 from ckanext.opdc_kpi.logic.score import basket_years
 from ckanext.opdc_kpi.scoring import advice, assessment
+from ckanext.opdc_kpi.scoring.cells import csv_row, xlsx_append
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS
 from ckanext.opdc_kpi.views.common import context as _context
 from ckanext.opdc_kpi.views.common import login_or_403 as _login_or_403
@@ -61,7 +62,7 @@ def _csv_response(rows: list[dict[str, Any]], columns: list[str], filename: str)
     out.write("\ufeff")  # Excel reads UTF-8 Thai only with a BOM
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csv_row(row, columns) for row in rows)
     return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{filename}.csv"'})
 
@@ -73,10 +74,9 @@ def _xlsx_response(rows: list[dict[str, Any]], columns: list[str], filename: str
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(columns)
+    xlsx_append(sheet, columns)
     for row in rows:
-        sheet.append([row.get(c) if isinstance(row.get(c), (int, float, str)) or
-                      row.get(c) is None else str(row.get(c)) for c in columns])
+        xlsx_append(sheet, [row.get(c) for c in columns])
     data = io.BytesIO()
     book.save(data)
     return Response(data.getvalue(), mimetype=(
