@@ -325,3 +325,25 @@ def test_a_basket_csv_written_with_the_formula_guard_reads_back_as_typed(tmp_pat
     (read,) = read_basket(path).rows
     assert (read.mission, read.work_process, read.sub_process) == (FORMULA, "-5", "'=quoted")
 
+
+def test_an_oversized_xlsx_basket_is_refused_like_a_csv(tmp_path, monkeypatch):
+    import openpyxl
+
+    from ckanext.opdc_kpi.remote import basket as basket_module
+
+    monkeypatch.setattr(basket_module, "MAX_ROWS", 3)
+    header = ["focus_area", "mission", "work_process", "dataset"]
+    rows = [["tourism", "m", "w", f"d{n}"] for n in range(4)]
+    book = openpyxl.Workbook()
+    for values in [header, [], *rows]:   # a blank row does not hide the excess
+        book.active.append(values)
+    xlsx = tmp_path / "big.xlsx"
+    book.save(xlsx)
+    csv_file = tmp_path / "big.csv"
+    csv_file.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    for path in (xlsx, csv_file):
+        with pytest.raises(BasketError, match="more than 3 rows"):
+            read_basket(path)
+    book.active.delete_rows(book.active.max_row)
+    book.save(xlsx)
+    assert len(read_basket(xlsx).rows) == 3   # at the limit: read whole

@@ -121,7 +121,15 @@ def _rows_of(path: pathlib.Path) -> list[list[Any]]:
             raise BasketError(f"basket file: not a readable .xlsx workbook ({error})") from None
         try:
             sheet = book.worksheets[0]
-            return [list(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1)]
+            # every non-blank row up to one past the limit (header + MAX_ROWS + 1),
+            # so an oversized sheet is refused like an oversized CSV, never cut
+            rows: list[list[Any]] = []
+            for values in sheet.iter_rows(values_only=True):
+                if any(not _blank(c) for c in values):
+                    rows.append(list(values))
+                    if len(rows) > MAX_ROWS + 1:
+                        break
+            return rows
         finally:
             book.close()
     try:
