@@ -14,9 +14,10 @@ import ckan.plugins.toolkit as tk
 from ckanext.opdc_kpi.logic.site import request_language
 from ckanext.opdc_kpi.scoring import assessment
 from ckanext.opdc_kpi.views import kpi
+from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context, login_or_403, organization_or_404
 
-bp = Blueprint("opdc_kpi_assessment", __name__)
+bp = answer_action_errors(Blueprint("opdc_kpi_assessment", __name__))
 FIELDS = ("fiscal_year", "criterion", "dataset", "action", "value", "note")
 
 

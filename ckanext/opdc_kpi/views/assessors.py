@@ -8,9 +8,10 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context as _context
 
-bp = Blueprint("opdc_kpi_assessors", __name__)
+bp = answer_action_errors(Blueprint("opdc_kpi_assessors", __name__))
 
 
 @bp.route("/ckan-admin/opdc-kpi/assessors", methods=["GET", "POST"])

@@ -12,17 +12,18 @@ from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opdc_kpi.logic import site
+from ckanext.opdc_kpi.logic import inputs, site
 from ckanext.opdc_kpi.logic.assessment import may_assess
 from ckanext.opdc_kpi.logic.score import basket_years
 from ckanext.opdc_kpi.scoring import advice, assessment
 from ckanext.opdc_kpi.scoring.cells import csv_row, xlsx_append
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS
+from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context as _context
 from ckanext.opdc_kpi.views.common import login_or_403 as _login_or_403
 from ckanext.opdc_kpi.views.common import organization_or_404
 
-bp = Blueprint("opdc_kpi", __name__)
+bp = answer_action_errors(Blueprint("opdc_kpi", __name__))
 PARTS = ("basic", "metadata", "catalog", "openness", "use")
 SORTS = ("name", "score", "level", "basket", *PARTS)
 
@@ -40,14 +41,23 @@ def _year(available: list[int]) -> tuple[int, list[int]]:
     asked = tk.request.args.get("year", "").strip()
     if asked:
         try:
-            year = int(asked)
-        except ValueError:
-            tk.abort(400, tk._("Enter a fiscal year in the Buddhist era (พ.ศ.), e.g. 2565"))
+            year = inputs.fiscal_year(asked, {})
+        except tk.Invalid as error:
+            return tk.abort(400, str(error.error))
         if year not in choices:
             choices = sorted(set(choices) | {year}, reverse=True)
         return year, choices
     with_basket = [y for y in available if y <= current + 1]
     return (with_basket[0] if with_basket else current), choices
+
+
+def _flag(name: str) -> bool:
+    """A true/false query parameter (absent: false); anything else is a 400."""
+    value = tk.request.args.get(name, "").strip()
+    try:
+        return bool(value) and tk.asbool(value)
+    except ValueError:
+        return tk.abort(400, tk._("{name}: use true or false").format(name=name))
 
 
 def _label(field: str) -> str:
@@ -194,10 +204,10 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
         return _login_or_403(tk._("Only the organization's members, sysadmins and "
                                   "assessors may see its KPI"))
     year, years = _year(basket_years(org["id"]))
-    if form and str(form.get("fiscal_year") or "").isdigit():
+    if form and str(form.get("fiscal_year") or "").isdecimal():
         year = int(form["fiscal_year"])
     params = {"id": org["id"], "fiscal_year": year}
-    if tk.asbool(tk.request.args.get("live")):
+    if _flag("live"):
         params["live"] = True
     report = tk.get_action("opdc_kpi_score")(_context(), params)
     fmt = tk.request.args.get("format")

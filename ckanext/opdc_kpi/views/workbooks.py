@@ -13,10 +13,12 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.excel.workbook import MAX_BYTES, WorkbookError, read_workbook
 from ckanext.opdc_kpi.logic import workbooks
+from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context as _context
 from ckanext.opdc_kpi.views.common import organization_or_404, require
 
-bp = Blueprint("opdc_kpi_import", __name__, url_prefix="/organization")
+bp = answer_action_errors(
+    Blueprint("opdc_kpi_import", __name__, url_prefix="/organization"))
 JOB_TITLE = "opdc_kpi workbook import"
 
 
