@@ -194,6 +194,14 @@ def _summary_row(report: dict[str, Any]) -> dict[str, Any]:
     return {"name": "", "title": title, "assessments": _assessment_text(organization_items)}
 
 
+def _full_view(org_id: str) -> bool:
+    try:
+        tk.check_access("opdc_kpi_score_private", _context(), {"id": org_id})
+        return True
+    except tk.NotAuthorized:
+        return False
+
+
 def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
                         errors: dict[str, Any] | None = None):
     """The organization's KPI page (or its export); ``form``/``errors``: an
@@ -203,7 +211,9 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
     except tk.NotAuthorized:
         return _login_or_403(tk._("Only the organization's members, sysadmins and "
                                   "assessors may see its KPI"))
-    year, years = _year(basket_years(org["id"]))
+    # the years offered count only what this viewer may see: private
+    # datasets only for the full view (members, assessors of it, sysadmins)
+    year, years = _year(basket_years(org["id"], public_only=not _full_view(org["id"])))
     if form and str(form.get("fiscal_year") or "").isdecimal():
         year = int(form["fiscal_year"])
     params = {"id": org["id"], "fiscal_year": year}
