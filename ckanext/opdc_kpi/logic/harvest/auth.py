@@ -30,5 +30,11 @@ def opdc_kpi_harvest_check(context: dict, data_dict: dict[str, Any]) -> dict[str
                         "the harvest check")}
 
 
+def opdc_kpi_harvest_check_last(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """Whoever may run the check may read its last record."""
+    return opdc_kpi_harvest_check(context, {"id": (data_dict or {}).get("id")})
+
+
 def get_auth_functions() -> dict[str, Any]:
-    return {"opdc_kpi_harvest_check": opdc_kpi_harvest_check}
+    return {"opdc_kpi_harvest_check": opdc_kpi_harvest_check,
+            "opdc_kpi_harvest_check_last": opdc_kpi_harvest_check_last}
