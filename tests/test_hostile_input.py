@@ -55,3 +55,48 @@ def test_repeated_and_unknown_parameters(app, site):
         as_text=True)
     assert _get(app, url + "?live=true", site["sysadmin"]).status_code == 200
     assert _get(app, "/organization/no-such-org/kpi", site["sysadmin"]).status_code == 404
+
+
+def _post(app, url, user, data):
+    return app.post(url, headers={"Authorization": user["token"]}, data=data,
+                    content_type="multipart/form-data", follow_redirects=False)
+
+
+def test_a_bad_or_oversized_upload_is_a_4xx_with_the_message(app, site, monkeypatch):
+    import io
+
+    from ckanext.opdc_kpi.views import workbooks as workbook_views
+
+    url = f"/organization/{site['org']['name']}/import"
+    missing = _post(app, url, site["sysadmin"], {"run": "check"})
+    assert missing.status_code == 400
+    assert "Choose an .xlsx workbook" in missing.get_data(as_text=True)
+    garbage = _post(app, url, site["sysadmin"],
+                    {"workbook": (io.BytesIO(b"not a workbook"), "x.xlsx")})
+    assert garbage.status_code == 400
+    monkeypatch.setattr(workbook_views, "MAX_BYTES", 4)
+    big = _post(app, url, site["sysadmin"], {"workbook": (io.BytesIO(b"0123456789"), "x.xlsx")})
+    assert big.status_code == 413
+
+
+def test_a_refused_assessor_form_is_a_400_with_the_field_error(app, site):
+    response = _post(app, "/ckan-admin/opdc-kpi/assessors", site["sysadmin"],
+                     {"user": "no-such-user-anywhere", "parts": "basic_standard"})
+    assert response.status_code == 400
+
+
+def test_a_nul_character_is_a_400_or_409_never_a_database_error(app, site):
+    org = site["org"]["name"]
+    for url in (f"/organization/{org}/kpi?year=%00", f"/organization/%00/kpi",
+                f"/organization/{org}/kpi/assessments?year=2565%00"):
+        assert _get(app, url, site["sysadmin"]).status_code == 400, url
+    deleted = _post(app, f"/organization/{org}/kpi/assessment/%00/delete", site["sysadmin"], {})
+    assert deleted.status_code == 400
+    for action, body in (("opdc_kpi_confirmation_delete", {"id": "\x00"}),
+                         ("opdc_kpi_assessor_delete", {"user": "a\x00"}),
+                         ("opdc_kpi_score", {"id": "\x00", "fiscal_year": 2565}),
+                         ("opdc_kpi_harvest_check", {"id": org, "as_user": "\x00"})):
+        response = app.post(f"/api/3/action/{action}", json=body,
+                            headers={"Authorization": site["sysadmin"]["token"]})
+        assert response.status_code == 409, (action, response.status_code)
+        assert "NUL" in response.get_data(as_text=True)

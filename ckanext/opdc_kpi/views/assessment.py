@@ -41,7 +41,8 @@ def create(id: str):
         return login_or_403(str(error))
     except tk.ValidationError as error:
         tk.h.flash_error(tk._("The assessment was not saved: see the form"))
-        return kpi.render_organization(org, form=form, errors=error.error_dict)
+        # the page again with what was typed and the field errors: a 400
+        return kpi.render_organization(org, form=form, errors=error.error_dict), 400
     if data["action"] == "confirm":
         tk.h.flash_success(tk._("Confirmation recorded"))
     else:

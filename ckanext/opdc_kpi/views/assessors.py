@@ -46,7 +46,7 @@ def assessors():
     return tk.render("opdc_kpi/assessors.html", extra_vars={
         "assessors": tk.get_action("opdc_kpi_assessor_list")(_context(), {}),
         "organizations": tk.get_action("organization_list")(_context(), {"all_fields": True}),
-        "errors": errors, "form": form})
+        "errors": errors, "form": form}), 400 if errors else 200
 
 
 def get_blueprints() -> list[Blueprint]:

@@ -63,9 +63,24 @@ def _not_authorized(error: Exception):
     return _error_page(403, str(error) or tk._("You are not allowed to do this"))
 
 
+def _refuse_nul() -> Any:
+    """A NUL character in the path, the query or the form is a 400 (the
+    database refuses such text; a lookup with it would fail)."""
+    request = tk.request
+    values = [*(request.view_args or {}).values(), *request.args.keys(),
+              *request.args.values()]
+    if request.method == "POST":
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in str(value) for value in values):
+        return _error_page(400, tk._("Text must not contain NUL characters"))
+    return None
+
+
 def answer_action_errors(bp: Any) -> Any:
-    """Every page of ``bp``: an action's ValidationError a view did not catch
-    is a 400 with the action's messages, NotFound a 404, NotAuthorized a 403."""
+    """Every page of ``bp``: a NUL character in its input is a 400; an
+    action's ValidationError a view did not catch is a 400 with the action's
+    messages, NotFound a 404, NotAuthorized a 403."""
+    bp.before_request(_refuse_nul)
     bp.register_error_handler(tk.ValidationError, _validation_error)
     bp.register_error_handler(tk.ObjectNotFound, _not_found)
     bp.register_error_handler(tk.NotAuthorized, _not_authorized)
