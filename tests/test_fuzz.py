@@ -8,13 +8,16 @@ protection on (with and without a token): the answer is below 500 and carries
 no traceback.
 
 Bounded by ``OPDC_KPI_FUZZ_EXAMPLES`` (generated requests per test; default 60,
-about a minute in all). The seed is fixed (``derandomize``): a run is repeatable.
+about a minute in all) and, optionally, ``OPDC_KPI_FUZZ_SECONDS`` (a time budget
+per generated test: examples after it send nothing). The seed is fixed
+(``derandomize``): a run is repeatable up to the budget.
 """
 from __future__ import annotations
 
 import io
 import os
 import re
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,6 +31,7 @@ from ckanext.opdc_kpi.logic import registry
 from .factories_dga import dga_dataset_dict
 
 EXAMPLES = int(os.environ.get("OPDC_KPI_FUZZ_EXAMPLES", "60"))
+SECONDS = float(os.environ.get("OPDC_KPI_FUZZ_SECONDS", "0")) or None
 ROLES = ("anonymous", "member", "editor", "admin", "assessor", "sysadmin")
 BLUEPRINTS = ("opdc_kpi", "opdc_kpi_assessment", "opdc_kpi_assessors", "opdc_kpi_harvest",
               "opdc_kpi_import")
@@ -110,6 +114,12 @@ def _ids(catalog):
 
 # --- the calls --------------------------------------------------------------------------
 
+def _budget():
+    """A callable telling whether the time budget is spent (never without one)."""
+    deadline = time.monotonic() + SECONDS if SECONDS else None
+    return lambda: deadline is not None and time.monotonic() > deadline
+
+
 def _routes(app):
     rules = [rule for rule in app.flask_app.url_map.iter_rules()
              if rule.endpoint.split(".")[0] in BLUEPRINTS]
@@ -174,6 +184,7 @@ def test_every_route_once_per_role_and_method(app, catalog):
 
 def test_routes_with_generated_input(app, catalog):
     routes = _routes(app)
+    spent = _budget()
 
     @FUZZ
     @given(role=st.sampled_from(ROLES), route=st.sampled_from(routes),
@@ -181,6 +192,8 @@ def test_routes_with_generated_input(app, catalog):
            form=_pairs(FORM_KEYS), upload=st.one_of(st.none(), st.binary(max_size=64)),
            token=st.booleans(), session=st.booleans())
     def run(role, route, id_, other_id, query, form, upload, token, session):
+        if spent():
+            return
         rule, method = route
         ids = {"id": id_, "record_id": other_id, "job_id": other_id}
         _request(app, catalog, role, rule, method, ids, query, form, upload, token, session)
@@ -205,11 +218,14 @@ def test_every_action_once_per_role(app, catalog):
 
 
 def test_actions_with_generated_input(app, catalog):
+    spent = _budget()
+
     @FUZZ
     @given(role=st.sampled_from(ROLES), action=st.sampled_from(ACTIONS),
            body=st.dictionaries(st.sampled_from(ACTION_KEYS),
                                 st.one_of(JSON_VALUE, _ids(catalog)), max_size=5))
     def run(role, action, body):
-        _call(app, catalog, role, action, body)
+        if not spent():
+            _call(app, catalog, role, action, body)
 
     run()

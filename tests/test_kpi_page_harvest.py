@@ -18,7 +18,8 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 @pytest.fixture
 def org_admin():
     admin = factories.UserWithToken()
-    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    org = factories.Organization(focus_areas=["tourism"],
+                                 users=[{"name": admin["name"], "capacity": "admin"}])
     factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name="open-one"))
     return org, admin
 
@@ -68,3 +69,26 @@ def test_the_panel_and_the_record_only_for_those_who_may_run_the_check(app, org_
     with pytest.raises(tk.NotAuthorized):
         helpers.call_action("opdc_kpi_harvest_check_last", {"user": member["name"],
                                                             "ignore_auth": False}, id=org["id"])
+
+
+def test_the_basket_table_is_paged_and_a_bad_page_is_a_400(app, org_admin, monkeypatch):
+    from ckanext.opdc_kpi.views import kpi
+
+    org, admin = org_admin
+    for n in range(3):
+        factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name=f"more-{n}"))
+    monkeypatch.setattr(kpi, "PAGE_SIZE", 2)
+    headers = {"Authorization": admin["token"]}
+    url = f"/organization/{org['name']}/kpi?year=2565"
+    pages = [app.get(url + extra, headers=headers) for extra in ("", "&page=2")]
+    assert [page.status_code for page in pages] == [200, 200]
+    first, second = (BeautifulSoup(page.get_data(as_text=True), "html.parser") for page in pages)
+    names = [[a["href"].rsplit("/", 1)[-1] for a in page.select(
+        "table.opdc-kpi-datasets th[scope=row] a")] for page in (first, second)]
+    assert len(names[0]) == 2 and len(names[1]) == 2 and not set(names[0]) & set(names[1])
+    assert first.select("table.opdc-kpi-datasets a.btn")          # the org admin edits
+    assert len(first.select(".opdc-kpi-pages .page-link")) == 2
+    for bad in ("0", "3", "x", "-1"):
+        assert app.get(url + f"&page={bad}", headers=headers).status_code == 400
+    export = app.get(url + "&format=csv&page=2", headers=headers).get_data(as_text=True)
+    assert all(f"more-{n}" in export for n in range(3))   # the export holds them all

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
+import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic import inputs, site
@@ -26,6 +27,7 @@ from ckanext.opdc_kpi.views.common import organization_or_404
 bp = answer_action_errors(Blueprint("opdc_kpi", __name__))
 PARTS = ("basic", "metadata", "catalog", "openness", "use")
 SORTS = ("name", "score", "level", "basket", *PARTS)
+PAGE_SIZE = 100  # basket datasets per page of the organization's table
 
 
 def _lang() -> str:
@@ -194,6 +196,41 @@ def _summary_row(report: dict[str, Any]) -> dict[str, Any]:
     return {"name": "", "title": title, "assessments": _assessment_text(organization_items)}
 
 
+def _page_number(count: int) -> tuple[int, int]:
+    """The requested page of the basket table (``?page=``, from 1) and the
+    number of pages; a page that is not a number or out of range is a 400."""
+    pages = max(1, -(-count // PAGE_SIZE))
+    asked = tk.request.args.get("page", "").strip()
+    if not asked:
+        return 1, pages
+    if not asked.isdecimal() or not 1 <= int(asked) <= pages:
+        return tk.abort(400, tk._("page: a number from 1 to {pages}").format(pages=pages)), pages
+    return int(asked), pages
+
+
+def _editable(org_id: str, datasets: list[dict[str, Any]]) -> list[bool]:
+    """Whether the viewer may edit each dataset, without an auth check per
+    dataset where CKAN's rule is per organization: sysadmins and the
+    organization's editors and admins edit all of them; anyone else only as
+    a dataset collaborator (when collaborators are on), checked per dataset."""
+    user = tk.current_user
+    if not user.is_authenticated:
+        return [False] * len(datasets)
+    if user.sysadmin or authz.has_user_permission_for_group_or_org(
+            org_id, user.name, "update_dataset"):
+        return [True] * len(datasets)
+    if not tk.asbool(tk.config.get("ckan.auth.allow_dataset_collaborators")):
+        return [False] * len(datasets)
+    out = []
+    for d in datasets:
+        try:
+            tk.check_access("package_update", _context(), {"id": d["id"]})
+            out.append(True)
+        except tk.NotAuthorized:
+            out.append(False)
+    return out
+
+
 def _full_view(org_id: str) -> bool:
     try:
         tk.check_access("opdc_kpi_score_private", _context(), {"id": org_id})
@@ -224,6 +261,10 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
     if fmt:
         return _export(fmt, _dataset_rows(report) + [_summary_row(report)], DATASET_COLUMNS,
                        f"opdc-kpi-{org['name']}-{year}", f"KPI {year}")
+    page, pages = _page_number(len(report["datasets"]))
+    shown = slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+    datasets = report["datasets"][shown]
+    rows = _dataset_rows({"datasets": datasets})
     may = ({part: False for part in assessment.PARTS} if report.get("public_only")
            else may_assess(_context()["user"], org["id"]))
     org_criterion_parts = {name: assessment.part_of(name)
@@ -234,7 +275,9 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
     return tk.render("opdc_kpi/organization_kpi.html", extra_vars={
         "group_dict": org, "group_type": "organization", "am_following": False,
         "report": report, "year": year, "years": years, "parts": PARTS,
-        "fixes": advice.next_fixes(report, _lang()), "dataset_rows": _dataset_rows(report),
+        "fixes": advice.next_fixes(report, _lang()),
+        "page_datasets": list(zip(datasets, rows, _editable(org["id"], datasets))),
+        "page": page, "pages": pages,
         "may_assess": may, "criteria": criteria, "org_criterion_parts": org_criterion_parts,
         "assessment_form": form or {},
         "assessment_errors": errors or {}})
