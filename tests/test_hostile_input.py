@@ -100,3 +100,10 @@ def test_a_nul_character_is_a_400_or_409_never_a_database_error(app, site):
                             headers={"Authorization": site["sysadmin"]["token"]})
         assert response.status_code == 409, (action, response.status_code)
         assert "NUL" in response.get_data(as_text=True)
+
+
+def test_wrong_types_found_by_the_fuzz_test_are_409(app, site):
+    for body in ({"user": True}, {"user": ["a"]}, {"user": {"a": 1}}, {}):
+        response = app.post("/api/3/action/opdc_kpi_assessor_delete", json=body,
+                            headers={"Authorization": site["sysadmin"]["token"]})
+        assert response.status_code in (404, 409), (body, response.status_code)
