@@ -77,7 +77,7 @@ def test_an_assessor_overrides_and_sees_it_beside_the_computed_value(app, catalo
 def test_a_failed_save_keeps_what_was_typed_with_a_field_error(app, catalog):
     response = _post(app, catalog["nso"], criterion="complete",
                      dataset=catalog["dataset"]["id"], value="false", note="")
-    assert response.status_code == 200
+    assert response.status_code == 400   # the form again, with the field error
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     form = page.select_one("form.opdc-kpi-assessment-form")
     assert form.select_one("select[name=criterion] option[selected]")["value"] == "complete"

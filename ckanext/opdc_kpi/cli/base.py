@@ -13,6 +13,7 @@ import click
 import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic import site
+from ckanext.opdc_kpi.scoring.cells import csv_row
 
 
 def site_context() -> dict[str, Any]:
@@ -50,9 +51,11 @@ def progress_bar(label: str) -> Callable[[int, int], None]:
 
 
 def echo_csv(rows: Iterable[dict[str, Any]], columns: Iterable[str]) -> None:
-    """Rows as CSV with a header on stdout."""
+    """Rows as CSV with a header on stdout (text a spreadsheet would run as
+    a formula gets a leading ')."""
+    columns = list(columns)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csv_row(row, columns) for row in rows)
     click.echo(out.getvalue(), nl=False)

@@ -16,6 +16,7 @@ from ckanext.opdc_kpi.excel.workbook import (
     header_text,
     iso_to_be,
 )
+from ckanext.opdc_kpi.scoring.cells import xlsx_append
 
 def _value_text(value: Any) -> Any:
     if isinstance(value, list):
@@ -41,11 +42,11 @@ def write_workbook(datasets: list[dict[str, Any]], path: str | pathlib.Path) -> 
         for sheet, columns, resource, title in (
                 (meta, dataset_columns, False, "Template 2 แบบฟอร์มคำอธิบายข้อมูล (Metadata)"),
                 (res, RESOURCE_COLUMNS, True, "Template 3 แบบฟอร์มคำอธิบายข้อมูลของทรัพยากร")):
-            sheet.append([title])
-            sheet.append([KINDS[kind]])
-            sheet.append([])
-            sheet.append([header_text(c, resource) for c in columns])
-            sheet.append(["(" + c + ")" for c in columns])
+            xlsx_append(sheet, [title])
+            xlsx_append(sheet, [KINDS[kind]])
+            xlsx_append(sheet, [])
+            xlsx_append(sheet, [header_text(c, resource) for c in columns])
+            xlsx_append(sheet, ["(" + c + ")" for c in columns])
         sheets[kind] = (meta, res)
     written = 0
     for pkg in datasets:
@@ -65,10 +66,10 @@ def write_workbook(datasets: list[dict[str, Any]], path: str | pathlib.Path) -> 
                                      if isinstance(t, dict) and not t.get("vocabulary_id")))
             else:
                 row.append(_value_text(pkg.get(column)))
-        meta.append(row)
+        xlsx_append(meta, row)
         written += 1
         for resource in pkg.get("resources") or []:
-            res.append([code] + [
+            xlsx_append(res, [code] + [
                 iso_to_be(resource.get(c)) if c in DATE_FIELDS else _value_text(resource.get(c))
                 for c in RESOURCE_COLUMNS[1:]])
     book.save(path)

@@ -27,9 +27,30 @@ def fiscal_year(value: Any, context: dict) -> int:
     return year
 
 
+def has_nul(value: Any) -> bool:
+    """Whether a text anywhere in ``value`` holds a NUL character (PostgreSQL
+    refuses them in text: a query with one fails)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(has_nul(v) for v in value)
+    return False
+
+
+def reject_nul(data_dict: dict[str, Any] | None) -> None:
+    """A ``ValidationError`` naming every parameter whose text holds a NUL."""
+    errors = {str(key): [tk._("Text must not contain NUL characters")]
+              for key, value in (data_dict or {}).items() if has_nul(key) or has_nul(value)}
+    if errors:
+        raise tk.ValidationError(errors)
+
+
 def validate(data_dict: dict[str, Any] | None, schema_dict: dict, context: dict) -> dict[str, Any]:
     """The action's input through its schema; a ``ValidationError`` with a
     message per field when anything is wrong."""
+    reject_nul(data_dict)
     data, errors = tk.navl_validate(dict(data_dict or {}), schema_dict, context)
     if errors:
         raise tk.ValidationError(errors)

@@ -18,6 +18,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from ckanext.opdc_kpi.scoring.cells import csv_read
 from ckanext.opdc_kpi.scoring.choices import FOCUS_AREAS
 from ckanext.opdc_kpi.scoring.text import normalize_text
 
@@ -120,14 +121,23 @@ def _rows_of(path: pathlib.Path) -> list[list[Any]]:
             raise BasketError(f"basket file: not a readable .xlsx workbook ({error})") from None
         try:
             sheet = book.worksheets[0]
-            return [list(r) for r in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 1)]
+            # every non-blank row up to one past the limit (header + MAX_ROWS + 1),
+            # so an oversized sheet is refused like an oversized CSV, never cut
+            rows: list[list[Any]] = []
+            for values in sheet.iter_rows(values_only=True):
+                if any(not _blank(c) for c in values):
+                    rows.append(list(values))
+                    if len(rows) > MAX_ROWS + 1:
+                        break
+            return rows
         finally:
             book.close()
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BasketError("basket file: a CSV must be UTF-8 (save as 'CSV UTF-8')") from None
-    return list(csv.reader(io.StringIO(text)))
+    # a cell this extension wrote with a leading ' (a formula guard) reads as typed
+    return [[csv_read(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
 
 
 def read_basket(path: str | pathlib.Path) -> Basket:

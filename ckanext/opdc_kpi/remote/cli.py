@@ -24,6 +24,7 @@ from typing import Any, Sequence
 from ckanext.opdc_kpi.remote import assess
 from ckanext.opdc_kpi.remote.basket import BasketError, read_basket
 from ckanext.opdc_kpi.remote.client import CkanClient, RemoteError
+from ckanext.opdc_kpi.scoring.cells import csv_row, xlsx_append
 from ckanext.opdc_kpi.scoring.fiscal import parse_year
 
 API_KEY_ENV = "OPDC_KPI_API_KEY"
@@ -142,7 +143,7 @@ def _csv(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csv_row(row, columns) for row in rows)
     return out.getvalue()
 
 
@@ -153,14 +154,10 @@ def _xlsx(path: str, sheets: dict[str, tuple[Sequence[str], list[dict[str, Any]]
     book.remove(book.active)
     for title, (columns, rows) in sheets.items():
         sheet = book.create_sheet(title[:31])
-        sheet.append(list(columns))
+        xlsx_append(sheet, columns)
         for row in rows:
-            sheet.append([_cell(row.get(c)) for c in columns])
+            xlsx_append(sheet, [row.get(c) for c in columns])
     book.save(path)
-
-
-def _cell(value: Any) -> Any:
-    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
 
 
 def _emit(args: argparse.Namespace, text: str) -> None:

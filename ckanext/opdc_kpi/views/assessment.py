@@ -14,9 +14,10 @@ import ckan.plugins.toolkit as tk
 from ckanext.opdc_kpi.logic.site import request_language
 from ckanext.opdc_kpi.scoring import assessment
 from ckanext.opdc_kpi.views import kpi
+from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context, login_or_403, organization_or_404
 
-bp = Blueprint("opdc_kpi_assessment", __name__)
+bp = answer_action_errors(Blueprint("opdc_kpi_assessment", __name__))
 FIELDS = ("fiscal_year", "criterion", "dataset", "action", "value", "note")
 
 
@@ -40,7 +41,8 @@ def create(id: str):
         return login_or_403(str(error))
     except tk.ValidationError as error:
         tk.h.flash_error(tk._("The assessment was not saved: see the form"))
-        return kpi.render_organization(org, form=form, errors=error.error_dict)
+        # the page again with what was typed and the field errors: a 400
+        return kpi.render_organization(org, form=form, errors=error.error_dict), 400
     if data["action"] == "confirm":
         tk.h.flash_success(tk._("Confirmation recorded"))
     else:

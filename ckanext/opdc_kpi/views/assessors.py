@@ -8,9 +8,10 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context as _context
 
-bp = Blueprint("opdc_kpi_assessors", __name__)
+bp = answer_action_errors(Blueprint("opdc_kpi_assessors", __name__))
 
 
 @bp.route("/ckan-admin/opdc-kpi/assessors", methods=["GET", "POST"])
@@ -45,7 +46,7 @@ def assessors():
     return tk.render("opdc_kpi/assessors.html", extra_vars={
         "assessors": tk.get_action("opdc_kpi_assessor_list")(_context(), {}),
         "organizations": tk.get_action("organization_list")(_context(), {"all_fields": True}),
-        "errors": errors, "form": form})
+        "errors": errors, "form": form}), 400 if errors else 200
 
 
 def get_blueprints() -> list[Blueprint]:

@@ -1,6 +1,7 @@
 """What every page of the extension needs: the caller's action context, the
-organization of the URL (404 when the caller may not see it), and the answer
-to a caller who may not see a page (the login page when not logged in)."""
+organization of the URL (404 when the caller may not see it), the answer
+to a caller who may not see a page (the login page when not logged in), and
+the answer to input an action refuses (a 4xx page, never a 500)."""
 from __future__ import annotations
 
 from typing import Any
@@ -37,3 +38,50 @@ def require(action: str, org_id: str, login_message: str, forbidden_message: str
         if not tk.current_user.is_authenticated:
             tk.abort(401, login_message)
         tk.abort(403, forbidden_message)
+
+
+def _error_page(code: int, message: str):
+    return tk.render("error_document_template.html", extra_vars={
+        "code": code, "content": message, "name": {400: "Bad Request", 403: "Forbidden",
+                                                   404: "Not Found"}[code],
+        "show_login_redirect_link": code == 403 and not tk.current_user.is_authenticated,
+    }), code
+
+
+def _validation_error(error: Exception):
+    """Input an action refused (its messages are in the request's language)."""
+    summary = getattr(error, "error_summary", None) or {}
+    message = "; ".join(f"{field}: {text}" for field, text in summary.items())
+    return _error_page(400, message or tk._("The request's parameters are not valid"))
+
+
+def _not_found(error: Exception):
+    return _error_page(404, str(error) or tk._("The page or record was not found"))
+
+
+def _not_authorized(error: Exception):
+    return _error_page(403, str(error) or tk._("You are not allowed to do this"))
+
+
+def _refuse_nul() -> Any:
+    """A NUL character in the path, the query or the form is a 400 (the
+    database refuses such text; a lookup with it would fail)."""
+    request = tk.request
+    values = [*(request.view_args or {}).values(), *request.args.keys(),
+              *request.args.values()]
+    if request.method == "POST":
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in str(value) for value in values):
+        return _error_page(400, tk._("Text must not contain NUL characters"))
+    return None
+
+
+def answer_action_errors(bp: Any) -> Any:
+    """Every page of ``bp``: a NUL character in its input is a 400; an
+    action's ValidationError a view did not catch is a 400 with the action's
+    messages, NotFound a 404, NotAuthorized a 403."""
+    bp.before_request(_refuse_nul)
+    bp.register_error_handler(tk.ValidationError, _validation_error)
+    bp.register_error_handler(tk.ObjectNotFound, _not_found)
+    bp.register_error_handler(tk.NotAuthorized, _not_authorized)
+    return bp

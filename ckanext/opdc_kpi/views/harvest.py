@@ -7,10 +7,12 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context as _context
 from ckanext.opdc_kpi.views.common import organization_or_404, require
 
-bp = Blueprint("opdc_kpi_harvest", __name__, url_prefix="/organization")
+bp = answer_action_errors(
+    Blueprint("opdc_kpi_harvest", __name__, url_prefix="/organization"))
 
 
 def _allowed(org_id: str) -> None:

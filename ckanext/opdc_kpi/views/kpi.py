@@ -13,18 +13,21 @@ from flask import Blueprint, Response
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 
-from ckanext.opdc_kpi.logic import site
+from ckanext.opdc_kpi.logic import inputs, site
 from ckanext.opdc_kpi.logic.assessment import may_assess
 from ckanext.opdc_kpi.logic.score import basket_years
 from ckanext.opdc_kpi.scoring import advice, assessment
+from ckanext.opdc_kpi.scoring.cells import csv_row, xlsx_append
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS
+from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context as _context
 from ckanext.opdc_kpi.views.common import login_or_403 as _login_or_403
 from ckanext.opdc_kpi.views.common import organization_or_404
 
-bp = Blueprint("opdc_kpi", __name__)
+bp = answer_action_errors(Blueprint("opdc_kpi", __name__))
 PARTS = ("basic", "metadata", "catalog", "openness", "use")
 SORTS = ("name", "score", "level", "basket", *PARTS)
+PAGE_SIZE = 100  # basket datasets per page of the organization's table
 
 
 def _lang() -> str:
@@ -40,14 +43,23 @@ def _year(available: list[int]) -> tuple[int, list[int]]:
     asked = tk.request.args.get("year", "").strip()
     if asked:
         try:
-            year = int(asked)
-        except ValueError:
-            tk.abort(400, tk._("Enter a fiscal year in the Buddhist era (พ.ศ.), e.g. 2565"))
+            year = inputs.fiscal_year(asked, {})
+        except tk.Invalid as error:
+            return tk.abort(400, str(error.error))
         if year not in choices:
             choices = sorted(set(choices) | {year}, reverse=True)
         return year, choices
     with_basket = [y for y in available if y <= current + 1]
     return (with_basket[0] if with_basket else current), choices
+
+
+def _flag(name: str) -> bool:
+    """A true/false query parameter (absent: false); anything else is a 400."""
+    value = tk.request.args.get(name, "").strip()
+    try:
+        return bool(value) and tk.asbool(value)
+    except ValueError:
+        return tk.abort(400, tk._("{name}: use true or false").format(name=name))
 
 
 def _label(field: str) -> str:
@@ -62,7 +74,7 @@ def _csv_response(rows: list[dict[str, Any]], columns: list[str], filename: str)
     out.write("\ufeff")  # Excel reads UTF-8 Thai only with a BOM
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csv_row(row, columns) for row in rows)
     return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{filename}.csv"'})
 
@@ -74,10 +86,9 @@ def _xlsx_response(rows: list[dict[str, Any]], columns: list[str], filename: str
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = title[:31]
-    sheet.append(columns)
+    xlsx_append(sheet, columns)
     for row in rows:
-        sheet.append([row.get(c) if isinstance(row.get(c), (int, float, str)) or
-                      row.get(c) is None else str(row.get(c)) for c in columns])
+        xlsx_append(sheet, [row.get(c) for c in columns])
     data = io.BytesIO()
     book.save(data)
     return Response(data.getvalue(), mimetype=(
@@ -185,6 +196,49 @@ def _summary_row(report: dict[str, Any]) -> dict[str, Any]:
     return {"name": "", "title": title, "assessments": _assessment_text(organization_items)}
 
 
+def _page_number(count: int) -> tuple[int, int]:
+    """The requested page of the basket table (``?page=``, from 1) and the
+    number of pages; a page that is not a number or out of range is a 400."""
+    pages = max(1, -(-count // PAGE_SIZE))
+    asked = tk.request.args.get("page", "").strip()
+    if not asked:
+        return 1, pages
+    if not asked.isdecimal() or not 1 <= int(asked) <= pages:
+        return tk.abort(400, tk._("page: a number from 1 to {pages}").format(pages=pages)), pages
+    return int(asked), pages
+
+
+def _editable(org_id: str, datasets: list[dict[str, Any]]) -> list[bool]:
+    """Whether the viewer may edit each dataset, without an auth check per
+    dataset where CKAN's rule is per organization: sysadmins and the
+    organization's editors and admins edit all of them; anyone else only as
+    a dataset collaborator (when collaborators are on), checked per dataset."""
+    user = tk.current_user
+    if not user.is_authenticated:
+        return [False] * len(datasets)
+    if user.sysadmin or authz.has_user_permission_for_group_or_org(
+            org_id, user.name, "update_dataset"):
+        return [True] * len(datasets)
+    if not tk.asbool(tk.config.get("ckan.auth.allow_dataset_collaborators")):
+        return [False] * len(datasets)
+    out = []
+    for d in datasets:
+        try:
+            tk.check_access("package_update", _context(), {"id": d["id"]})
+            out.append(True)
+        except tk.NotAuthorized:
+            out.append(False)
+    return out
+
+
+def _full_view(org_id: str) -> bool:
+    try:
+        tk.check_access("opdc_kpi_score_private", _context(), {"id": org_id})
+        return True
+    except tk.NotAuthorized:
+        return False
+
+
 def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
                         errors: dict[str, Any] | None = None):
     """The organization's KPI page (or its export); ``form``/``errors``: an
@@ -194,17 +248,23 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
     except tk.NotAuthorized:
         return _login_or_403(tk._("Only the organization's members, sysadmins and "
                                   "assessors may see its KPI"))
-    year, years = _year(basket_years(org["id"]))
-    if form and str(form.get("fiscal_year") or "").isdigit():
+    # the years offered count only what this viewer may see: private
+    # datasets only for the full view (members, assessors of it, sysadmins)
+    year, years = _year(basket_years(org["id"], public_only=not _full_view(org["id"])))
+    if form and str(form.get("fiscal_year") or "").isdecimal():
         year = int(form["fiscal_year"])
     params = {"id": org["id"], "fiscal_year": year}
-    if tk.asbool(tk.request.args.get("live")):
+    if _flag("live"):
         params["live"] = True
     report = tk.get_action("opdc_kpi_score")(_context(), params)
     fmt = tk.request.args.get("format")
     if fmt:
         return _export(fmt, _dataset_rows(report) + [_summary_row(report)], DATASET_COLUMNS,
                        f"opdc-kpi-{org['name']}-{year}", f"KPI {year}")
+    page, pages = _page_number(len(report["datasets"]))
+    shown = slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+    datasets = report["datasets"][shown]
+    rows = _dataset_rows({"datasets": datasets})
     may = ({part: False for part in assessment.PARTS} if report.get("public_only")
            else may_assess(_context()["user"], org["id"]))
     org_criterion_parts = {name: assessment.part_of(name)
@@ -215,30 +275,13 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
     return tk.render("opdc_kpi/organization_kpi.html", extra_vars={
         "group_dict": org, "group_type": "organization", "am_following": False,
         "report": report, "year": year, "years": years, "parts": PARTS,
-        "fixes": advice.next_fixes(report, _lang()), "dataset_rows": _dataset_rows(report),
+        "fixes": advice.next_fixes(report, _lang()),
+        "page_datasets": list(zip(datasets, rows, _editable(org["id"], datasets))),
+        "page": page, "pages": pages,
         "may_assess": may, "criteria": criteria, "org_criterion_parts": org_criterion_parts,
-        "assessment_form": form or {}, "editable": _editable(org["id"], report),
+        "assessment_form": form or {},
         "assessment_errors": errors or {}})
 
-
-def _editable(org_id: str, report: dict[str, Any]) -> set[str]:
-    """The basket datasets the caller may edit, decided once for the
-    organization (as ``package_update``'s auth does) instead of once per
-    dataset; dataset collaborators are checked one by one."""
-    user = _context()["user"]
-    ids = [d["id"] for d in report.get("datasets") or []]
-    if user and authz.has_user_permission_for_group_or_org(org_id, user, "update_dataset"):
-        return set(ids)
-    if not user or not authz.check_config_permission("allow_dataset_collaborators"):
-        return set()
-    editable = set()
-    for dataset_id in ids:
-        try:
-            tk.check_access("package_update", _context(), {"id": dataset_id})
-            editable.add(dataset_id)
-        except tk.NotAuthorized:
-            pass
-    return editable
 
 
 @bp.route("/organization/<id>/kpi")

@@ -13,10 +13,12 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.excel.workbook import MAX_BYTES, WorkbookError, read_workbook
 from ckanext.opdc_kpi.logic import workbooks
+from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context as _context
 from ckanext.opdc_kpi.views.common import organization_or_404, require
 
-bp = Blueprint("opdc_kpi_import", __name__, url_prefix="/organization")
+bp = answer_action_errors(
+    Blueprint("opdc_kpi_import", __name__, url_prefix="/organization"))
 JOB_TITLE = "opdc_kpi workbook import"
 
 
@@ -34,6 +36,10 @@ def _defaults(form: Any) -> dict[str, Any]:
             "work_process": (form.get("work_process") or "").strip() or None}
 
 
+class _TooLarge(WorkbookError):
+    """An upload over the size limit (answered 413)."""
+
+
 def _read_upload(upload: Any):
     if upload is None or not getattr(upload, "filename", ""):
         raise WorkbookError(tk._("Choose an .xlsx workbook to upload"))
@@ -41,7 +47,7 @@ def _read_upload(upload: Any):
         path = pathlib.Path(folder) / "upload.xlsx"
         data = upload.stream.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
-            raise WorkbookError(tk._("The file is larger than {limit} MB").format(
+            raise _TooLarge(tk._("The file is larger than {limit} MB").format(
                 limit=MAX_BYTES // 2**20))
         path.write_bytes(data)
         return read_workbook(path)
@@ -59,9 +65,10 @@ def import_workbook(id: str):
         defaults = _defaults(form)
         try:
             workbook = _read_upload(tk.request.files.get("workbook"))
-        except WorkbookError as error:
+        except WorkbookError as error:  # the page again with the error: a 4xx
             extra["error"] = str(error)
-            return tk.render("opdc_kpi/import.html", extra_vars=extra)
+            return (tk.render("opdc_kpi/import.html", extra_vars=extra),
+                    413 if isinstance(error, _TooLarge) else 400)
         results = workbooks.import_workbook(_context(), workbook, org=org["id"],
                                             defaults=defaults, dry_run=True)
         extra["report"] = workbooks.summary(results)

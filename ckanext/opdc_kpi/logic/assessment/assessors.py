@@ -57,8 +57,12 @@ def opdc_kpi_assessor_create(context: dict, data_dict: dict[str, Any]) -> dict[s
 
 def opdc_kpi_assessor_delete(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
     """Stop a user being an assessor (sysadmins). :param user: name or id"""
-    tk.check_access("opdc_kpi_assessor_delete", context, data_dict)
-    user = model.User.get((data_dict or {}).get("user") or "")
+    v = tk.get_validator
+    data = inputs.validate(data_dict, {"user": [v("not_empty"), v("unicode_safe")],
+                                       "__extras": [inputs.reject_unknown],
+                                       "__junk": [inputs.reject_unknown]}, context)
+    tk.check_access("opdc_kpi_assessor_delete", context, data)
+    user = model.User.get(data["user"])
     if user is None:
         raise tk.ObjectNotFound(tk._("User not found"))
     store.delete(user.id)

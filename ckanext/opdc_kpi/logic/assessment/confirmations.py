@@ -217,6 +217,7 @@ def opdc_kpi_confirmation_delete(context: dict, data_dict: dict[str, Any]) -> di
 
     :param id: the record's id
     """
+    inputs.reject_nul(data_dict)
     record_id = (data_dict or {}).get("id")
     row = store.rows_where(store.confirmation_table.c.id == str(record_id or ""))
     if not record_id or not row:

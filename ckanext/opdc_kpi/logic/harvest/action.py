@@ -279,5 +279,38 @@ def run_check(org: Optional[dict[str, Any]], viewer: harvest_db.Viewer,
     return result
 
 
+@tk.side_effect_free
+def opdc_kpi_harvest_check_last(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
+    """The last recorded harvest check (as the anonymous harvester) of an
+    organization or of the whole catalog: what it found, without checking
+    again (no catalog-wide work). Same access as ``opdc_kpi_harvest_check``.
+
+    :param id: organization id or name (default: the whole catalog)
+    :type id: string
+    :returns: ``organization``, ``checked_at`` (None when never recorded),
+        ``seen``, ``expected``, ``paging_ok``, ``problems``, ``gone`` (counts)
+    :rtype: dict
+    """
+    v = tk.get_validator
+    data = validate(data_dict, {"id": [v("ignore_missing"), v("unicode_safe")],
+                                "__extras": [reject_unknown], "__junk": [reject_unknown]},
+                    context)
+    org = None
+    if data.get("id"):
+        found = organizations([data["id"]])
+        if not found:
+            raise tk.ObjectNotFound(tk._("Organization not found"))
+        org = found[0]
+    tk.check_access("opdc_kpi_harvest_check_last", context, {"id": org["id"] if org else None})
+    record = records.last_record(org["id"] if org else harvest_db.WHOLE_CATALOG,
+                                 harvest_db.Viewer(None).key)
+    summary = dict(record["summary"]) if record else {}
+    return {"organization": {k: org[k] for k in ("id", "name", "title")} if org else None,
+            "checked_at": record["started"].isoformat() if record else None,
+            **{k: summary.get(k) for k in ("seen", "expected", "paging_ok", "problems",
+                                           "gone")}}
+
+
 def get_actions() -> dict[str, Any]:
-    return {"opdc_kpi_harvest_check": opdc_kpi_harvest_check}
+    return {"opdc_kpi_harvest_check": opdc_kpi_harvest_check,
+            "opdc_kpi_harvest_check_last": opdc_kpi_harvest_check_last}

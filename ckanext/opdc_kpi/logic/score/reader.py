@@ -245,11 +245,14 @@ def _datastore_active(extras: Any) -> bool:
         return False
 
 
-def basket_years(owner_org: Optional[str] = None) -> list[int]:
+def basket_years(owner_org: Optional[str] = None, public_only: bool = False) -> list[int]:
     """The fiscal years that have a basket (some active dataset selected
-    into them), of one organization or of the catalog, newest first."""
+    into them), of one organization or of the catalog, newest first;
+    ``public_only``: counting public datasets only (the public view)."""
     params: dict[str, Any] = {}
     where = "p.state = 'active' AND p.type = 'dataset'"
+    if public_only:
+        where += " AND NOT p.private"
     if owner_org:
         where += " AND p.owner_org = :org"
         params["org"] = owner_org

@@ -1,0 +1,70 @@
+"""Spreadsheet cells that keep text as text (standard library only, so the
+remote tool uses it without CKAN).
+
+A spreadsheet program runs a cell starting with ``=``, ``+``, ``-`` or ``@``
+(and, in some programs, a tab or carriage return) as a formula: a dataset
+titled ``=HYPERLINK(...)`` would become a live link in whoever opens the
+export. Every CSV and XLSX the extension writes goes through here:
+
+- CSV: a text value starting with one of those characters gets a leading
+  ``'`` (OWASP's advice); numbers the code writes as numbers stay numbers;
+  text that only looks numeric (``+66 ...``, ``-5`` typed in a text field) is
+  text and gets the prefix. ``csv_read`` removes it again, exactly: a text
+  that itself starts with ``'`` before such a character gets one more ``'``,
+  so every text reads back as written.
+- XLSX: a text is always a string cell (openpyxl would make a formula of a
+  text starting with ``=``); characters XML cannot carry are dropped (openpyxl
+  refuses them).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping
+
+#: what makes a spreadsheet read a cell as a formula (OWASP CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: control characters an XLSX (XML 1.0) cannot hold; openpyxl raises on them
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _needs_prefix(text: str) -> bool:
+    if text.startswith(FORMULA_START):
+        return True
+    return text.startswith("'") and _needs_prefix(text[1:])
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV cell: text that a spreadsheet would run gets ``'``."""
+    if isinstance(value, str) and _needs_prefix(value):
+        return "'" + value
+    return value
+
+
+def csv_row(row: Mapping[str, Any], columns: Iterable[str]) -> dict[str, Any]:
+    """A CSV row (``csv.DictWriter``) with every text made safe."""
+    return {column: csv_cell(row.get(column)) for column in columns}
+
+
+def csv_read(text: str) -> str:
+    """A cell of a CSV written with ``csv_cell``, as it was before."""
+    if text.startswith("'") and _needs_prefix(text[1:]):
+        return text[1:]
+    return text
+
+
+def xlsx_value(value: Any) -> Any:
+    """A value openpyxl can store: numbers, booleans and None as they are,
+    anything else as text without the characters XML cannot carry."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return _ILLEGAL_XML.sub("", value if isinstance(value, str) else str(value))
+
+
+def xlsx_append(sheet: Any, values: Iterable[Any]) -> None:
+    """Append a row to an openpyxl worksheet; every text is a string cell,
+    never a formula."""
+    values = [xlsx_value(v) for v in values]
+    sheet.append(values)
+    for cell, value in zip(sheet[sheet.max_row], values):
+        if isinstance(value, str):
+            cell.data_type = "s"

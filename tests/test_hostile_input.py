@@ -1,0 +1,109 @@
+"""Input out of range, of the wrong type, oversized or repeated gets a 4xx
+with a message in the page's language, never a 500."""
+from __future__ import annotations
+
+import pytest
+
+from ckan.tests import factories
+
+from .factories_dga import dga_dataset_dict
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+
+
+@pytest.fixture
+def site():
+    sysadmin = factories.SysadminWithToken()
+    org = factories.Organization(focus_areas=["tourism"])
+    factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name="open-one"))
+    return {"sysadmin": sysadmin, "org": org}
+
+
+def _get(app, url, user):
+    return app.get(url, headers={"Authorization": user["token"]}, follow_redirects=False)
+
+
+@pytest.mark.parametrize("year", ["99999", "-1", "2400", "abc", "2565.5", "1e9", "9" * 400, ""])
+def test_a_year_out_of_range_is_a_400_on_both_pages(app, site, year):
+    for url in (f"/organization/{site['org']['name']}/kpi?year={year}",
+                f"/ckan-admin/opdc-kpi?year={year}",
+                f"/organization/{site['org']['name']}/kpi?year={year}&format=csv",
+                f"/organization/{site['org']['name']}/kpi/assessments?year={year}"):
+        response = _get(app, url, site["sysadmin"])
+        expected = (200,) if year == "" else (400,)
+        assert response.status_code in expected, (url, response.status_code)
+        if year:
+            assert "2550" in response.get_data(as_text=True) or "Buddhist" in \
+                response.get_data(as_text=True), url
+
+
+def test_the_message_is_in_the_pages_language(app, site):
+    thai = _get(app, f"/th/organization/{site['org']['name']}/kpi?year=99999", site["sysadmin"])
+    assert thai.status_code == 400
+    assert "กรอกปีงบประมาณ พ.ศ." in thai.get_data(as_text=True)
+    english = _get(app, "/ckan-admin/opdc-kpi?year=-1", site["sysadmin"])
+    assert english.status_code == 400
+    assert "Enter a fiscal year in the Buddhist era" in english.get_data(as_text=True)
+
+
+def test_repeated_and_unknown_parameters(app, site):
+    url = f"/organization/{site['org']['name']}/kpi"
+    assert _get(app, url + "?year=2565&year=99999", site["sysadmin"]).status_code == 200
+    assert _get(app, url + "?format=pdf", site["sysadmin"]).status_code == 400
+    wrong_type = _get(app, url + "?live=maybe", site["sysadmin"])
+    assert wrong_type.status_code == 400 and "live: use true or false" in wrong_type.get_data(
+        as_text=True)
+    assert _get(app, url + "?live=true", site["sysadmin"]).status_code == 200
+    assert _get(app, "/organization/no-such-org/kpi", site["sysadmin"]).status_code == 404
+
+
+def _post(app, url, user, data):
+    return app.post(url, headers={"Authorization": user["token"]}, data=data,
+                    content_type="multipart/form-data", follow_redirects=False)
+
+
+def test_a_bad_or_oversized_upload_is_a_4xx_with_the_message(app, site, monkeypatch):
+    import io
+
+    from ckanext.opdc_kpi.views import workbooks as workbook_views
+
+    url = f"/organization/{site['org']['name']}/import"
+    missing = _post(app, url, site["sysadmin"], {"run": "check"})
+    assert missing.status_code == 400
+    assert "Choose an .xlsx workbook" in missing.get_data(as_text=True)
+    garbage = _post(app, url, site["sysadmin"],
+                    {"workbook": (io.BytesIO(b"not a workbook"), "x.xlsx")})
+    assert garbage.status_code == 400
+    monkeypatch.setattr(workbook_views, "MAX_BYTES", 4)
+    big = _post(app, url, site["sysadmin"], {"workbook": (io.BytesIO(b"0123456789"), "x.xlsx")})
+    assert big.status_code == 413
+
+
+def test_a_refused_assessor_form_is_a_400_with_the_field_error(app, site):
+    response = _post(app, "/ckan-admin/opdc-kpi/assessors", site["sysadmin"],
+                     {"user": "no-such-user-anywhere", "parts": "basic_standard"})
+    assert response.status_code == 400
+
+
+def test_a_nul_character_is_a_400_or_409_never_a_database_error(app, site):
+    org = site["org"]["name"]
+    for url in (f"/organization/{org}/kpi?year=%00", f"/organization/%00/kpi",
+                f"/organization/{org}/kpi/assessments?year=2565%00"):
+        assert _get(app, url, site["sysadmin"]).status_code == 400, url
+    deleted = _post(app, f"/organization/{org}/kpi/assessment/%00/delete", site["sysadmin"], {})
+    assert deleted.status_code == 400
+    for action, body in (("opdc_kpi_confirmation_delete", {"id": "\x00"}),
+                         ("opdc_kpi_assessor_delete", {"user": "a\x00"}),
+                         ("opdc_kpi_score", {"id": "\x00", "fiscal_year": 2565}),
+                         ("opdc_kpi_harvest_check", {"id": org, "as_user": "\x00"})):
+        response = app.post(f"/api/3/action/{action}", json=body,
+                            headers={"Authorization": site["sysadmin"]["token"]})
+        assert response.status_code == 409, (action, response.status_code)
+        assert "NUL" in response.get_data(as_text=True)
+
+
+def test_wrong_types_found_by_the_fuzz_test_are_409(app, site):
+    for body in ({"user": True}, {"user": ["a"]}, {"user": {"a": 1}}, {}):
+        response = app.post("/api/3/action/opdc_kpi_assessor_delete", json=body,
+                            headers={"Authorization": site["sysadmin"]["token"]})
+        assert response.status_code in (404, 409), (body, response.status_code)
