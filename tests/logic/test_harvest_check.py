@@ -1,5 +1,6 @@
 """``opdc_kpi_harvest_check`` through the real stack: CKAN's package_search
-(PostgreSQL search), the DGA schema, real permissions."""
+(the PostgreSQL search or Solr, as the run's mode), the DGA schema, real
+permissions."""
 from __future__ import annotations
 
 import pytest
@@ -11,12 +12,12 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from tests.factories_dga import dga_dataset
+from tests.plugins import plugins
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
-PLUGINS = "activity scheming_datasets scheming_organizations opdc_kpi opdc_kpi_pgsearch"
-BROKEN_PAGING = PLUGINS + " opdc_kpi_test_broken_paging"
-NO_INCREMENTAL = PLUGINS + " opdc_kpi_test_no_incremental"
+BROKEN_PAGING = plugins("opdc_kpi_test_broken_paging")
+NO_INCREMENTAL = plugins("opdc_kpi_test_no_incremental")
 
 
 def check(**data):
@@ -202,10 +203,10 @@ def test_a_private_dataset_leaking_from_the_index_is_unexpected():
     who may read it."""
     org = factories.Organization()
     dga_dataset(owner_org=org["id"])
-    leak = dga_dataset(owner_org=org["id"], private=True, title="ชุดข้อมูลรั่ว")
-    model.Session.execute(sa.text(
-        "UPDATE opdc_kpi_search SET permission_labels = '{public}', private = false "
-        "WHERE id = :id"), {"id": leak["id"]})
+    # indexed public, then made private in the database behind the index's back
+    leak = dga_dataset(owner_org=org["id"], title="ชุดข้อมูลรั่ว")
+    model.Session.execute(sa.text("UPDATE package SET private = true WHERE id = :id"),
+                          {"id": leak["id"]})
     model.Session.commit()
     result = check(id=org["id"], record=False)
     assert result["seen"] == 2 and result["expected"] == 1 and not result["paging_ok"]
