@@ -18,6 +18,7 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
 BROKEN_PAGING = plugins("opdc_kpi_test_broken_paging")
 NO_INCREMENTAL = plugins("opdc_kpi_test_no_incremental")
+OWN_LABELS = plugins("opdc_kpi_test_labels")
 
 
 def check(**data):
@@ -169,6 +170,28 @@ def test_a_catalog_whose_paging_repeats_pages_is_detected():
     assert len(paging["skipped"]) == 2 and len(paging["repeated"]) == 3
     message = next(i for i in paging["issues"] if i["code"] == "harvest_paging_repeated_page")
     assert "start=100" in message["messages"]["en"] and "start=100" in message["messages"]["th"]
+
+
+@pytest.mark.ckan_config("ckan.plugins", OWN_LABELS)
+def test_a_site_with_its_own_permission_labels_is_checked_as_its_search_answers():
+    """Both sides of the check come from the site's IPermissionLabels plugin:
+    the datasets' labels (indexing) and the viewer's, anonymous included."""
+    org = factories.Organization()
+    plain = dga_dataset(owner_org=org["id"], title="Plain data")
+    restricted = dga_dataset(owner_org=org["id"], title="Restricted data")
+    guests = dga_dataset(owner_org=org["id"], title="Guests data")
+    anonymous = check(id=org["id"], record=False)
+    assert anonymous["seen"] == anonymous["expected"] == 2
+    assert anonymous["paging_ok"] and anonymous["paging"]["unexpected"] == []
+    assert restricted["name"] not in repr(anonymous["hidden"])
+    factories.User(name="insider_a")
+    insider = check(id=org["id"], as_user="insider_a", record=False)
+    assert insider["seen"] == insider["expected"] == 2 and insider["paging_ok"]
+    outsider = factories.User()
+    other = check(id=org["id"], as_user=outsider["name"], record=False)
+    assert other["seen"] == other["expected"] == 1 and other["paging_ok"]
+    assert {plain["name"], guests["name"]} <= {d["name"] for d in helpers.call_action(
+        "package_search", context={"user": ""}, fq=f"owner_org:{org['id']}")["results"]}
 
 
 @pytest.mark.ckan_config("ckan.search.rows_max", "2")
