@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from tests.factories_dga import dga_dataset
-from tests.plugins import plugins
+from tests.plugins import SOLR, plugins
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
@@ -387,3 +387,22 @@ def test_the_emulation_receives_what_http_gives(app):
     result = check(id=org["id"], record=False)
     assert got.ids == public and result["seen"] == result["expected"] == 3
     assert harvest.paging_problems(got, public).ok and result["paging_ok"]
+
+
+# --- the search backend down ------------------------------------------------------
+
+@pytest.mark.skipif(not SOLR, reason="Solr down: Solr mode only")
+def test_solr_down_the_check_says_the_search_failed_and_scores_still_answer(ckan_config,
+                                                                          monkeypatch):
+    org = factories.Organization()
+    dga_dataset(owner_org=org["id"])
+    monkeypatch.setitem(ckan_config, "solr_url", "http://127.0.0.1:9/solr/down")
+    monkeypatch.setitem(ckan_config, "solr_timeout", 2)
+    result = check(id=org["id"], record=False)
+    assert result["seen"] == 0 and result["expected"] == 1 and not result["paging_ok"]
+    assert result["paging"]["stopped"] == "error"
+    issue = result["paging"]["issues"][0]
+    assert issue["code"] == "harvest_search_error" and "failed" in issue["messages"]["en"]
+    site_user = helpers.call_action("get_site_user")["name"]
+    report = helpers.call_action("opdc_kpi_score", context={"user": site_user}, id=org["id"])
+    assert "score" in report and "parts" in report
