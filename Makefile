@@ -84,15 +84,17 @@ test: setup
 	scripts/setup.sh db $(TEST_DB)
 ifeq ($(SEARCH),solr)
 	scripts/solr.sh start $(CKAN_VERSION)
+	@# subprocesses (ckan -c, the browser tests' server) inherit the core and the ini
 	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) CKAN_SOLR_URL=$$(scripts/solr.sh url $(CKAN_VERSION)) \
-	  CKAN_INI=$(CURDIR)/test-solr.ini \
+	  CKAN_INI=$(CURDIR)/test-solr.ini OPDC_KPI_SEARCH=solr \
 	  $(VENV)/bin/python -m pytest --ckan-ini=test-solr.ini -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
 else
-	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) \
+	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) CKAN_INI=$(CURDIR)/test.ini OPDC_KPI_SEARCH=pg \
 	  $(VENV)/bin/python -m pytest --ckan-ini=test.ini -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
 endif
 
-# Apache Solr 9 for CKAN's schema, the core of CKAN_VERSION (scripts/solr.sh)
+# Apache Solr 9 for CKAN's schema, the core of CKAN_VERSION (scripts/solr.sh).
+# SOLR_PORT=8984 (environment or make's command line) gives a worktree its own Solr.
 solr:
 	scripts/solr.sh start $(CKAN_VERSION)
 

@@ -4,6 +4,8 @@ import importlib
 
 import pytest
 
+from tests.plugins import SEARCH_MODE, SOLR
+
 VOCABULARY_MIGRATION = (
     "ckanext.opdc_kpi.migration.opdc_kpi.versions.d5e6f7a80001_focus_area_vocabulary")
 
@@ -23,6 +25,11 @@ def fresh_db(reset_db, migrate_db_for):
         migrate_db_for("opdc_kpi")
         with model.meta.engine.begin() as connection:
             importlib.import_module(VOCABULARY_MIGRATION).create(connection)
+        if SOLR:
+            # the PostgreSQL search's table went with the reset; Solr's core
+            # keeps its documents: clear this site's (ckan.site_id) ones
+            from ckan.lib import search
+            search.clear_all()
     return reset
 
 
@@ -30,3 +37,41 @@ def fresh_db(reset_db, migrate_db_for):
 def clean_db(fresh_db, with_plugins):
     """CKAN's clean_db, plus the tables and rows of the extension's migrations."""
     fresh_db()
+
+
+# --- the search mode: pg (opdc_kpi_pgsearch) or solr (tests/plugins.py) -----------
+
+_SKIPS = {
+    "pgsearch": ("solr", "tests the PostgreSQL search itself: not in Solr mode"),
+    "solr": ("pg", "compares Solr with the PostgreSQL search: Solr mode only"),
+}
+
+
+def pytest_report_header(config):
+    ini = config.getoption("ckan_ini", default=None)
+    if SOLR:
+        import os
+        where = os.environ.get("CKAN_SOLR_URL") or "solr_url of the ini"
+        return f"opdc_kpi search mode: solr ({where}); ini {ini}"
+    return f"opdc_kpi search mode: pg (opdc_kpi_pgsearch); ini {ini}"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for marker, (mode, reason) in _SKIPS.items():
+            if SEARCH_MODE == mode and item.get_closest_marker(marker):
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    stats = terminalreporter.stats
+    counts = {key: len(stats.get(key, [])) for key in ("passed", "failed", "error", "skipped")}
+    by_reason: dict[str, int] = {}
+    for report in stats.get("skipped", []):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        by_reason[reason.removeprefix("Skipped: ")] = by_reason.get(
+            reason.removeprefix("Skipped: "), 0) + 1
+    terminalreporter.section(f"opdc_kpi search mode: {SEARCH_MODE}")
+    terminalreporter.write_line(", ".join(f"{n} {k}" for k, n in counts.items()))
+    for reason, n in sorted(by_reason.items(), key=lambda kv: -kv[1]):
+        terminalreporter.write_line(f"  skipped {n}: {reason}")

@@ -32,3 +32,33 @@ class NoIncrementalPlugin(p.SingletonPlugin):
         if "metadata_modified:[" in (search_params.get("fq") or ""):
             raise SearchQueryError("Range queries are not supported")
         return search_params
+
+
+class LabelsPlugin(p.SingletonPlugin):
+    """A site with permission labels of its own (``IPermissionLabels``):
+    a dataset titled "Restricted ..." is found only by users named
+    "insider..."; one titled "Guests ..." only by anonymous visitors. The
+    rest as CKAN's default labels."""
+
+    p.implements(p.IPermissionLabels)
+
+    # IPermissionLabels
+    def get_dataset_labels(self, dataset_obj):
+        from ckan.lib.plugins import DefaultPermissionLabels
+
+        title = dataset_obj.title or ""
+        if title.startswith("Restricted"):
+            return ["restricted"]
+        if title.startswith("Guests"):
+            return ["guests"]
+        return DefaultPermissionLabels().get_dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj):
+        from ckan.lib.plugins import DefaultPermissionLabels
+
+        labels = DefaultPermissionLabels().get_user_dataset_labels(user_obj)
+        if not user_obj or user_obj.is_anonymous:
+            return labels + ["guests"]
+        if user_obj.name.startswith("insider"):
+            labels.append("restricted")
+        return labels

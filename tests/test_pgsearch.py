@@ -10,7 +10,8 @@ from ckan.tests import factories, helpers
 from ckanext.opdc_kpi.search import backend
 from tests.pgsearch_support import dataset_dict, make_dataset
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+# the PostgreSQL search itself: skipped on Solr (tests/conftest.py)
+pytestmark = [pytest.mark.pgsearch, pytest.mark.usefixtures("with_plugins", "clean_db")]
 
 
 def _rows():

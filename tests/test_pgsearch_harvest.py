@@ -16,7 +16,8 @@ from ckanext.opdc_kpi.search.index import build_row
 from ckanext.opdc_kpi.search.model import search_table
 from tests.pgsearch_support import make_dataset
 
-pytestmark = pytest.mark.usefixtures("with_plugins")
+# the PostgreSQL search itself: skipped on Solr (tests/conftest.py)
+pytestmark = [pytest.mark.pgsearch, pytest.mark.usefixtures("with_plugins")]
 CLONES = 260
 
 

@@ -7,6 +7,9 @@ from hypothesis import given, settings, strategies as st
 from ckanext.opdc_kpi.search import parser as qp
 from ckanext.opdc_kpi.search.sql import Condition, parse_solr_date
 
+# the PostgreSQL search itself: skipped on Solr (tests/conftest.py)
+pytestmark = pytest.mark.pgsearch
+
 
 def T(field, value="", kind="word", **kw):  # noqa: N802 - reads like the tree
     return qp.Term(field, value, kind, **kw)

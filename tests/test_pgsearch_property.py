@@ -13,7 +13,8 @@ from ckan.tests import factories, helpers
 
 from tests.pgsearch_support import make_dataset
 
-pytestmark = pytest.mark.usefixtures("with_plugins")
+# the PostgreSQL search itself: skipped on Solr (tests/conftest.py)
+pytestmark = [pytest.mark.pgsearch, pytest.mark.usefixtures("with_plugins")]
 SETTINGS = settings(max_examples=int(os.environ.get("PGSEARCH_EXAMPLES", 120)), deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])

@@ -13,7 +13,8 @@ from ckan.tests import factories, helpers
 from ckanext.opdc_kpi.search import index
 from tests.pgsearch_support import make_dataset, names, search
 
-pytestmark = pytest.mark.usefixtures("with_plugins")
+# the PostgreSQL search itself: skipped on Solr (tests/conftest.py)
+pytestmark = [pytest.mark.pgsearch, pytest.mark.usefixtures("with_plugins")]
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,9 @@ from ckan.lib import search
 
 from ckanext.opdc_kpi.search import backend, ckan_internals
 
+# the PostgreSQL search itself: skipped on Solr (tests/conftest.py)
+pytestmark = pytest.mark.pgsearch
+
 
 def test_this_ckan_has_every_internal():
     assert ckan_internals.missing() == []

@@ -1,5 +1,6 @@
 """``opdc_kpi_harvest_check`` through the real stack: CKAN's package_search
-(PostgreSQL search), the DGA schema, real permissions."""
+(the PostgreSQL search or Solr, as the run's mode), the DGA schema, real
+permissions."""
 from __future__ import annotations
 
 import pytest
@@ -11,12 +12,13 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
 from tests.factories_dga import dga_dataset
+from tests.plugins import SOLR, plugins
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
-PLUGINS = "activity scheming_datasets scheming_organizations opdc_kpi opdc_kpi_pgsearch"
-BROKEN_PAGING = PLUGINS + " opdc_kpi_test_broken_paging"
-NO_INCREMENTAL = PLUGINS + " opdc_kpi_test_no_incremental"
+BROKEN_PAGING = plugins("opdc_kpi_test_broken_paging")
+NO_INCREMENTAL = plugins("opdc_kpi_test_no_incremental")
+OWN_LABELS = plugins("opdc_kpi_test_labels")
 
 
 def check(**data):
@@ -170,6 +172,28 @@ def test_a_catalog_whose_paging_repeats_pages_is_detected():
     assert "start=100" in message["messages"]["en"] and "start=100" in message["messages"]["th"]
 
 
+@pytest.mark.ckan_config("ckan.plugins", OWN_LABELS)
+def test_a_site_with_its_own_permission_labels_is_checked_as_its_search_answers():
+    """Both sides of the check come from the site's IPermissionLabels plugin:
+    the datasets' labels (indexing) and the viewer's, anonymous included."""
+    org = factories.Organization()
+    plain = dga_dataset(owner_org=org["id"], title="Plain data")
+    restricted = dga_dataset(owner_org=org["id"], title="Restricted data")
+    guests = dga_dataset(owner_org=org["id"], title="Guests data")
+    anonymous = check(id=org["id"], record=False)
+    assert anonymous["seen"] == anonymous["expected"] == 2
+    assert anonymous["paging_ok"] and anonymous["paging"]["unexpected"] == []
+    assert restricted["name"] not in repr(anonymous["hidden"])
+    factories.User(name="insider_a")
+    insider = check(id=org["id"], as_user="insider_a", record=False)
+    assert insider["seen"] == insider["expected"] == 2 and insider["paging_ok"]
+    outsider = factories.User()
+    other = check(id=org["id"], as_user=outsider["name"], record=False)
+    assert other["seen"] == other["expected"] == 1 and other["paging_ok"]
+    assert {plain["name"], guests["name"]} <= {d["name"] for d in helpers.call_action(
+        "package_search", context={"user": ""}, fq=f"owner_org:{org['id']}")["results"]}
+
+
 @pytest.mark.ckan_config("ckan.search.rows_max", "2")
 def test_rows_max_below_the_harvesters_page_loses_datasets():
     org = factories.Organization()
@@ -202,10 +226,10 @@ def test_a_private_dataset_leaking_from_the_index_is_unexpected():
     who may read it."""
     org = factories.Organization()
     dga_dataset(owner_org=org["id"])
-    leak = dga_dataset(owner_org=org["id"], private=True, title="ชุดข้อมูลรั่ว")
-    model.Session.execute(sa.text(
-        "UPDATE opdc_kpi_search SET permission_labels = '{public}', private = false "
-        "WHERE id = :id"), {"id": leak["id"]})
+    # indexed public, then made private in the database behind the index's back
+    leak = dga_dataset(owner_org=org["id"], title="ชุดข้อมูลรั่ว")
+    model.Session.execute(sa.text("UPDATE package SET private = true WHERE id = :id"),
+                          {"id": leak["id"]})
     model.Session.commit()
     result = check(id=org["id"], record=False)
     assert result["seen"] == 2 and result["expected"] == 1 and not result["paging_ok"]
@@ -363,3 +387,22 @@ def test_the_emulation_receives_what_http_gives(app):
     result = check(id=org["id"], record=False)
     assert got.ids == public and result["seen"] == result["expected"] == 3
     assert harvest.paging_problems(got, public).ok and result["paging_ok"]
+
+
+# --- the search backend down ------------------------------------------------------
+
+@pytest.mark.skipif(not SOLR, reason="Solr down: Solr mode only")
+def test_solr_down_the_check_says_the_search_failed_and_scores_still_answer(ckan_config,
+                                                                          monkeypatch):
+    org = factories.Organization()
+    dga_dataset(owner_org=org["id"])
+    monkeypatch.setitem(ckan_config, "solr_url", "http://127.0.0.1:9/solr/down")
+    monkeypatch.setitem(ckan_config, "solr_timeout", 2)
+    result = check(id=org["id"], record=False)
+    assert result["seen"] == 0 and result["expected"] == 1 and not result["paging_ok"]
+    assert result["paging"]["stopped"] == "error"
+    issue = result["paging"]["issues"][0]
+    assert issue["code"] == "harvest_search_error" and "failed" in issue["messages"]["en"]
+    site_user = helpers.call_action("get_site_user")["name"]
+    report = helpers.call_action("opdc_kpi_score", context={"user": site_user}, id=org["id"])
+    assert "score" in report and "parts" in report

@@ -60,9 +60,22 @@ def _collaborations_enabled() -> bool:
     return authz.check_config_permission("allow_dataset_collaborators")
 
 
-def dataset_labels(row: dict[str, Any]) -> set[str]:
-    """CKAN's default permission labels of a dataset row (as indexing
-    computes them): who may find it in ``package_search``."""
+def _label_plugin() -> Any:
+    """The site's permission labels (an ``IPermissionLabels`` plugin, else
+    CKAN's default): what the search index stores and ``package_search``
+    filters on."""
+    return lib_plugins.get_permission_labels()
+
+
+def _default_dataset_labels(plugin: Any) -> bool:
+    return (getattr(type(plugin), "get_dataset_labels", None)
+            is lib_plugins.DefaultPermissionLabels.get_dataset_labels)
+
+
+def _row_labels(row: dict[str, Any]) -> set[str]:
+    """CKAN's default dataset labels computed from the row's columns (the
+    same rule as ``DefaultPermissionLabels.get_dataset_labels``, without
+    loading the dataset)."""
     if row.get("state") == "active" and not row.get("private"):
         return {"public"}
     labels = {f"collaborator-{row['id']}"} if _collaborations_enabled() else set()
@@ -73,6 +86,25 @@ def dataset_labels(row: dict[str, Any]) -> set[str]:
     return labels
 
 
+def dataset_labels(row: dict[str, Any]) -> set[str]:
+    """The permission labels the index gives this dataset (who may find it
+    in ``package_search``), from the site's permission labels plugin. With
+    CKAN's default labels they are computed from the row; a plugin of the
+    site's own gets the dataset object, as indexing gives it. Cached on
+    the row."""
+    cached = row.get("_labels")
+    if cached is not None:
+        return cached
+    plugin = _label_plugin()
+    dataset = None if _default_dataset_labels(plugin) else model.Package.get(row["id"])
+    if dataset is None:  # default labels, or a dataset gone from the database
+        labels = _row_labels(row)
+    else:
+        labels = set(plugin.get_dataset_labels(dataset))
+    row["_labels"] = labels
+    return labels
+
+
 class Viewer:
     """Who looks: anonymous, or a user (name); what they may read."""
 
@@ -80,12 +112,11 @@ class Viewer:
         self.user = model.User.get(user_name) if user_name else None
         self.name = self.user.name if self.user else None
         self.sysadmin = bool(self.user and self.user.sysadmin)
+        # as package_search: the labels of the user, or of no user (anonymous)
+        self.labels = set(_label_plugin().get_user_dataset_labels(self.user))
         if self.user is None:
-            self.labels = {"public"}
             self.update_orgs: set[str] = set()
         else:
-            self.labels = set(lib_plugins.get_permission_labels()
-                              .get_user_dataset_labels(self.user))
             orgs = tk.get_action("organization_list_for_user")(
                 {"user": self.user.name, "ignore_auth": True},
                 {"permission": "update_dataset"})
