@@ -135,13 +135,25 @@ def _headers(catalog, role, session=False):
     return {"Authorization": user["token"]} if user and not session else {}
 
 
+#: CKAN 2.12's test app keeps one client and can log a user in by the session
+#: cookie; 2.11's makes a new client per request and cannot, so there the
+#: session-login variants are not run (API tokens and anonymous are).
+SESSIONS = hasattr(__import__("ckan.tests.helpers", fromlist=["CKANTestApp"]).CKANTestApp,
+                   "set_session_user")
+
+
+def _client(app):
+    return app.client if SESSIONS else app.test_client()
+
+
 def _log_in(app, catalog, role, session):
-    user = catalog["users"].get(role)
-    app.set_session_user(user["id"] if user and session else None)
+    if SESSIONS:
+        user = catalog["users"].get(role)
+        app.set_session_user(user["id"] if user and session else None)
 
 
 def _csrf_token(app, catalog, role, session) -> str:
-    page = app.client.get(f"/organization/{catalog['org']['name']}/kpi",
+    page = _client(app).get(f"/organization/{catalog['org']['name']}/kpi",
                           headers=_headers(catalog, role, session))
     found = re.search(r'name="_csrf_token" value="([^"]+)"', page.get_data(as_text=True))
     return found.group(1) if found else ""
@@ -164,7 +176,7 @@ def _request(app, catalog, role, rule, method, ids, query, form, upload, token,
             data.append(("_csrf_token", _csrf_token(app, catalog, role, session)))
         if upload is not None:
             data.append(("workbook", (io.BytesIO(upload), "upload.xlsx")))
-    response = app.client.open(url, method=method, query_string=list(query),
+    response = _client(app).open(url, method=method, query_string=list(query),
                                data=MultiDict(data) if method == "POST" else None,
                                headers=_headers(catalog, role, session),
                                follow_redirects=False)
@@ -177,6 +189,7 @@ def test_every_route_once_per_role_and_method(app, catalog):
         for role in ROLES:
             variants = ((False, False), (True, True), (False, True)) if method == "POST" \
                 else ((False, False),)
+            variants = [v for v in variants if SESSIONS or not v[1]]
             for token, session in variants:
                 _request(app, catalog, role, rule, method, ids, [("year", "2565")], [],
                          None, token, session)
@@ -190,7 +203,7 @@ def test_routes_with_generated_input(app, catalog):
     @given(role=st.sampled_from(ROLES), route=st.sampled_from(routes),
            id_=_ids(catalog), other_id=_ids(catalog), query=_pairs(QUERY_KEYS),
            form=_pairs(FORM_KEYS), upload=st.one_of(st.none(), st.binary(max_size=64)),
-           token=st.booleans(), session=st.booleans())
+           token=st.booleans(), session=st.booleans() if SESSIONS else st.just(False))
     def run(role, route, id_, other_id, query, form, upload, token, session):
         if spent():
             return

@@ -107,3 +107,20 @@ def test_wrong_types_found_by_the_fuzz_test_are_409(app, site):
         response = app.post("/api/3/action/opdc_kpi_assessor_delete", json=body,
                             headers={"Authorization": site["sysadmin"]["token"]})
         assert response.status_code in (404, 409), (body, response.status_code)
+
+
+@pytest.mark.parametrize("action", [
+    "opdc_kpi_confirmation_list", "opdc_kpi_score", "opdc_kpi_score_list",
+    "opdc_kpi_harvest_check"])
+@pytest.mark.parametrize("flag", [[], {"a": 1}, 2.5, "maybe"])
+def test_a_flag_that_is_no_true_or_false_is_a_field_error(app, site, action, flag):
+    # found by the fuzz test: CKAN's boolean_validator answered a list with a 500
+    key = {"opdc_kpi_confirmation_list": "current_only",
+           "opdc_kpi_harvest_check": "record"}.get(action, "public_only")
+    body = {"id": site["org"]["name"], key: flag}
+    if action == "opdc_kpi_score_list":
+        body.pop("id")
+    response = app.post(f"/api/3/action/{action}", json=body,
+                        headers={"Authorization": site["sysadmin"]["token"]})
+    assert response.status_code == 409, (action, flag, response.status_code)
+    assert key in response.json["error"], response.json

@@ -76,3 +76,22 @@ def choice(options: Iterable[str], message: str) -> Callable[[Any], Any]:
             raise tk.Invalid(message)
         return value
     return validator
+
+
+_TRUE = ("true", "yes", "t", "y", "1", "on")
+_FALSE = ("false", "no", "f", "n", "0", "off", "")
+
+
+def boolean(value: Any, context: dict) -> bool:
+    """A flag: true/false (JSON), or the usual words and digits; anything else
+    (a list, a number other than 0/1, other text) is a field error. CKAN's own
+    ``boolean_validator`` fails with a 500 on a list."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        text = str(value).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    raise tk.Invalid(tk._("Enter true or false"))

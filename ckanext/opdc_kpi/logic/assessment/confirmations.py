@@ -168,7 +168,7 @@ def _list_schema() -> dict[str, list]:
         "fiscal_year": [v("ignore_missing"), inputs.fiscal_year],
         "dataset": [v("ignore_missing"), v("unicode_safe")],
         "criterion": [v("ignore_missing"), v("unicode_safe")],
-        "current_only": [v("ignore_missing"), v("boolean_validator")],
+        "current_only": [v("ignore_missing"), inputs.boolean],
         "__extras": [inputs.reject_unknown], "__junk": [inputs.reject_unknown],
     }
 

@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic import site
 from ckanext.opdc_kpi.logic.harvest import catalog as harvest_db
+from ckanext.opdc_kpi.logic.inputs import boolean as boolean_input
 from ckanext.opdc_kpi.logic.inputs import reject_unknown, validate
 from ckanext.opdc_kpi.logic.score import organizations
 from ckanext.opdc_kpi.model import harvest_check as records
@@ -45,7 +46,7 @@ def schema() -> dict[str, list]:
         "id": [v("ignore_missing"), v("unicode_safe")],
         "as_user": [v("ignore_missing"), v("unicode_safe")],
         "since": [v("ignore_missing"), since_validator],
-        "record": [v("ignore_missing"), v("boolean_validator")],
+        "record": [v("ignore_missing"), boolean_input],
         "__extras": [reject_unknown],
         "__junk": [reject_unknown],
     }

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opdc_kpi.logic.inputs import boolean as boolean_input
 from ckanext.opdc_kpi.logic.inputs import fiscal_year, reject_unknown
 
 
@@ -10,7 +11,7 @@ def _common() -> dict[str, list]:
     v = tk.get_validator
     return {
         "fiscal_year": [v("ignore_missing"), fiscal_year],
-        "public_only": [v("ignore_missing"), v("boolean_validator")],
+        "public_only": [v("ignore_missing"), boolean_input],
         "__extras": [reject_unknown],
         "__junk": [reject_unknown],
     }
@@ -19,7 +20,7 @@ def _common() -> dict[str, list]:
 def score() -> dict[str, list]:
     v = tk.get_validator
     return dict(_common(), id=[v("not_empty"), v("unicode_safe")],
-                live=[v("ignore_missing"), v("boolean_validator")])
+                live=[v("ignore_missing"), boolean_input])
 
 
 def score_list() -> dict[str, list]:
