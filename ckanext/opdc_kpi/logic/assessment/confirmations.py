@@ -20,7 +20,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic import access, inputs
-from ckanext.opdc_kpi.logic.score import organizations, score_organizations, touch_figures
+from ckanext.opdc_kpi.logic.score import organization, score_organizations, touch_figures
 from ckanext.opdc_kpi.model import confirmation as store
 from ckanext.opdc_kpi.scoring import assessment
 
@@ -43,13 +43,6 @@ def _dictize(row: Any, current_ids: set[str]) -> dict[str, Any]:
 def _current_ids(rows: list[Any]) -> set[str]:
     found = assessment.current(store.engine_record(row) for row in rows)
     return {str(record["id"]) for record in found.values()}
-
-
-def _organization(value: Any) -> dict[str, Any]:
-    orgs = organizations([value]) if value else []
-    if not orgs:
-        raise tk.ObjectNotFound(tk._("Organization not found"))
-    return orgs[0]
 
 
 def _create_schema() -> dict[str, list]:
@@ -107,7 +100,7 @@ def opdc_kpi_confirmation_create(context: dict, data_dict: dict[str, Any]) -> di
     organization, and sysadmins. Nothing is replaced: the newest counts.
     """
     data = inputs.validate(data_dict, _create_schema(), context)
-    org = _organization(data["id"])
+    org = organization(data["id"])
     criterion = data["criterion"]
     tk.check_access("opdc_kpi_confirmation_create", context,
                     {"id": org["id"], "criterion": criterion})
@@ -189,7 +182,7 @@ def opdc_kpi_confirmation_list(context: dict, data_dict: dict[str, Any]
     Whoever may see the organization's full KPI report.
     """
     data = inputs.validate(data_dict, _list_schema(), context)
-    org = _organization(data["id"])
+    org = organization(data["id"])
     tk.check_access("opdc_kpi_confirmation_list", context, {"id": org["id"]})
     t = store.confirmation_table
     where = [t.c.organization_id == org["id"]]

@@ -18,7 +18,7 @@ from ckanext.opdc_kpi.logic import site
 from ckanext.opdc_kpi.logic.harvest import catalog as harvest_db
 from ckanext.opdc_kpi.logic.inputs import boolean as boolean_input
 from ckanext.opdc_kpi.logic.inputs import reject_unknown, validate
-from ckanext.opdc_kpi.logic.score import organizations
+from ckanext.opdc_kpi.logic.score import organization
 from ckanext.opdc_kpi.model import harvest_check as records
 from ckanext.opdc_kpi.scoring import harvest, messages
 
@@ -153,12 +153,7 @@ def opdc_kpi_harvest_check(context: dict, data_dict: dict[str, Any]) -> dict[str
     :rtype: dict
     """
     data = validate(data_dict, schema(), context)
-    org = None
-    if data.get("id"):
-        found = organizations([data["id"]])
-        if not found:
-            raise tk.ObjectNotFound(tk._("Organization not found"))
-        org = found[0]
+    org = organization(data["id"]) if data.get("id") else None
     as_user = data.get("as_user")
     tk.check_access("opdc_kpi_harvest_check", context,
                     {"id": org["id"] if org else None, "as_user": as_user})
@@ -296,12 +291,7 @@ def opdc_kpi_harvest_check_last(context: dict, data_dict: dict[str, Any]) -> dic
     data = validate(data_dict, {"id": [v("ignore_missing"), v("unicode_safe")],
                                 "__extras": [reject_unknown], "__junk": [reject_unknown]},
                     context)
-    org = None
-    if data.get("id"):
-        found = organizations([data["id"]])
-        if not found:
-            raise tk.ObjectNotFound(tk._("Organization not found"))
-        org = found[0]
+    org = organization(data["id"]) if data.get("id") else None
     tk.check_access("opdc_kpi_harvest_check_last", context, {"id": org["id"] if org else None})
     record = records.last_record(org["id"] if org else harvest_db.WHOLE_CATALOG,
                                  harvest_db.Viewer(None).key)

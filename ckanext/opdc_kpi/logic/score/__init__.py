@@ -15,6 +15,7 @@ from ckanext.opdc_kpi.logic.score.reader import (
     basket_years,
     datasets,
     extras_of,
+    organization,
     organizations,
     paused_gc,
 )
@@ -23,6 +24,6 @@ from ckanext.opdc_kpi.logic.score.tracking import touch as touch_figures
 
 __all__ = [
     "basket_years", "datasets", "extras_of", "get_actions", "get_auth_functions",
-    "organizations", "paused_gc", "rebuild_figures", "score_organizations", "score_rows",
+    "organization", "organizations", "paused_gc", "rebuild_figures", "score_organizations", "score_rows",
     "touch_figures", "track_figures", "verify_figures",
 ]

@@ -10,7 +10,7 @@ from ckanext.opdc_kpi.logic import site
 from ckanext.opdc_kpi.logic.inputs import validate
 from ckanext.opdc_kpi.logic.score import figures, schema
 from ckanext.opdc_kpi.logic.score.engine import score_organizations, score_rows
-from ckanext.opdc_kpi.logic.score.reader import organizations
+from ckanext.opdc_kpi.logic.score.reader import organization, organizations
 from ckanext.opdc_kpi.model import snapshot
 
 
@@ -43,10 +43,7 @@ def opdc_kpi_score(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
     :rtype: dict
     """
     data = validate(data_dict, schema.score(), context)
-    orgs = organizations([data["id"]])
-    if not orgs:
-        raise tk.ObjectNotFound(tk._("Organization not found"))
-    org = orgs[0]
+    org = organization(data["id"])
     tk.check_access("opdc_kpi_score", context, {"id": org["id"]})
     public_only = bool(data.get("public_only")) or not _full_view(context, org["id"])
     fiscal_year = data.get("fiscal_year") or site.current_fiscal_year()

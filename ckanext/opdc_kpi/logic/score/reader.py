@@ -107,6 +107,15 @@ def organizations(ids: Optional[Iterable[str]] = None, session: Any = None
     return out
 
 
+def organization(id_or_name: Any) -> dict[str, Any]:
+    """One active organization as ``organizations`` gives it, by id or name;
+    ``ObjectNotFound`` (404) when there is none."""
+    found = organizations([id_or_name]) if id_or_name else []
+    if not found:
+        raise tk.ObjectNotFound(tk._("Organization not found"))
+    return found[0]
+
+
 @contextlib.contextmanager
 def paused_gc() -> Iterator[None]:
     """The cyclic garbage collector paused while tens of thousands of small
