@@ -65,15 +65,15 @@ def test_a_rebuild_that_crashes_midway_leaves_the_old_figures_readable(
     model.Session.remove()
     before = {org["id"]: store.rows_for(model.Session, 2565, False)[org["id"]][2565].row
               for org in catalog}
-    real, calls = figures.compute, []
+    real, calls = figures.contributions.compute, []
 
-    def crashing(session, org_ids):
+    def crashing(session, org_ids, dataset_ids=None):
         calls.append(org_ids)
         if len(calls) == 2:
             raise RuntimeError("killed")
-        return real(session, org_ids)
+        return real(session, org_ids, dataset_ids)
     monkeypatch.setattr(figures, "CHUNK", 1)
-    monkeypatch.setattr(figures, "compute", crashing)
+    monkeypatch.setattr(figures.contributions, "compute", crashing)
     result = cli.invoke(ckan, ["opdc-kpi", "figures", "rebuild"])
     assert result.exit_code != 0
     model.Session.remove()

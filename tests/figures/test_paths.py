@@ -169,7 +169,7 @@ def test_a_failed_recompute_loses_no_change_and_reads_right(monkeypatch):
 
     def broken(*args, **kwargs):
         raise RuntimeError("figures down")
-    monkeypatch.setattr(figures, "compute", broken)
+    monkeypatch.setattr(figures.contributions, "compute", broken)
     _act("package_patch", id=pkg["id"], private=True)
     assert _act("package_show", id=pkg["id"])["private"] is True
     model.Session.remove()

@@ -166,11 +166,13 @@ def _kpi_years_sql() -> str:
     return f"translate({raw}, '๐๑๒๓๔๕๖๗๘๙', '0123456789')"
 
 
-def _datasets_sql(with_year: bool) -> str:
+def _datasets_sql(with_year: bool, with_ids: bool = False) -> str:
     columns = ", ".join(f"p.{c}" for c in _PACKAGE_COLUMNS)
     # a superset of the year's basket: every spelling the core accepts
     # (JSON list, comma list, Thai digits) holds the year's four digits
     year_filter = f"AND {_kpi_years_sql()} LIKE %(year_pattern)s " if with_year else ""
+    if with_ids:
+        year_filter += "AND p.id = ANY(%(ids)s) "
     return (
         f"SELECT {columns}, {_package_extras_sql()} AS extras, "
         "(SELECT json_agg(json_build_array(t.name, t.vocabulary_id) ORDER BY t.name) "
@@ -183,12 +185,12 @@ def _datasets_sql(with_year: bool) -> str:
     )
 
 
-def datasets(owner_orgs: list[str], basket_year: Optional[int] = None, session: Any = None
-             ) -> dict[str, list[dict[str, Any]]]:
+def datasets(owner_orgs: list[str], basket_year: Optional[int] = None, session: Any = None,
+             ids: Optional[list[str]] = None) -> dict[str, list[dict[str, Any]]]:
     """Active datasets of these organizations, by organization id, shaped
     like ``package_show`` for the fields the KPI reads. With ``basket_year``
     only those that may be in that year's basket (the scoring core decides
-    exactly); without it, all of them.
+    exactly); without it, all of them; with ``ids``, only those datasets.
 
     One query in the session's transaction: PostgreSQL aggregates each
     dataset's tags and resources into JSON arrays, and the rows are read
@@ -197,11 +199,11 @@ def datasets(owner_orgs: list[str], basket_year: Optional[int] = None, session: 
     if not owner_orgs:
         return {}
     with paused_gc():
-        return _datasets(owner_orgs, basket_year, session or model.Session)
+        return _datasets(owner_orgs, basket_year, session or model.Session, ids)
 
 
-def _datasets(owner_orgs: list[str], basket_year: Optional[int], session: Any
-              ) -> dict[str, list[dict[str, Any]]]:
+def _datasets(owner_orgs: list[str], basket_year: Optional[int], session: Any,
+              ids: Optional[list[str]] = None) -> dict[str, list[dict[str, Any]]]:
     focus_vocabulary = session.execute(
         sa.text("SELECT id FROM vocabulary WHERE name = :name"), {"name": FOCUS_VOCABULARY}
     ).scalar()
@@ -211,7 +213,9 @@ def _datasets(owner_orgs: list[str], basket_year: Optional[int], session: Any
             params: dict[str, Any] = {"orgs": list(owner_orgs)}
             if basket_year is not None:
                 params["year_pattern"] = f"%{int(basket_year)}%"
-            cursor.execute(_datasets_sql(basket_year is not None), params)
+            if ids is not None:
+                params["ids"] = list(ids)
+            cursor.execute(_datasets_sql(basket_year is not None, ids is not None), params)
             rows = cursor.fetchall()
         finally:
             cursor.close()
