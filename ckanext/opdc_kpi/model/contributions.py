@@ -1,8 +1,13 @@
-"""Per-dataset contributions to the stored KPI figures and the changes not
-yet applied to them (Alembic migration ``e1f2a3b40002``).
+"""Per-dataset contributions to the stored KPI figures, their sums and the
+changes not yet applied to them (Alembic migration ``e1f2a3b40002``).
 
 ``opdc_kpi_contributions``: one row per active dataset and its organization
-(``scoring.tally.Contribution``). ``opdc_kpi_figures_dirty``: (organization,
+(``scoring.tally.Contribution``). ``opdc_kpi_sums``: the contributions
+summed by organization, KPI year, focus area, privacy and public category
+(``every``: each dataset counted once, whatever its years: openness over
+the catalog), kept by adding a change's difference (``add_sums``) or
+summed again from the contributions (``resum``).
+``opdc_kpi_figures_dirty``: (organization,
 dataset) pairs changed by committed transactions whose figures are not
 applied yet; dataset "" stands for the whole organization. Written in the
 changing transaction under the organization's advisory lock
@@ -38,6 +43,20 @@ contributions_table = sa.Table(
     extend_existing=True,
 )
 
+SUMMED = ("n", "complete", "mission", "evidence", "published", "points")
+sums_table = sa.Table(
+    "opdc_kpi_sums",
+    tk.BaseModel.metadata,
+    sa.Column("organization_id", sa.UnicodeText, primary_key=True),
+    sa.Column("every", sa.Boolean, primary_key=True),
+    sa.Column("fiscal_year", sa.Integer, primary_key=True),
+    sa.Column("focus_area", sa.UnicodeText, primary_key=True),
+    sa.Column("private", sa.Boolean, primary_key=True),
+    sa.Column("public_category", sa.Boolean, primary_key=True),
+    *(sa.Column(name, sa.Integer, nullable=False) for name in SUMMED),
+    extend_existing=True,
+)
+
 dirty_table = sa.Table(
     "opdc_kpi_figures_dirty",
     tk.BaseModel.metadata,
@@ -55,10 +74,12 @@ def note_dirty(session: Any, pairs: Iterable[tuple[str, str]]) -> None:
         session.execute(postgresql.insert(dirty_table).values(values).on_conflict_do_nothing())
 
 
-def dirty_of(session: Any, org_id: str) -> set[str]:
+def take_dirty(session: Any, org_id: str) -> set[str]:
+    """The organization's noted changes, removed (they come back if the
+    transaction rolls back)."""
     t = dirty_table
     return {dataset for (dataset,) in session.execute(
-        sa.select(t.c.dataset_id).where(t.c.organization_id == org_id))}
+        t.delete().where(t.c.organization_id == org_id).returning(t.c.dataset_id))}
 
 
 def clear_dirty(session: Any, org_ids: Iterable[str], datasets: Iterable[str] | None = None
@@ -85,48 +106,85 @@ def replace(session: Any, org_ids: Iterable[str], rows: Iterable[dict[str, Any]]
         session.execute(t.insert(), values[start:start + 5000])
 
 
-def rows_of(session: Any, org_ids: list[str]) -> dict[str, dict[str, dict[str, Any]]]:
-    """``{organization id: {dataset id: contribution columns}}``."""
+def rows_of(session: Any, org_ids: list[str], dataset_ids: list[str] | None = None
+            ) -> dict[str, dict[str, dict[str, Any]]]:
+    """``{organization id: {dataset id: contribution columns}}`` (all, or
+    those datasets')."""
     t = contributions_table
     out: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in session.execute(sa.select(t).where(t.c.organization_id.in_(org_ids))):
+    query = sa.select(t).where(t.c.organization_id.in_(org_ids))
+    if dataset_ids is not None:
+        query = query.where(t.c.dataset_id.in_(dataset_ids))
+    for row in session.execute(query):
         values = dict(row._mapping)
         out.setdefault(values.pop("organization_id"), {})[values.pop("dataset_id")] = values
     return out
 
 
-_SUMS = """
-SELECT organization_id, y AS year, focus_area, private, public_category,
-       count(*) AS n, count(*) FILTER (WHERE complete) AS complete,
-       count(*) FILTER (WHERE mission) AS mission, bool_or(use_evidence) AS evidence,
-       count(*) FILTER (WHERE published) AS published, sum(openness_points) AS points
-FROM opdc_kpi_contributions c, unnest(c.years) AS y
-WHERE organization_id = ANY(:orgs)
-GROUP BY organization_id, y, focus_area, private, public_category
+_RESUM = """
+INSERT INTO opdc_kpi_sums (organization_id, every, fiscal_year, focus_area, private,
+                           public_category, n, complete, mission, evidence, published, points)
+SELECT organization_id, every, y, focus_area, private, public_category, count(*),
+       count(*) FILTER (WHERE complete), count(*) FILTER (WHERE mission),
+       count(*) FILTER (WHERE use_evidence), count(*) FILTER (WHERE published),
+       sum(openness_points)
+FROM (SELECT c.*, false AS every, y FROM opdc_kpi_contributions c, unnest(c.years) AS y
+      WHERE organization_id = ANY(:orgs)
+      UNION ALL
+      SELECT c.*, true, 0 FROM opdc_kpi_contributions c
+      WHERE organization_id = ANY(:orgs)) AS c
+GROUP BY organization_id, every, y, focus_area, private, public_category
 """
-_CATALOG_SUMS = """
-SELECT organization_id, private, count(*) AS n,
-       count(*) FILTER (WHERE published) AS published, sum(openness_points) AS points
-FROM opdc_kpi_contributions
-WHERE organization_id = ANY(:orgs) AND public_category
-GROUP BY organization_id, private
-"""
+
+
+def resum(session: Any, org_ids: list[str]) -> None:
+    """The organizations' sums summed again from their contributions."""
+    t = sums_table
+    session.execute(t.delete().where(t.c.organization_id.in_(list(org_ids))))
+    session.execute(sa.text(_RESUM), {"orgs": list(org_ids)})
+
+
+def add_sums(session: Any, org_id: str, deltas: dict[tuple, tuple[int, ...]]) -> None:
+    """Add ``deltas`` ({(every, fiscal year, focus area, private, public
+    category): (n, complete, mission, evidence, published, points)}) to the
+    organization's sums; sums left empty are removed."""
+    values = [{"organization_id": org_id, "every": key[0], "fiscal_year": key[1],
+               "focus_area": key[2], "private": key[3], "public_category": key[4],
+               **dict(zip(SUMMED, delta))}
+              for key, delta in sorted(deltas.items()) if any(delta)]
+    if not values:
+        return
+    t = sums_table
+    insert = postgresql.insert(t).values(values)
+    session.execute(insert.on_conflict_do_update(
+        index_elements=[c.name for c in t.primary_key.columns],
+        set_={name: t.c[name] + insert.excluded[name] for name in SUMMED}))
+    session.execute(t.delete().where(t.c.organization_id == org_id, t.c.n == 0))
 
 
 def sums(session: Any, org_ids: list[str]) -> list[Any]:
-    """The contributions summed by organization, KPI year, focus area,
-    privacy and public category (each row: n, complete, mission, evidence,
-    published, points)."""
-    return list(session.execute(sa.text(_SUMS), {"orgs": list(org_ids)}))
+    """The organizations' sums (each row: organization_id, every,
+    fiscal_year, focus_area, private, public_category and the sums)."""
+    t = sums_table
+    return list(session.execute(sa.select(t).where(t.c.organization_id.in_(list(org_ids)))))
 
 
-def catalog_sums(session: Any, org_ids: list[str]) -> list[Any]:
-    """The public-category contributions summed by organization and privacy
-    (openness over the whole catalog)."""
-    return list(session.execute(sa.text(_CATALOG_SUMS), {"orgs": list(org_ids)}))
+def summed_again(session: Any, org_ids: list[str]) -> set[tuple]:
+    """The sums as ``resum`` would write them now (``verify`` compares)."""
+    query = _RESUM[_RESUM.index("SELECT"):]
+    return {tuple(row) for row in session.execute(sa.text(query), {"orgs": list(org_ids)})}
+
+
+def stored_sums(session: Any, org_ids: list[str]) -> set[tuple]:
+    t = sums_table
+    columns = [t.c.organization_id, t.c.every, t.c.fiscal_year, t.c.focus_area, t.c.private,
+               t.c.public_category, *(t.c[name] for name in SUMMED)]
+    return {tuple(row) for row in session.execute(
+        sa.select(*columns).where(t.c.organization_id.in_(list(org_ids))))}
 
 
 def organizations(session: Any) -> list[str]:
-    """The organizations with stored contributions."""
-    return [org for (org,) in session.execute(
-        sa.select(contributions_table.c.organization_id).distinct())]
+    """The organizations with stored contributions or sums."""
+    return [org for (org,) in session.execute(sa.union(
+        sa.select(contributions_table.c.organization_id),
+        sa.select(sums_table.c.organization_id)))]

@@ -1,8 +1,9 @@
 """The stored figures from per-dataset contributions: each active dataset's
-``scoring.tally.Contribution`` computed from the set-based read, and each
-organization's ``opdc_kpi_score_list`` rows summed from the stored
-contributions by PostgreSQL plus the organization's own fields
-(``scoring.tally.row``, the function the live list uses too). A year in
+``scoring.tally.Contribution`` computed from the set-based read and stored,
+their sums per organization (moved by a change's difference, or summed
+again by PostgreSQL), and each organization's ``opdc_kpi_score_list`` rows
+from its sums plus its own fields (``scoring.tally.row``, the function the
+live list uses too). A year in
 which the organization has assessors' records is scored whole in the full
 view (records name datasets; they are not a sum)."""
 from __future__ import annotations
@@ -43,11 +44,43 @@ def compute(session: Any, org_ids: list[str], dataset_ids: Optional[list[str]] =
                 for org_id in org_ids for pkg in by_org.get(org_id, ())]
 
 
-def _sums_by_year(session: Any, org_ids: list[str]) -> dict[str, dict[int, list[Any]]]:
-    out: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
+def _sums_by_year(session: Any, org_ids: list[str]
+                  ) -> tuple[dict[str, dict[int, list[Any]]], dict[str, list[Any]]]:
+    """The stored sums by organization and year, and the every-dataset
+    sums of the public category by organization."""
+    by_year: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    every: dict[str, list[Any]] = defaultdict(list)
     for row in store.sums(session, org_ids):
-        out[row.organization_id][row.year].append(row)
-    return out
+        if not row.every:
+            by_year[row.organization_id][row.fiscal_year].append(row)
+        elif row.public_category:
+            every[row.organization_id].append(row)
+    return by_year, every
+
+
+def _deltas(old: Any, new: Any) -> dict[tuple, tuple[int, ...]]:
+    """What replacing the ``old`` contribution rows by the ``new`` adds to
+    the sums ({sums key: difference})."""
+    out: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
+    for rows, sign in ((old, -1), (new, 1)):
+        for row in rows:
+            values = (1, row["complete"], row["mission"], row["use_evidence"],
+                      row["published"], row["openness_points"])
+            base = (row["focus_area"], row["private"], row["public_category"])
+            for key in [(False, year) + base for year in row["years"]] + [(True, 0) + base]:
+                total = out[key]
+                for i, value in enumerate(values):
+                    total[i] += sign * int(value)
+    return {key: tuple(total) for key, total in out.items()}
+
+
+def apply_changes(session: Any, org_id: str, dataset_ids: list[str]) -> None:
+    """These datasets' contributions computed again and rewritten, the
+    organization's sums moved by the difference (under its lock)."""
+    old = store.rows_of(session, [org_id], dataset_ids).get(org_id, {})
+    new = compute(session, [org_id], dataset_ids)
+    store.replace(session, [org_id], new, dataset_ids=dataset_ids)
+    store.add_sums(session, org_id, _deltas(old.values(), new))
 
 
 def _tally(year_rows: list[Any], catalog_rows: list[Any], focus: list[str],
@@ -78,18 +111,14 @@ def figure_rows(session: Any, orgs: list[dict[str, Any]]
                 ) -> list[tuple[str, int, bool, dict[str, Any]]]:
     """(organization id, fiscal year, public_only, row) of every year with a
     dataset or an assessor's record, and ``ANY_YEAR``, in both views, from
-    the stored contributions (read in ``session``)."""
+    the stored sums (read in ``session``)."""
     ids = [org["id"] for org in orgs]
     if not ids:
         return []
     rules = site.from_config()
     catalog_url = site.fallback_catalog_url()
     basket_scope = rules.openness_scope == "basket"
-    sums = _sums_by_year(session, ids)
-    catalog: dict[str, list[Any]] = defaultdict(list)
-    if not basket_scope:
-        for row in store.catalog_sums(session, ids):
-            catalog[row.organization_id].append(row)
+    sums, catalog = _sums_by_year(session, ids)
     records = confirmation.records_by_year(ids, session)
     out = []
     for org in orgs:

@@ -104,6 +104,7 @@ def refresh(org_ids: Iterable[Optional[str]], progress: Progress = None) -> int:
             orgs = reader.organizations(chunk, session=session)
             active = [org["id"] for org in orgs]
             contribution_store.replace(session, chunk, contributions.compute(session, active))
+            contribution_store.resum(session, chunk)
             store.replace(session, chunk, contributions.figure_rows(session, orgs), fp)
             contribution_store.clear_dirty(session, chunk)
             session.commit()
@@ -125,25 +126,21 @@ def apply(org_ids: Iterable[Optional[str]]) -> None:
     for org_id in ids:
         with own_session() as session:
             store.lock(session, [org_id])
-            dirty = contribution_store.dirty_of(session, org_id)
+            dirty = contribution_store.take_dirty(session, org_id)
             state = store.state_of(session, org_id)
             if (contribution_store.WHOLE in dirty or len(dirty) > DIRTY_LIMIT or not state
                     or any(found != fp for _, found in state)
                     or (not dirty and any(stale for stale, _ in state))):
                 whole.append(org_id)
-                continue
+                continue            # rolled back: the noted changes stay for refresh
             if not dirty:
                 continue            # applied by another process meanwhile
             orgs = reader.organizations([org_id], session=session)
             if not orgs:
                 whole.append(org_id)
                 continue
-            changed = sorted(dirty)
-            contribution_store.replace(session, [org_id],
-                                       contributions.compute(session, [org_id], changed),
-                                       dataset_ids=changed)
+            contributions.apply_changes(session, org_id, sorted(dirty))
             store.replace(session, [org_id], contributions.figure_rows(session, orgs), fp)
-            contribution_store.clear_dirty(session, [org_id], changed)
             session.commit()
     if whole:
         refresh(whole)
@@ -200,7 +197,8 @@ def verify(progress: Progress = None) -> list[dict[str, Any]]:
     """Every difference between the stored figures (as stored: stale or
     missing rows are differences) and a full live recompute, for every
     organization, view and year with a basket, a record or stored figures
-    (and a year without any)."""
+    (and a year without any); and between each dataset's stored
+    contribution and a fresh one, and the stored sums and the contributions'."""
     session = model.Session
     fp = fingerprint()
     years = sorted(set(reader.basket_years()) | set(confirmation.years(session))
@@ -234,7 +232,8 @@ def verify(progress: Progress = None) -> list[dict[str, Any]]:
 
 def _contribution_differences(session: Any, orgs: list[dict[str, Any]]) -> list[dict]:
     """The stored contributions of these organizations against a fresh
-    computation of each dataset's."""
+    computation of each dataset's, and their stored sums against the sums
+    of the stored contributions."""
     ids = [org["id"] for org in orgs]
     names = {org["id"]: org["name"] for org in orgs}
     stored = contribution_store.rows_of(session, ids)
@@ -250,6 +249,11 @@ def _contribution_differences(session: Any, orgs: list[dict[str, Any]]) -> list[
                             "public_only": None,
                             "problem": f"contribution of dataset {dataset}: stored "
                                        f"{have.get(dataset)} != live {want.get(dataset)}"})
+    stored_sums = contribution_store.stored_sums(session, ids)
+    summed = contribution_store.summed_again(session, ids)
+    for org_id in sorted({row[0] for row in stored_sums ^ summed}):
+        out.append({"organization": names[org_id], "fiscal_year": None, "public_only": None,
+                    "problem": "stored sums differ from the sums of the stored contributions"})
     return out
 
 

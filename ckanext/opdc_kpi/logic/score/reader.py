@@ -207,7 +207,8 @@ def _datasets(owner_orgs: list[str], basket_year: Optional[int], session: Any,
     focus_vocabulary = session.execute(
         sa.text("SELECT id FROM vocabulary WHERE name = :name"), {"name": FOCUS_VOCABULARY}
     ).scalar()
-    with _without_jit(session):
+    # a few datasets by id: too cheap a query for the JIT, no setting to change
+    with (_without_jit(session) if ids is None else contextlib.nullcontext()):
         cursor = session.connection().connection.cursor()
         try:
             params: dict[str, Any] = {"orgs": list(owner_orgs)}
