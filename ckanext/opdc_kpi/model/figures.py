@@ -93,9 +93,3 @@ def stored_organizations(session: Any) -> list[str]:
     return [org for (org,) in session.execute(
         sa.select(figures_table.c.organization_id).distinct())]
 
-
-def state_of(session: Any, org_id: str) -> list[tuple[bool, str]]:
-    """(stale, fingerprint) of each stored row of the organization."""
-    t = figures_table
-    return [(row.stale, row.fingerprint) for row in session.execute(
-        sa.select(t.c.stale, t.c.fingerprint).where(t.c.organization_id == org_id))]

@@ -77,10 +77,9 @@ def _deltas(old: Any, new: Any) -> dict[tuple, tuple[int, ...]]:
 def apply_changes(session: Any, org_id: str, dataset_ids: list[str]) -> None:
     """These datasets' contributions computed again and rewritten, the
     organization's sums moved by the difference (under its lock)."""
-    old = store.rows_of(session, [org_id], dataset_ids).get(org_id, {})
     new = compute(session, [org_id], dataset_ids)
-    store.replace(session, [org_id], new, dataset_ids=dataset_ids)
-    store.add_sums(session, org_id, _deltas(old.values(), new))
+    old = store.replace(session, [org_id], new, dataset_ids=dataset_ids)
+    store.add_sums(session, org_id, _deltas(old, new))
 
 
 def _tally(year_rows: list[Any], catalog_rows: list[Any], focus: list[str],

@@ -126,8 +126,7 @@ def apply(org_ids: Iterable[Optional[str]]) -> None:
     for org_id in ids:
         with own_session() as session:
             store.lock(session, [org_id])
-            dirty = contribution_store.take_dirty(session, org_id)
-            state = store.state_of(session, org_id)
+            dirty, state = contribution_store.take_dirty(session, org_id)
             if (contribution_store.WHOLE in dirty or len(dirty) > DIRTY_LIMIT or not state
                     or any(found != fp for _, found in state)
                     or (not dirty and any(stale for stale, _ in state))):

@@ -95,10 +95,16 @@ def organizations(ids: Optional[Iterable[str]] = None, session: Any = None
     if ids is not None:
         where += " AND (id = ANY(:ids) OR name = ANY(:ids))"
         params["ids"] = list(ids)
-    rows = session.execute(
-        sa.text(f'SELECT id, name, title FROM "group" WHERE {where} ORDER BY name'), params
-    ).all()
-    extras = extras_of("group", [r.id for r in rows], session)
+    if _extras_in_columns():   # one query: the extras are a column
+        rows = session.execute(sa.text(
+            f'SELECT id, name, title, extras FROM "group" WHERE {where} ORDER BY name'), params
+        ).all()
+        extras = {row.id: dict(row.extras or {}) for row in rows}
+    else:
+        rows = session.execute(
+            sa.text(f'SELECT id, name, title FROM "group" WHERE {where} ORDER BY name'), params
+        ).all()
+        extras = extras_of("group", [r.id for r in rows], session)
     out = []
     for row in rows:
         org = {key: _decode(value) for key, value in extras.get(row.id, {}).items()}
@@ -179,7 +185,8 @@ def _datasets_sql(with_year: bool, with_ids: bool = False) -> str:
         " FROM package_tag pt JOIN tag t ON t.id = pt.tag_id "
         " WHERE pt.package_id = p.id AND pt.state = 'active') AS tags, "
         "(SELECT json_agg(json_build_array(r.url, r.format, r.extras) ORDER BY r.position) "
-        " FROM resource r WHERE r.package_id = p.id AND r.state = 'active') AS resources "
+        " FROM resource r WHERE r.package_id = p.id AND r.state = 'active') AS resources, "
+        "(SELECT id FROM vocabulary WHERE name = %(vocabulary)s) AS focus_vocabulary "
         "FROM package p WHERE p.owner_org = ANY(%(orgs)s) "
         f"AND p.state = 'active' AND p.type = 'dataset' {year_filter}ORDER BY p.name"
     )
@@ -204,14 +211,11 @@ def datasets(owner_orgs: list[str], basket_year: Optional[int] = None, session: 
 
 def _datasets(owner_orgs: list[str], basket_year: Optional[int], session: Any,
               ids: Optional[list[str]] = None) -> dict[str, list[dict[str, Any]]]:
-    focus_vocabulary = session.execute(
-        sa.text("SELECT id FROM vocabulary WHERE name = :name"), {"name": FOCUS_VOCABULARY}
-    ).scalar()
     # a few datasets by id: too cheap a query for the JIT, no setting to change
     with (_without_jit(session) if ids is None else contextlib.nullcontext()):
         cursor = session.connection().connection.cursor()
         try:
-            params: dict[str, Any] = {"orgs": list(owner_orgs)}
+            params: dict[str, Any] = {"orgs": list(owner_orgs), "vocabulary": FOCUS_VOCABULARY}
             if basket_year is not None:
                 params["year_pattern"] = f"%{int(basket_year)}%"
             if ids is not None:
@@ -225,7 +229,7 @@ def _datasets(owner_orgs: list[str], basket_year: Optional[int], session: Any,
     modified_index = _PACKAGE_COLUMNS.index("metadata_modified")
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        extras, tag_rows, resource_rows = row[n_columns:]
+        extras, tag_rows, resource_rows, focus_vocabulary = row[n_columns:]
         pkg = {key: (_decode(value) if type(value) is str and value[:1] == "[" else value)
                for key, value in (extras or {}).items()}
         pkg.update(zip(_PACKAGE_COLUMNS, row))
