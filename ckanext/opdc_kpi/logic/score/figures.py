@@ -156,11 +156,6 @@ def mark_stale(org_ids: Iterable[Optional[str]]) -> None:
         session.commit()
 
 
-def _usable(rows: dict[int, Any], fp: str) -> bool:
-    return store.ANY_YEAR in rows and all(
-        not row.stale and row.fingerprint == fp for row in rows.values())
-
-
 def score_list_rows(fiscal_year: int, public_only: bool) -> list[dict[str, Any]]:
     """The ``opdc_kpi_score_list`` rows from the stored figures (those stale,
     missing or of another fingerprint recomputed first), in the order of
@@ -168,23 +163,23 @@ def score_list_rows(fiscal_year: int, public_only: bool) -> list[dict[str, Any]]
     session = model.Session
     fp = fingerprint()
     order = reader.organization_ids(session)
-    stored = store.rows_for(session, fiscal_year, public_only)
-    missing = [org_id for org_id in order if not _usable(stored.get(org_id) or {}, fp)]
+    # one decoded row per organization, usability decided by PostgreSQL
+    stored = store.list_rows(session, fiscal_year, public_only, fp)
+    missing = [org_id for org_id in order if not stored.get(org_id, (None, False))[1]]
     if missing:
         try:
             refresh(missing)
         except Exception:  # noqa: BLE001 - the live figures answer instead
             log.exception("KPI figures: recomputing %d organizations failed", len(missing))
-        stored = store.rows_for(session, fiscal_year, public_only)
+        stored = store.list_rows(session, fiscal_year, public_only, fp)
     out: dict[str, dict[str, Any]] = {}
     live = []
     for org_id in order:
-        rows = stored.get(org_id) or {}
-        found = rows.get(fiscal_year) or rows.get(store.ANY_YEAR)
-        if found is None or not _usable(rows, fp):
+        row, usable = stored.get(org_id, (None, False))
+        if row is None or not usable:
             live.append(org_id)    # created while we read, or the recompute failed
         else:
-            out[org_id] = found.row
+            out[org_id] = row
     if live:
         for row in live_score_rows(reader.organizations(live), fiscal_year=fiscal_year,
                                    public_only=public_only):
