@@ -31,7 +31,7 @@ export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
 
 .PHONY: serve setup test test-pure test-all demo bench i18n i18n-extract clean-venv \
   site-ready serve-production start-production stop-production bench-load \
-  solr solr-stop solr-status
+  solr solr-stop solr-status test-solrcloud
 
 setup:
 	scripts/setup.sh system
@@ -103,6 +103,22 @@ solr-stop:
 
 solr-status:
 	scripts/solr.sh status $(CKAN_VERSION)
+
+# SolrCloud (issue 17, item 6; not in `make test` or CI): ZooKeeper and 2 nodes in one
+# JVM, a collection of 2 shards with CKAN_VERSION's schema; the differential test and
+# the harvest check's tests against it (scripts/test-solrcloud.sh). Its own database;
+# TEST_DB from the command line or the environment is used instead.
+SOLRCLOUD_TESTS ?= tests/test_search_differential.py tests/logic/test_harvest_check.py \
+  tests/test_views_harvest.py tests/test_kpi_page_harvest.py tests/test_cli_harvest.py
+ifeq ($(origin TEST_DB),file)
+SOLRCLOUD_DB := ckan_opdc_test_solrcloud_$(subst .,_,$(CKAN_VERSION))
+else
+SOLRCLOUD_DB := $(TEST_DB)
+endif
+test-solrcloud: setup
+	scripts/setup.sh db $(SOLRCLOUD_DB)
+	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url $(SOLRCLOUD_DB)) \
+	  scripts/test-solrcloud.sh $(CKAN_VERSION) $(VENV) $(SOLRCLOUD_TESTS) $(PYTEST_ARGS)
 
 # The pure scoring core and the remote tool: no CKAN, no database.
 test-pure:
