@@ -31,7 +31,7 @@ export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
 
 .PHONY: serve setup test test-pure test-all demo bench i18n i18n-extract clean-venv \
   site-ready serve-production start-production stop-production bench-load \
-  solr solr-stop solr-status test-solrcloud
+  solr solr-stop solr-status test-solrcloud bench-search-solr
 
 setup:
 	scripts/setup.sh system
@@ -149,6 +149,25 @@ bench: setup
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py search
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py harvest
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_kpi) $(VENV)/bin/python bench/run.py kpi
+
+# The search benchmark on the PostgreSQL search and on Solr side by side, with the
+# time of `ckan search-index rebuild` for each (bench/README.md "Search"; not in CI).
+# Solr: this checkout's Solr (SOLR_PORT) with its own core, ckan-bench-<version>; the
+# rebuilds index a catalog of REBUILD_DATASETS in its own database.
+BENCH_SEARCH_DB ?= ckan_opdc_bench_search
+BENCH_REBUILD_DB ?= $(BENCH_SEARCH_DB)_rebuild
+BENCH_SOLR_CORE := ckan-bench-$(subst .,_,$(CKAN_VERSION))
+REBUILD_DATASETS ?= 2000
+BENCH_ARGS ?=
+bench-search-solr: setup
+	scripts/setup.sh db $(BENCH_SEARCH_DB)
+	scripts/setup.sh db $(BENCH_REBUILD_DB)
+	SOLR_CORE=$(BENCH_SOLR_CORE) scripts/solr.sh start $(CKAN_VERSION)
+	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url $(BENCH_SEARCH_DB)) $(VENV)/bin/python \
+	  bench/run.py search --backends pg,solr \
+	  --solr-url $$(SOLR_CORE=$(BENCH_SOLR_CORE) scripts/solr.sh url $(CKAN_VERSION)) \
+	  --rebuild --rebuild-datasets $(REBUILD_DATASETS) \
+	  --rebuild-db-url $$(scripts/setup.sh db-url $(BENCH_REBUILD_DB)) $(BENCH_ARGS)
 
 # Load on loopback, not in CI (bench/README.md): the development and the production
 # server side by side in one run, on the site of `make serve` (demo copies up to 265
