@@ -14,6 +14,7 @@ import json
 import os
 import pathlib
 import platform
+import statistics
 import time
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -186,15 +187,24 @@ def _rebuild(args, solr_side, echo) -> dict:
         solr_side.seed_catalog(args.rebuild_datasets, args.rebuild_db_url, echo)
         env.update(CKAN_SQLALCHEMY_URL=args.rebuild_db_url,
                    CKAN_SITE_ID="opdc_kpi_bench_rebuild")
-    echo(f"ckan search-index rebuild of {args.rebuild_datasets} datasets, each backend")
+    echo(f"ckan search-index rebuild of {args.rebuild_datasets} datasets, each backend "
+         f"{args.rebuild_repeats} times in alternating order")
     out = {"datasets": args.rebuild_datasets,
-           "database": "its own" if own else "the benchmark's"}
+           "database": "its own" if own else "the benchmark's",
+           "runs": {backend: [] for backend in args.backends}}
     inis = {"pg": args.ini, "solr": args.solr_ini}
-    for backend in args.backends:
-        out[backend] = solr_side.time_rebuild(backend, inis[backend], env, echo)
-        out[backend]["load_average_after"] = os.getloadavg()
-        echo(f"  {backend}: {out[backend]['seconds']} s "
-             f"(indexing {out[backend]['indexing_seconds']} s)")
+    for turn in range(args.rebuild_repeats):
+        for backend in (args.backends if turn % 2 == 0 else args.backends[::-1]):
+            run = solr_side.time_rebuild(backend, inis[backend], env, echo)
+            run["load_average_after"] = os.getloadavg()
+            out["runs"][backend].append(run)
+            echo(f"  {backend}: {run['seconds']} s (indexing {run['indexing_seconds']} s)")
+    for backend, runs in out["runs"].items():
+        out[backend] = {key: round(statistics.mean(r[key] for r in runs), 1)
+                        for key in ("seconds", "indexing_seconds")}
+    if len(args.backends) == 2:
+        out["ratio_solr_to_pg"] = round(
+            out["solr"]["indexing_seconds"] / out["pg"]["indexing_seconds"], 2)
     if own and "solr" in args.backends:
         import pysolr
         pysolr.Solr(args.solr_url, timeout=120).delete(
@@ -220,6 +230,8 @@ def main(argv: list[str]) -> int:
                         help="the rebuilds' catalog (default: this one, --datasets); "
                              "smaller: seeded in --rebuild-db-url")
     parser.add_argument("--rebuild-db-url", default="")
+    parser.add_argument("--rebuild-repeats", type=int, default=2,
+                        help="rebuilds per backend, in alternating order (pg solr solr pg)")
     parser.add_argument("--ini", default=str(HERE / "bench.ini"))
     parser.add_argument("--solr-ini", default=str(HERE / "bench-solr.ini"))
     parser.add_argument("--only", action="append", help="run only this scenario")
