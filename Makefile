@@ -31,7 +31,7 @@ export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
 
 .PHONY: serve setup test test-pure test-all demo bench i18n i18n-extract clean-venv \
   site-ready serve-production start-production stop-production bench-load \
-  solr solr-stop solr-status
+  solr solr-stop solr-status test-solrcloud bench-search-solr
 
 setup:
 	scripts/setup.sh system
@@ -104,6 +104,22 @@ solr-stop:
 solr-status:
 	scripts/solr.sh status $(CKAN_VERSION)
 
+# SolrCloud (issue 17, item 6; not in `make test` or CI): ZooKeeper and 2 nodes in one
+# JVM, a collection of 2 shards with CKAN_VERSION's schema; the differential test and
+# the harvest check's tests against it (scripts/test-solrcloud.sh). Its own database;
+# TEST_DB from the command line or the environment is used instead.
+SOLRCLOUD_TESTS ?= tests/test_search_differential.py tests/logic/test_harvest_check.py \
+  tests/test_views_harvest.py tests/test_kpi_page_harvest.py tests/test_cli_harvest.py
+ifeq ($(origin TEST_DB),file)
+SOLRCLOUD_DB := ckan_opdc_test_solrcloud_$(subst .,_,$(CKAN_VERSION))
+else
+SOLRCLOUD_DB := $(TEST_DB)
+endif
+test-solrcloud: setup
+	scripts/setup.sh db $(SOLRCLOUD_DB)
+	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url $(SOLRCLOUD_DB)) \
+	  scripts/test-solrcloud.sh $(CKAN_VERSION) $(VENV) $(SOLRCLOUD_TESTS) $(PYTEST_ARGS)
+
 # The pure scoring core and the remote tool: no CKAN, no database.
 test-pure:
 	$(VENV)/bin/python -m pytest -p no:ckan -p no:ckan_fixtures -p no:cacheprovider \
@@ -133,6 +149,25 @@ bench: setup
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py search
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py harvest
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_kpi) $(VENV)/bin/python bench/run.py kpi
+
+# The search benchmark on the PostgreSQL search and on Solr side by side, with the
+# time of `ckan search-index rebuild` for each (bench/README.md "Search"; not in CI).
+# Solr: this checkout's Solr (SOLR_PORT) with its own core, ckan-bench-<version>; the
+# rebuilds index a catalog of REBUILD_DATASETS in its own database.
+BENCH_SEARCH_DB ?= ckan_opdc_bench_search
+BENCH_REBUILD_DB ?= $(BENCH_SEARCH_DB)_rebuild
+BENCH_SOLR_CORE := ckan-bench-$(subst .,_,$(CKAN_VERSION))
+REBUILD_DATASETS ?= 2000
+BENCH_ARGS ?=
+bench-search-solr: setup
+	scripts/setup.sh db $(BENCH_SEARCH_DB)
+	scripts/setup.sh db $(BENCH_REBUILD_DB)
+	SOLR_CORE=$(BENCH_SOLR_CORE) scripts/solr.sh start $(CKAN_VERSION)
+	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url $(BENCH_SEARCH_DB)) $(VENV)/bin/python \
+	  bench/run.py search --backends pg,solr \
+	  --solr-url $$(SOLR_CORE=$(BENCH_SOLR_CORE) scripts/solr.sh url $(CKAN_VERSION)) \
+	  --rebuild --rebuild-datasets $(REBUILD_DATASETS) \
+	  --rebuild-db-url $$(scripts/setup.sh db-url $(BENCH_REBUILD_DB)) $(BENCH_ARGS)
 
 # Load on loopback, not in CI (bench/README.md): the development and the production
 # server side by side in one run, on the site of `make serve` (demo copies up to 265
