@@ -80,17 +80,26 @@ start-production: site-ready
 stop-production:
 	scripts/production.sh stop $(VENV)
 
+# The run's ini: test.ini (or test-solr.ini) with a webassets folder of its own per
+# CKAN version and search mode, so runs side by side (CI's two lanes, worktrees)
+# never compile CKAN's assets into each other's files.
+RUN_INI := .state/test-$(CKAN_VERSION)-$(SEARCH).ini
+BASE_INI := $(if $(filter solr,$(SEARCH)),test-solr.ini,test.ini)
+
 test: setup
 	scripts/setup.sh db $(TEST_DB)
+	@mkdir -p .state
+	@printf '# made by make test: %s for CKAN %s\n[app:main]\nuse = config:../%s\nckan.webassets.path = %%(here)s/webassets-%s-%s\n' \
+	  $(BASE_INI) $(CKAN_VERSION) $(BASE_INI) $(CKAN_VERSION) $(SEARCH) > $(RUN_INI)
 ifeq ($(SEARCH),solr)
 	scripts/solr.sh start $(CKAN_VERSION)
 	@# subprocesses (ckan -c, the browser tests' server) inherit the core and the ini
 	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) CKAN_SOLR_URL=$$(scripts/solr.sh url $(CKAN_VERSION)) \
-	  CKAN_INI=$(CURDIR)/test-solr.ini OPDC_KPI_SEARCH=solr \
-	  $(VENV)/bin/python -m pytest --ckan-ini=test-solr.ini -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
+	  CKAN_INI=$(CURDIR)/$(RUN_INI) OPDC_KPI_SEARCH=solr \
+	  $(VENV)/bin/python -m pytest --ckan-ini=$(RUN_INI) -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
 else
-	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) CKAN_INI=$(CURDIR)/test.ini OPDC_KPI_SEARCH=pg \
-	  $(VENV)/bin/python -m pytest --ckan-ini=test.ini -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
+	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) CKAN_INI=$(CURDIR)/$(RUN_INI) OPDC_KPI_SEARCH=pg \
+	  $(VENV)/bin/python -m pytest --ckan-ini=$(RUN_INI) -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
 endif
 
 # Apache Solr 9 for CKAN's schema, the core of CKAN_VERSION (scripts/solr.sh).

@@ -506,7 +506,11 @@ def test_legacy_dataset_stays_viewable(app):
     assert shown["objective"] == ["แผนงานเดิม"]
     assert shown["kpi_years"] == "ปีงบ 65"
     assert "focus_area" not in shown
-    assert app.get(tk.url_for("dataset.read", id=pkg["name"])).status_code == 200
+    page = app.get(tk.url_for("dataset.read", id=pkg["name"]))
+    assert page.status_code == 200
+    # what is stored is shown, a choice outside the list marked as such
+    assert pkg["title"] in page.body and "ปีงบ 65" in page.body
+    assert "แผนงานเดิม (stored value, not in the list)" in page.body
 
 
 def test_legacy_edit_of_one_field_keeps_every_untouched_field():

@@ -49,7 +49,9 @@ def test_admin_page_for_sysadmins_and_assessors_only(app, catalog, ckan_config, 
     text = page.get_data(as_text=True)
     assert "สำนักงานทดสอบ" in text and "หน่วยงานอื่น" in text and "<svg" in text
     assert "cdn." not in text.lower()  # charts are inline SVG: nothing loaded from elsewhere
-    assert _get(app, "/ckan-admin/opdc-kpi", catalog["member"]).status_code == 200  # assessor
+    as_assessor = _get(app, "/ckan-admin/opdc-kpi?year=2565", catalog["member"])
+    assert as_assessor.status_code == 200
+    assert "สำนักงานทดสอบ" in as_assessor.get_data(as_text=True)
     assert _get(app, "/ckan-admin/opdc-kpi", catalog["admin"]).status_code == 403
     anonymous = _get(app, "/ckan-admin/opdc-kpi")
     assert anonymous.status_code == 302 and "/user/login" in anonymous.headers["Location"]
