@@ -14,6 +14,7 @@ from ckan.tests import factories, helpers
 from ckanext.opdc_kpi.logic.dataset import vocabulary
 from ckanext.opdc_kpi.scoring import standard
 from tests.factories_dga import dga_dataset, dga_dataset_dict
+from tests.legacy_support import LEGACY, store_behind_validation
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
@@ -472,34 +473,9 @@ def test_staged_create_in_the_browser(app):
 
 # --- legacy data ------------------------------------------------------------------
 
-def _behind_validations_back(pkg_id, remove=(), set_=None, drop_focus_tag=False):
-    pkg = model.Package.get(pkg_id)
-    extras = dict(pkg.extras)
-    for key in remove:
-        extras.pop(key, None)
-    extras.update(set_ or {})
-    pkg.extras = extras
-    if drop_focus_tag:
-        for package_tag in list(pkg.package_tags):
-            if package_tag.tag.vocabulary_id:
-                package_tag.state = "deleted"
-    model.repo.commit()
-    search.rebuild(pkg_id)
-
-
-LEGACY = {
-    "data_category": "ข้อมูลเปิด",                  # not a listed value
-    "objective": "แผนงานเดิม",                       # plain text, not a JSON list
-    "update_frequency_interval": "ทุกปี",
-    "kpi_years": "ปีงบ 65",
-    "created_date": "31 ธันวาคม 2566",
-    "legacy_only_field": "ค่าจากระบบเดิม",           # not in the schema at all
-}
-
-
 def test_legacy_dataset_stays_viewable(app):
     pkg = dga_dataset()
-    _behind_validations_back(pkg["id"], remove=["data_format", "data_source"], set_=LEGACY,
+    store_behind_validation(pkg["id"], remove=["data_format", "data_source"], set_=LEGACY,
                              drop_focus_tag=True)
     shown = _call("package_show", id=pkg["id"])
     assert shown["data_category"] == "ข้อมูลเปิด"
@@ -516,7 +492,7 @@ def test_legacy_dataset_stays_viewable(app):
 def test_legacy_edit_of_one_field_keeps_every_untouched_field():
     pkg = dga_dataset(resources=[{"name": "r", "url": "https://example.go.th/a.csv",
                                   "resource_data_collect": "บุคคล"}])
-    _behind_validations_back(pkg["id"], remove=["data_format", "data_source"], set_=LEGACY,
+    store_behind_validation(pkg["id"], remove=["data_format", "data_source"], set_=LEGACY,
                              drop_focus_tag=True)
     res = model.Resource.get(pkg["resources"][0]["id"])
     res.extras = dict(res.extras, resource_data_collect="หน่วยเดิม")
@@ -539,7 +515,7 @@ def test_legacy_edit_of_one_field_keeps_every_untouched_field():
 
 def test_legacy_edit_errors_name_only_what_the_edit_must_fix():
     pkg = dga_dataset()
-    _behind_validations_back(pkg["id"], remove=["data_format"], set_=LEGACY)
+    store_behind_validation(pkg["id"], remove=["data_format"], set_=LEGACY)
     errors = _errors("package_patch", id=pkg["id"], geo_coverage="ไม่อยู่ในรายการ")
     assert set(errors) == {"geo_coverage"}
     errors = _errors("package_patch", id=pkg["id"], data_type="ยังไม่อยู่ในรายการ")
@@ -561,14 +537,14 @@ def test_legacy_edit_errors_name_only_what_the_edit_must_fix():
 def test_a_legacy_draft_gets_no_allowance_when_activated():
     pkg = dga_dataset()
     assert _call("package_patch", id=pkg["id"], state="draft")["state"] == "draft"
-    _behind_validations_back(pkg["id"], set_={"data_category": "ข้อมูลเปิด"})
+    store_behind_validation(pkg["id"], set_={"data_category": "ข้อมูลเปิด"})
     errors = _errors("package_patch", id=pkg["id"], state="active")
     assert "data_category" in errors
 
 
 def test_a_resource_can_be_added_to_a_legacy_dataset():
     pkg = dga_dataset()
-    _behind_validations_back(pkg["id"], remove=["maintainer_email"], set_=LEGACY)
+    store_behind_validation(pkg["id"], remove=["maintainer_email"], set_=LEGACY)
     _call("resource_create", package_id=pkg["id"], name="ใหม่",
           url="https://example.go.th/new.csv", resource_data_collect="บุคคล")
     after = _call("package_show", id=pkg["id"])
@@ -582,7 +558,7 @@ def test_a_resource_can_be_added_to_a_legacy_dataset():
 
 def test_legacy_problems_are_listed_for_the_dataset_page():
     pkg = dga_dataset()
-    _behind_validations_back(pkg["id"], remove=["data_source"], set_=LEGACY)
+    store_behind_validation(pkg["id"], remove=["data_source"], set_=LEGACY)
     shown = _call("package_show", id=pkg["id"])
     problems = tk.h.opdc_kpi_dataset_problems(shown)
     fields = {p["field"] for p in problems}

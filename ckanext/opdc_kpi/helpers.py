@@ -7,9 +7,11 @@ labels come from ``scoring.standard``, the one source of the lists.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 from ckanext.opdc_kpi.logic.site import from_config, msg, request_language, today
 from ckanext.opdc_kpi.scoring import assessment, dataset_openness, standard
@@ -19,6 +21,8 @@ from ckanext.opdc_kpi.scoring.criteria import is_public_category
 def get_helpers() -> dict[str, Any]:
     return {
         "opdc_kpi_choices": opdc_kpi_choices,
+        "opdc_kpi_form_field": opdc_kpi_form_field,
+        "opdc_kpi_undeclared_extras": opdc_kpi_undeclared_extras,
         "opdc_kpi_choice_label": opdc_kpi_choice_label,
         "opdc_kpi_field_label": opdc_kpi_field_label,
         "opdc_kpi_focus_area_label": opdc_kpi_focus_area_label,
@@ -96,6 +100,54 @@ def opdc_kpi_choices(field: dict) -> list[dict[str, Any]]:
     of the field's list (``choices_list``, default the field's name)."""
     return [{"value": c.value, "label": {"en": c.en, "th": c.th}}
             for c in standard.CHOICES.get(_list_name(field), ())]
+
+
+def _given_values(value: Any) -> list[str]:
+    """The values of a choice field in form data: a list, a JSON-list string
+    (as stored), or one text."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            pass
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [item for item in items if isinstance(item, str) and item.strip()]
+
+
+def opdc_kpi_form_field(field: dict, data: Any) -> dict:
+    """The field for its form snippet. A choice field whose value in ``data``
+    is outside its list (a legacy value, saved before this schema) gets that
+    value as one more choice, marked as such, so the form shows what is stored
+    and a save that leaves it untouched keeps it, as an API update does."""
+    if field.get("choices_helper") != "opdc_kpi_choices" or not isinstance(data, dict):
+        return field
+    choices = opdc_kpi_choices(field)
+    listed = {c["value"] for c in choices}
+    legacy = [v for v in _given_values(data.get(field.get("field_name"))) if v not in listed]
+    if not legacy:
+        return field
+    marked = [{"value": v, "label": {"en": f"{v} (stored value, not in the list)",
+                                     "th": f"{v} (ค่าเดิม ไม่อยู่ในรายการ)"}}
+              for v in dict.fromkeys(legacy)]
+    return dict(field, choices=choices + marked)
+
+
+def opdc_kpi_undeclared_extras(data: Any) -> dict[str, str]:
+    """The stored extras of the dataset being edited that its schema does
+    not declare (saved by an older extension or another tool): the edit form
+    sends them back unchanged, so a save through the form keeps them, as an
+    API update does."""
+    if not isinstance(data, dict):
+        return {}
+    # the dataset's id; a failed save shows the form again with what was posted
+    pkg_id = data.get("id") or data.get("pkg_name")
+    pkg = model.Package.get(pkg_id) if isinstance(pkg_id, str) and pkg_id else None
+    if pkg is None:
+        return {}
+    schema = tk.h.scheming_get_dataset_schema(pkg.type or "dataset") or {}
+    declared = {f["field_name"] for f in schema.get("dataset_fields", [])}
+    return {k: v for k, v in (pkg.extras or {}).items()
+            if k not in declared and isinstance(v, str)}
 
 
 def opdc_kpi_choice_label(list_name: str, value: Any, lang: str | None = None) -> str:

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SolrConnectionError
 
 from ckanext.opdc_kpi.logic import site
 from ckanext.opdc_kpi.logic.harvest import catalog as harvest_db
@@ -104,7 +105,10 @@ def _fetcher(viewer: harvest_db.Viewer):
         data = dict(params)
         if viewer.name:
             data["include_private"] = True
-        return tk.get_action("package_search")({"user": viewer.name or ""}, data)
+        try:
+            return tk.get_action("package_search")({"user": viewer.name or ""}, data)
+        except SolrConnectionError as error:
+            raise harvest.SearchUnavailable(str(error)) from error
     return fetch
 
 
@@ -277,6 +281,7 @@ def run_check(org: Optional[dict[str, Any]], viewer: harvest_db.Viewer,
                      if harvest.modified_at_or_after(rows[pid]["metadata_modified"], since)}
         part_report = harvest.paging_problems(part, in_window, field="incremental")
         incremental = {**_paging_part(report, part, part_report, rows),
+                       "unavailable": part.unavailable,
                        "since": since.isoformat(), "since_from": since_from,
                        "fq": " ".join(t for t in fq + [window] if t),
                        "expected": len(in_window)}
@@ -305,12 +310,17 @@ def run_check(org: Optional[dict[str, Any]], viewer: harvest_db.Viewer,
                 gone.append(ref)
 
     paging = _paging_part(report, full, full_report, rows)
+    # search out of reach: nothing is judged, and nothing recorded (a record
+    # of an empty walk would make the next check's "gone" miss every dataset)
+    unavailable = full.unavailable or incremental.get("unavailable", False)
+    record = record and not unavailable
     result = {
         "organization": {k: org[k] for k in ("id", "name", "title")} if org else None,
         "viewer": viewer.name,
         "checked_at": started.isoformat(),
         "previous_check": previous["started"].isoformat() if previous else None,
         "recorded": bool(record),
+        "search_unavailable": unavailable,
         "seen": len(full.ids),
         "expected": len(expected),
         "paging_ok": bool(paging["ok"] and incremental["ok"]),
