@@ -192,6 +192,8 @@ def _merged_part(parts: list[dict[str, Any]]) -> dict[str, Any]:
             out[key] = sum(p.get(key) or 0 for p in parts)
     for key in _PAGING_LISTS:
         out[key] = [item for p in parts for item in p.get(key, [])]
+    if any("unavailable" in p for p in parts):
+        out["unavailable"] = any(p.get("unavailable") for p in parts)
     for key in ("since", "since_from", "fq"):
         if any(key in p for p in parts):
             values = {p.get(key) for p in parts}
@@ -214,6 +216,7 @@ def merged(results: list[dict[str, Any]], orgs: list[dict[str, Any]]) -> dict[st
         "previous_check": min(previous) if len(previous) == len(results) and previous
         else None,
         "recorded": all(r["recorded"] for r in results),
+        "search_unavailable": any(r["search_unavailable"] for r in results),
         "seen": sum(r["seen"] for r in results),
         "expected": sum(r["expected"] for r in results),
         "paging_ok": all(r["paging_ok"] for r in results),
