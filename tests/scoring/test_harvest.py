@@ -28,6 +28,11 @@ def codes(problems):
     return sorted((p.field, p.code) for p in problems)
 
 
+def found(report):
+    """A paging report's problems in order, each with the figures its message shows."""
+    return [(p.field, p.code, dict(p.params)) for p in report.problems]
+
+
 # --- the query ----------------------------------------------------------------
 
 def test_query_is_the_harvesters():
@@ -84,32 +89,39 @@ def test_a_catalog_ignoring_start_repeats_a_page_and_loses_the_rest():
     assert got.stopped == "no_new_id" and got.repeated_pages() == [100]
     report = harvest.paging_problems(got, IDS)
     assert not report.ok
-    assert {p.code for p in report.problems} == {
-        "harvest_paging_repeated_page", "harvest_paging_repeated", "harvest_paging_skipped"}
+    assert found(report) == [
+        ("paging", "harvest_paging_repeated_page", {"start": 100, "pages": 2}),
+        ("paging", "harvest_paging_repeated", {"count": 100}),
+        ("paging", "harvest_paging_skipped", {"count": 150, "expected": 250})]
     assert report.skipped == IDS[100:] and report.repeated == IDS[:100]
 
 
 def test_rows_max_below_100_skips_datasets_silently():
     got = harvest.walk(Catalog(IDS, rows_max=50))
-    report = harvest.paging_problems(got, IDS)
+    report = harvest.paging_problems(got, IDS, field="incremental")
     assert len(report.skipped) == 100      # 50..99 and 150..199
-    assert [p.code for p in report.problems] == ["harvest_paging_skipped"]
+    assert found(report) == [
+        ("incremental", "harvest_paging_skipped", {"count": 100, "expected": 250})]
 
 
 def test_an_error_is_an_empty_page():
     got = harvest.walk(Catalog(IDS, fail_at=100))
     assert got.stopped == "error" and len(got.ids) == 100
     report = harvest.paging_problems(got, IDS)
-    assert "harvest_search_error" in {p.code for p in report.problems}
+    assert found(report) == [
+        ("paging", "harvest_search_error", {"start": 100, "error": "Search Query Error"}),
+        ("paging", "harvest_paging_skipped", {"count": 150, "expected": 250})]
     assert "Search Query Error" in got.error
 
 
 def test_unsorted_unexpected_and_count():
     got = harvest.walk(Catalog(IDS, unsorted=True))
     report = harvest.paging_problems(got, IDS[:-1])
-    assert {p.code for p in report.problems} == {
-        "harvest_paging_unsorted", "harvest_paging_unexpected", "harvest_paging_count"}
-    assert report.unexpected == [IDS[-1]]
+    assert found(report) == [
+        ("paging", "harvest_paging_unexpected", {"count": 1}),
+        ("paging", "harvest_paging_unsorted", {"sort": "id asc"}),
+        ("paging", "harvest_paging_count", {"count": 250, "expected": 249})]
+    assert report.unexpected == [IDS[-1]] and not report.ok
 
 
 def test_endless_paging_stops():
@@ -118,7 +130,10 @@ def test_endless_paging_stops():
         return {"count": 1, "results": [{"id": f"{start + n:09d}"} for n in range(100)]}
     got = harvest.walk(endless, max_pages=5)
     assert got.stopped == "page_limit"
-    assert "harvest_paging_limit" in {p.code for p in harvest.paging_problems(got, []).problems}
+    assert found(harvest.paging_problems(got, [])) == [
+        ("paging", "harvest_paging_unexpected", {"count": 500}),
+        ("paging", "harvest_paging_limit", {"pages": 5}),
+        ("paging", "harvest_paging_count", {"count": 1, "expected": 0})]
 
 
 # --- one received dataset -------------------------------------------------------
