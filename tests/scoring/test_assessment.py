@@ -252,3 +252,13 @@ def test_every_criterion_has_a_part_a_level_and_labels():
         assert assessment.level_of(criterion) in ("organization", "dataset")
         assert assessment.criterion_label(criterion, "th") != assessment.criterion_label(
             criterion, "en")
+
+
+@pytest.mark.parametrize("criterion,value,lang,shown", [
+    ("access", 2, "th", "ระดับ 2"), ("openness", 0, "en", "tier 0"),
+    ("complete", True, "th", "ผ่าน"), ("complete", False, "th", "ไม่ผ่าน"),
+    ("use", True, "en", "yes"), ("basic", False, "en", "no"), ("catalog", None, "th", "-"),
+    ("format", None, "en", "-"), ("access", 3, "th_TH", "ระดับ 3"), ("use", True, "fr", "yes"),
+])
+def test_value_text_is_what_the_pages_show(criterion, value, lang, shown):
+    assert assessment.value_text(criterion, value, lang) == shown
