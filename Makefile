@@ -29,7 +29,7 @@ WORKERS ?= $(shell echo $$(( 2 * $$(nproc) )))
 
 export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
 
-.PHONY: serve setup test test-pure test-all demo bench i18n i18n-extract clean-venv \
+.PHONY: serve setup test test-pure test-all demo bench i18n i18n-extract clean-venv mutation \
   site-ready serve-production start-production stop-production bench-load \
   solr solr-stop solr-status test-solrcloud bench-search-solr
 
@@ -134,6 +134,23 @@ test-solrcloud: setup
 test-pure:
 	$(VENV)/bin/python -m pytest -p no:ckan -p no:ckan_fixtures -p no:cacheprovider \
 	  tests/scoring tests/remote --ignore=tests/remote/test_remote_live.py
+
+# Mutation testing with mutmut (scripts/mutation.py; not part of `make test` or CI):
+# MUTATION_AREA=scoring (the pure core, tests/scoring) or validators (the dataset
+# field validators, tests/logic/test_validators.py, on a test database of its own).
+# MUTATION=run (resumes; MUTATION_ARGS=--fresh starts over), rerun (the mutants not
+# killed, again), results, summary. Working files: .mutation/ (git-ignored).
+MUTATION_AREA ?= scoring
+MUTATION ?= run
+MUTATION_ARGS ?=
+MUTATION_DB ?= ckan_opdc_test_mutation
+mutation: setup
+ifeq ($(MUTATION_AREA),validators)
+	scripts/setup.sh db $(MUTATION_DB)
+endif
+	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url $(MUTATION_DB)) CKAN_INI=$(CURDIR)/test.ini \
+	  OPDC_KPI_SEARCH=pg nice -n 10 $(VENV)/bin/python scripts/mutation.py \
+	  $(MUTATION) $(MUTATION_AREA) $(MUTATION_ARGS)
 
 test-all:
 	$(MAKE) test CKAN_VERSION=2.12.0
