@@ -145,6 +145,7 @@ MUTATION ?= run
 MUTATION_ARGS ?=
 MUTATION_DB ?= ckan_opdc_test_mutation
 mutation: setup
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements/mutation.txt
 ifeq ($(MUTATION_AREA),validators)
 	scripts/setup.sh db $(MUTATION_DB)
 endif
