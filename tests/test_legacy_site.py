@@ -75,9 +75,30 @@ def _older_site_ini(tmp_path: pathlib.Path, ini: str) -> str:
     whose schema was the older extension's): CKAN's own plugins only."""
     plugins = "activity" if SOLR else "activity opdc_kpi_pgsearch"
     path = tmp_path / "older-site.ini"
-    path.write_text(f"[app:main]\nuse = config:{ini}\nckan.plugins = {plugins}\n",
+    path.write_text(f"[app:main]\nuse = config:{ini}\nckan.plugins = {plugins}\n{_LOGGING}",
                     encoding="utf-8")
     return str(path)
+
+
+#: CKAN 2.11 reads the logging set-up from the ini given to ``ckan -c`` itself
+_LOGGING = """
+[loggers]
+keys = root
+[handlers]
+keys = console
+[formatters]
+keys = generic
+[logger_root]
+level = WARN
+handlers = console
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+[formatter_generic]
+format = %(levelname)s [%(name)s] %(message)s
+"""
 
 
 def _score(org_id: str) -> dict:
@@ -252,6 +273,11 @@ def test_the_edit_form_shows_what_was_stored_and_saves_give_field_errors_not_500
     assert set(_errors(response)) == {"maintainer_email", "geo_coverage"}
     assert 'value="ชื่อที่พิมพ์ใหม่"' in response.get_data(as_text=True)
     assert model.Package.get("agency-gaps").title != "ชื่อที่พิมพ์ใหม่"
+    # a value never stored is not offered as a "stored value"
+    shown_again = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert not shown_again.select("select[name=geo_coverage] option[value=ไม่อยู่ในรายการ]")
+    assert shown_again.select_one("select[name=data_category] option[selected]")["value"] == \
+        "ข้อมูลเปิด"
     # the form shown again still carries what the schema does not declare
     again = _form_fields(response.get_data(as_text=True))
     assert (again["extras__0__key"], again["extras__0__value"]) == (

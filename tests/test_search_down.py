@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db"),
 
 
 @pytest.fixture
-def site_without_solr(ckan_config, monkeypatch):
+def site_without_solr(cut_solr):
     """A catalog made while Solr answered; then Solr out of reach."""
     sysadmin = factories.SysadminWithToken()
     admin = factories.UserWithToken()
@@ -34,8 +34,7 @@ def site_without_solr(ckan_config, monkeypatch):
                         user=assessor["name"], parts=["basic_standard"])
     recorded = helpers.call_action("opdc_kpi_harvest_check", {"user": admin["name"]},
                                    id=org["id"])
-    monkeypatch.setitem(ckan_config, "solr_url", "http://127.0.0.1:9/solr/down")
-    monkeypatch.setitem(ckan_config, "solr_timeout", 2)
+    cut_solr()
     return {"org": org, "sysadmin": sysadmin, "admin": admin, "assessor": assessor,
             "recorded": recorded}
 

@@ -114,16 +114,40 @@ def _given_values(value: Any) -> list[str]:
     return [item for item in items if isinstance(item, str) and item.strip()]
 
 
+def _stored_owner(data: dict) -> Any:
+    """The stored dataset (or resource) the form edits, or None (a new one).
+    A failed save shows the form again with what was posted: the dataset's id
+    is then in ``pkg_name``."""
+    key = data.get("id") or data.get("pkg_name")
+    if not isinstance(key, str) or not key:
+        return None
+    return model.Package.get(key) or model.Session.get(model.Resource, key)
+
+
+def _stored_values(owner: Any, name: str) -> list[str]:
+    if owner is None:
+        return []
+    raw = (owner.extras or {}).get(name)
+    if raw is None and name in ("license_id", "format"):
+        raw = getattr(owner, name, None)
+    return _given_values(raw)
+
+
 def opdc_kpi_form_field(field: dict, data: Any) -> dict:
-    """The field for its form snippet. A choice field whose value in ``data``
-    is outside its list (a legacy value, saved before this schema) gets that
-    value as one more choice, marked as such, so the form shows what is stored
-    and a save that leaves it untouched keeps it, as an API update does."""
+    """The field for its form snippet. A choice field whose stored value is
+    outside its list (a legacy value, saved before this schema) and still in
+    the form's ``data`` gets that value as one more choice, marked as such, so
+    the form shows what is stored and a save that leaves it untouched keeps
+    it, as an API update does. Values never stored get no choice."""
     if field.get("choices_helper") != "opdc_kpi_choices" or not isinstance(data, dict):
         return field
     choices = opdc_kpi_choices(field)
     listed = {c["value"] for c in choices}
-    legacy = [v for v in _given_values(data.get(field.get("field_name"))) if v not in listed]
+    name = field.get("field_name")
+    legacy = [v for v in _given_values(data.get(name)) if v not in listed]
+    if legacy:
+        stored = set(_stored_values(_stored_owner(data), name))
+        legacy = [v for v in legacy if v in stored]
     if not legacy:
         return field
     marked = [{"value": v, "label": {"en": f"{v} (stored value, not in the list)",
@@ -137,12 +161,8 @@ def opdc_kpi_undeclared_extras(data: Any) -> dict[str, str]:
     not declare (saved by an older extension or another tool): the edit form
     sends them back unchanged, so a save through the form keeps them, as an
     API update does."""
-    if not isinstance(data, dict):
-        return {}
-    # the dataset's id; a failed save shows the form again with what was posted
-    pkg_id = data.get("id") or data.get("pkg_name")
-    pkg = model.Package.get(pkg_id) if isinstance(pkg_id, str) and pkg_id else None
-    if pkg is None:
+    pkg = _stored_owner(data) if isinstance(data, dict) else None
+    if not isinstance(pkg, model.Package):
         return {}
     schema = tk.h.scheming_get_dataset_schema(pkg.type or "dataset") or {}
     declared = {f["field_name"] for f in schema.get("dataset_fields", [])}

@@ -451,12 +451,10 @@ def test_the_emulation_receives_what_http_gives(app):
 # --- the search backend down ------------------------------------------------------
 
 @pytest.mark.skipif(not SOLR, reason="Solr down: Solr mode only")
-def test_solr_down_the_check_says_the_search_failed_and_scores_still_answer(ckan_config,
-                                                                          monkeypatch):
+def test_solr_down_the_check_says_the_search_failed_and_scores_still_answer(cut_solr):
     org = factories.Organization()
     dga_dataset(owner_org=org["id"])
-    monkeypatch.setitem(ckan_config, "solr_url", "http://127.0.0.1:9/solr/down")
-    monkeypatch.setitem(ckan_config, "solr_timeout", 2)
+    cut_solr()
     result = check(id=org["id"], record=False)
     assert result["seen"] == 0 and result["expected"] == 1 and not result["paging_ok"]
     assert result["paging"]["stopped"] == "error"
