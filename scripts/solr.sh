@@ -153,18 +153,28 @@ collections_api() {  # collections_api 'action=...&...': the JSON answer, or exi
   curl -sf --max-time 300 "http://127.0.0.1:$PORT/solr/admin/collections?wt=json&$1"
 }
 
-wait_cloud_up() {  # the launcher printed SOLR READY: ZooKeeper and every node are live
-  local i
+# wait_until EXITED TIMED_OUT COMMAND...: until COMMAND succeeds; the log's tail
+# and exit 1 when Solr exits (EXITED) or WAIT seconds pass (TIMED_OUT)
+wait_until() {
+  local exited=$1 timed_out=$2 i
+  shift 2
   for i in $(seq 1 $((WAIT * 2))); do
-    grep -q '^SOLR READY' "$LOGFILE" 2>/dev/null && return 0
+    "$@" && return 0
     if ! running; then
       echo "--- $LOGFILE (last 40 lines) ---" >&2; tail -n 40 "$LOGFILE" >&2
-      die "SolrCloud exited during start-up"
+      die "$exited"
     fi
     sleep 0.5
   done
   echo "--- $LOGFILE (last 40 lines) ---" >&2; tail -n 40 "$LOGFILE" >&2
-  die "SolrCloud's nodes were not live within ${WAIT}s"
+  die "$timed_out"
+}
+
+cloud_ready() { grep -q '^SOLR READY' "$LOGFILE" 2>/dev/null; }
+
+wait_cloud_up() {  # the launcher printed SOLR READY: ZooKeeper and every node are live
+  wait_until "SolrCloud exited during start-up" \
+    "SolrCloud's nodes were not live within ${WAIT}s" cloud_ready
 }
 
 upload_configset() {  # upload_configset NAME DIR, then the Configsets API must list NAME
@@ -205,17 +215,8 @@ ensure_collection() {
 }
 
 wait_ready() {  # wait_ready VERSION: the core answers, or the log's tail and exit 1
-  local version=$1 i
-  for i in $(seq 1 $((WAIT * 2))); do
-    if ping_core "$version"; then return 0; fi
-    if ! running; then
-      echo "--- $LOGFILE (last 40 lines) ---" >&2; tail -n 40 "$LOGFILE" >&2
-      die "Solr exited during start-up"
-    fi
-    sleep 0.5
-  done
-  echo "--- $LOGFILE (last 40 lines) ---" >&2; tail -n 40 "$LOGFILE" >&2
-  die "Solr's core $(core_name "$version") did not answer within ${WAIT}s"
+  wait_until "Solr exited during start-up" \
+    "Solr's core $(core_name "$1") did not answer within ${WAIT}s" ping_core "$1"
 }
 
 port_busy() {
