@@ -22,6 +22,7 @@ def get_helpers() -> dict[str, Any]:
     return {
         "opdc_kpi_choices": opdc_kpi_choices,
         "opdc_kpi_form_field": opdc_kpi_form_field,
+        "opdc_kpi_stored_value_label": opdc_kpi_stored_value_label,
         "opdc_kpi_undeclared_extras": opdc_kpi_undeclared_extras,
         "opdc_kpi_choice_label": opdc_kpi_choice_label,
         "opdc_kpi_field_label": opdc_kpi_field_label,
@@ -133,6 +134,17 @@ def _stored_values(owner: Any, name: str) -> list[str]:
     return _given_values(raw)
 
 
+def _stored_mark(value: str) -> dict[str, str]:
+    """A stored value outside its list, marked as such (form and page)."""
+    return {"en": f"{value} (stored value, not in the list)",
+            "th": f"{value} (ค่าเดิม ไม่อยู่ในรายการ)"}
+
+
+def opdc_kpi_stored_value_label(value: str) -> str:
+    """A stored value outside its choice list as the dataset page shows it."""
+    return tk.h.scheming_language_text(_stored_mark(value))
+
+
 def opdc_kpi_form_field(field: dict, data: Any) -> dict:
     """The field for its form snippet. A choice field whose stored value is
     outside its list (a legacy value, saved before this schema) and still in
@@ -150,9 +162,7 @@ def opdc_kpi_form_field(field: dict, data: Any) -> dict:
         legacy = [v for v in legacy if v in stored]
     if not legacy:
         return field
-    marked = [{"value": v, "label": {"en": f"{v} (stored value, not in the list)",
-                                     "th": f"{v} (ค่าเดิม ไม่อยู่ในรายการ)"}}
-              for v in dict.fromkeys(legacy)]
+    marked = [{"value": v, "label": _stored_mark(v)} for v in dict.fromkeys(legacy)]
     return dict(field, choices=choices + marked)
 
 
