@@ -29,9 +29,9 @@ WORKERS ?= $(shell echo $$(( 2 * $$(nproc) )))
 
 export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
 
-.PHONY: serve setup test test-pure test-all demo bench i18n i18n-extract clean-venv \
+.PHONY: serve setup test test-pure test-all demo bench i18n i18n-extract clean-venv mutation \
   site-ready serve-production start-production stop-production bench-load \
-  solr solr-stop solr-status
+  solr solr-stop solr-status test-solrcloud bench-search-solr
 
 setup:
 	scripts/setup.sh system
@@ -80,17 +80,27 @@ start-production: site-ready
 stop-production:
 	scripts/production.sh stop $(VENV)
 
+# The run's ini: test.ini (or test-solr.ini) with a webassets folder of its own per
+# CKAN version and search mode, so runs side by side (CI's two lanes, worktrees)
+# never compile CKAN's assets into each other's files. A copy beside the original
+# (git-ignored), not a `use = config:` chain: CKAN 2.11 reads its logging set-up
+# from the file it is given.
+RUN_INI := .test-$(CKAN_VERSION)-$(SEARCH).ini
+BASE_INI := $(if $(filter solr,$(SEARCH)),test-solr.ini,test.ini)
+
 test: setup
 	scripts/setup.sh db $(TEST_DB)
+	@sed '/^\[app:main\]/a ckan.webassets.path = %(here)s/.state/webassets-$(CKAN_VERSION)-$(SEARCH)' \
+	  $(BASE_INI) > $(RUN_INI)
 ifeq ($(SEARCH),solr)
 	scripts/solr.sh start $(CKAN_VERSION)
 	@# subprocesses (ckan -c, the browser tests' server) inherit the core and the ini
 	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) CKAN_SOLR_URL=$$(scripts/solr.sh url $(CKAN_VERSION)) \
-	  CKAN_INI=$(CURDIR)/test-solr.ini OPDC_KPI_SEARCH=solr \
-	  $(VENV)/bin/python -m pytest --ckan-ini=test-solr.ini -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
+	  CKAN_INI=$(CURDIR)/$(RUN_INI) OPDC_KPI_SEARCH=solr \
+	  $(VENV)/bin/python -m pytest --ckan-ini=$(RUN_INI) -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
 else
-	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) CKAN_INI=$(CURDIR)/test.ini OPDC_KPI_SEARCH=pg \
-	  $(VENV)/bin/python -m pytest --ckan-ini=test.ini -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
+	CKAN_SQLALCHEMY_URL=$(CKAN_SQLALCHEMY_URL_TEST) CKAN_INI=$(CURDIR)/$(RUN_INI) OPDC_KPI_SEARCH=pg \
+	  $(VENV)/bin/python -m pytest --ckan-ini=$(RUN_INI) -p no:cacheprovider $(PYTEST_ARGS) $(TESTS)
 endif
 
 # Apache Solr 9 for CKAN's schema, the core of CKAN_VERSION (scripts/solr.sh).
@@ -104,10 +114,44 @@ solr-stop:
 solr-status:
 	scripts/solr.sh status $(CKAN_VERSION)
 
+# SolrCloud (issue 17, item 6; not in `make test` or CI): ZooKeeper and 2 nodes in one
+# JVM, a collection of 2 shards with CKAN_VERSION's schema; the differential test and
+# the harvest check's tests against it (scripts/test-solrcloud.sh). Its own database;
+# TEST_DB from the command line or the environment is used instead.
+SOLRCLOUD_TESTS ?= tests/test_search_differential.py tests/logic/test_harvest_check.py \
+  tests/test_views_harvest.py tests/test_kpi_page_harvest.py tests/test_cli_harvest.py
+ifeq ($(origin TEST_DB),file)
+SOLRCLOUD_DB := ckan_opdc_test_solrcloud_$(subst .,_,$(CKAN_VERSION))
+else
+SOLRCLOUD_DB := $(TEST_DB)
+endif
+test-solrcloud: setup
+	scripts/setup.sh db $(SOLRCLOUD_DB)
+	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url $(SOLRCLOUD_DB)) \
+	  scripts/test-solrcloud.sh $(CKAN_VERSION) $(VENV) $(SOLRCLOUD_TESTS) $(PYTEST_ARGS)
+
 # The pure scoring core and the remote tool: no CKAN, no database.
 test-pure:
 	$(VENV)/bin/python -m pytest -p no:ckan -p no:ckan_fixtures -p no:cacheprovider \
 	  tests/scoring tests/remote --ignore=tests/remote/test_remote_live.py
+
+# Mutation testing with mutmut (scripts/mutation.py; not part of `make test` or CI):
+# MUTATION_AREA=scoring (the pure core, tests/scoring) or validators (the dataset
+# field validators, tests/logic/test_validators.py, on a test database of its own).
+# MUTATION=run (resumes; MUTATION_ARGS=--fresh starts over), rerun (the mutants not
+# killed, again), results, summary. Working files: .mutation/ (git-ignored).
+MUTATION_AREA ?= scoring
+MUTATION ?= run
+MUTATION_ARGS ?=
+MUTATION_DB ?= ckan_opdc_test_mutation
+mutation: setup
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements/mutation.txt
+ifeq ($(MUTATION_AREA),validators)
+	scripts/setup.sh db $(MUTATION_DB)
+endif
+	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url $(MUTATION_DB)) CKAN_INI=$(CURDIR)/test.ini \
+	  OPDC_KPI_SEARCH=pg nice -n 10 $(VENV)/bin/python scripts/mutation.py \
+	  $(MUTATION) $(MUTATION_AREA) $(MUTATION_ARGS)
 
 test-all:
 	$(MAKE) test CKAN_VERSION=2.12.0
@@ -133,6 +177,25 @@ bench: setup
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py search
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py harvest
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_kpi) $(VENV)/bin/python bench/run.py kpi
+
+# The search benchmark on the PostgreSQL search and on Solr side by side, with the
+# time of `ckan search-index rebuild` for each (bench/README.md "Search"; not in CI).
+# Solr: this checkout's Solr (SOLR_PORT) with its own core, ckan-bench-<version>; the
+# rebuilds index a catalog of REBUILD_DATASETS in its own database.
+BENCH_SEARCH_DB ?= ckan_opdc_bench_search
+BENCH_REBUILD_DB ?= $(BENCH_SEARCH_DB)_rebuild
+BENCH_SOLR_CORE := ckan-bench-$(subst .,_,$(CKAN_VERSION))
+REBUILD_DATASETS ?= 2000
+BENCH_ARGS ?=
+bench-search-solr: setup
+	scripts/setup.sh db $(BENCH_SEARCH_DB)
+	scripts/setup.sh db $(BENCH_REBUILD_DB)
+	SOLR_CORE=$(BENCH_SOLR_CORE) scripts/solr.sh start $(CKAN_VERSION)
+	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url $(BENCH_SEARCH_DB)) $(VENV)/bin/python \
+	  bench/run.py search --backends pg,solr \
+	  --solr-url $$(SOLR_CORE=$(BENCH_SOLR_CORE) scripts/solr.sh url $(CKAN_VERSION)) \
+	  --rebuild --rebuild-datasets $(REBUILD_DATASETS) \
+	  --rebuild-db-url $$(scripts/setup.sh db-url $(BENCH_REBUILD_DB)) $(BENCH_ARGS)
 
 # Load on loopback, not in CI (bench/README.md): the development and the production
 # server side by side in one run, on the site of `make serve` (demo copies up to 265

@@ -14,8 +14,16 @@
 # mvn), classes/ (solr/src compiled), home/ (Solr home), solr.pid, solr.log.
 #
 # Environment: SOLR_PORT (8983), SOLR_HEAP (1g), SOLR_WAIT (seconds, 120),
-# SOLR_SHARDS (unset: one node; N: SolrCloud, ZooKeeper and N nodes in one JVM,
-# a collection of N shards named like the core; experimental, one version at a time).
+# SOLR_CORE (the core's name instead of ckan-<version>, e.g. the search benchmark's),
+# SOLR_SHARDS (unset: one node; N: SolrCloud, see below).
+#
+# SolrCloud (SOLR_SHARDS=N): ZooKeeper (127.0.0.1:SOLR_ZK_PORT, default SOLR_PORT+1000,
+# chroot /solr) and SOLR_NODES (default N) Solr nodes in one JVM, the first on
+# SOLR_PORT, the others on free ports; a fresh cluster at each start (.state/solr/cloud).
+# A version's collection (named like the core, N shards, one replica each) is made as
+# a site makes it: the configset uploaded to ZooKeeper with Solr's own CLI
+# (SolrCLI upconfig, what `bin/solr zk upconfig` runs), then the Collections API's
+# CREATE. `start VERSION` on a running cluster adds that version's collection.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +37,10 @@ SOLR_HOME_DIR=$STATE/home
 PIDFILE=$STATE/solr.pid
 LOGFILE=$STATE/solr.log
 MODEFILE=$STATE/mode
+ZK_PORT=${SOLR_ZK_PORT:-$((PORT + 1000))}
+ZK_HOST="127.0.0.1:$ZK_PORT/solr"
+SHARDS=${SOLR_SHARDS:-}
+NODES=${SOLR_NODES:-$SHARDS}
 
 log() { printf '\033[1;34m[solr]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[solr]\033[0m %s\n' "$*" >&2; exit 1; }
@@ -37,7 +49,7 @@ need() {
   command -v "$1" >/dev/null 2>&1 || die "'$1' not found: $2 (Debian: apt-get install openjdk-17-jdk-headless maven)"
 }
 
-core_name() { echo "ckan-${1//./_}"; }
+core_name() { echo "${SOLR_CORE:-ckan-${1//./_}}"; }
 core_url() { echo "http://127.0.0.1:$PORT/solr/$(core_name "$1")"; }
 
 check_version() {
@@ -125,18 +137,86 @@ solr_home() {
   echo "$changed"
 }
 
-wait_ready() {  # wait_ready VERSION: the core answers, or the log's tail and exit 1
-  local version=$1 i
+mode_now() { cat "$MODEFILE" 2>/dev/null || echo node; }
+
+# Solr's command-line tools (org.apache.solr.cli.SolrCLI, in solr-core's jar):
+# `solr_cli zk upconfig ...` is what `bin/solr zk upconfig ...` runs
+solr_cli() {
+  # solr.install.dir: bin/solr sets it; upconfig looks for named configsets there
+  java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dfile.encoding=UTF-8 \
+    -Dsolr.install.dir="$(pwd)/$STATE" \
+    -Dlog4j2.configurationFile="$(pwd)/solr/log4j2.xml" \
+    -cp "$(classpath)" org.apache.solr.cli.SolrCLI "$@"
+}
+
+collections_api() {  # collections_api 'action=...&...': the JSON answer, or exit 1
+  curl -sf --max-time 300 "http://127.0.0.1:$PORT/solr/admin/collections?wt=json&$1"
+}
+
+# wait_until EXITED TIMED_OUT COMMAND...: until COMMAND succeeds; the log's tail
+# and exit 1 when Solr exits (EXITED) or WAIT seconds pass (TIMED_OUT)
+wait_until() {
+  local exited=$1 timed_out=$2 i
+  shift 2
   for i in $(seq 1 $((WAIT * 2))); do
-    if ping_core "$version"; then return 0; fi
+    "$@" && return 0
     if ! running; then
       echo "--- $LOGFILE (last 40 lines) ---" >&2; tail -n 40 "$LOGFILE" >&2
-      die "Solr exited during start-up"
+      die "$exited"
     fi
     sleep 0.5
   done
   echo "--- $LOGFILE (last 40 lines) ---" >&2; tail -n 40 "$LOGFILE" >&2
-  die "Solr's core $(core_name "$version") did not answer within ${WAIT}s"
+  die "$timed_out"
+}
+
+cloud_ready() { grep -q '^SOLR READY' "$LOGFILE" 2>/dev/null; }
+
+wait_cloud_up() {  # the launcher printed SOLR READY: ZooKeeper and every node are live
+  wait_until "SolrCloud exited during start-up" \
+    "SolrCloud's nodes were not live within ${WAIT}s" cloud_ready
+}
+
+upload_configset() {  # upload_configset NAME DIR, then the Configsets API must list NAME
+  local cli_log=$STATE/solr-cli.log
+  solr_cli zk upconfig -n "$1" -d "$2" -z "$ZK_HOST" >"$cli_log" 2>&1 \
+    || { tail -n 20 "$cli_log" >&2; die "bin/solr zk upconfig failed (log $cli_log)"; }
+  curl -sf --max-time 30 "http://127.0.0.1:$PORT/solr/admin/configs?action=LIST&wt=json" \
+    | grep -q "\"$1\"" \
+    || { tail -n 20 "$cli_log" >&2; die "configset $1 is not in ZooKeeper after upconfig (log $cli_log)"; }
+}
+
+# The version's collection on the running cluster: configset to ZooKeeper and
+# CREATE when it is missing; configset again and RELOAD when conf/ changed.
+ensure_collection() {
+  local version=$1 core conf changed shards=${SHARDS:-2}
+  core=$(core_name "$version")
+  conf=$STATE/cloud-conf/$core/conf
+  changed=$(write_conf "$version" "$conf")
+  local list
+  list=$(collections_api "action=LIST") || { tail -n 20 "$LOGFILE" >&2; die "the Collections API does not answer on port $PORT"; }
+  if grep -q "\"$core\"" <<<"$list"; then
+    [ -z "$changed" ] && return 0
+    log "configuration changed: uploading configset $core again and reloading the collection"
+    upload_configset "$core" "$conf"
+    collections_api "action=RELOAD&name=$core" >/dev/null \
+      || { tail -n 20 "$LOGFILE" >&2; die "could not reload collection $core"; }
+    return 0
+  fi
+  log "uploading configset $core to ZooKeeper $ZK_HOST (bin/solr zk upconfig)"
+  upload_configset "$core" "$conf"
+  log "creating collection $core: $shards shards, 1 replica each (Collections API CREATE)"
+  local answer
+  answer=$(collections_api "action=CREATE&name=$core&numShards=$shards&replicationFactor=1&collection.configName=$core&waitForFinalState=true") \
+    || { tail -n 30 "$LOGFILE" >&2; die "could not create collection $core"; }
+  if grep -q '"failure"' <<<"$answer"; then
+    echo "$answer" >&2; die "collection $core: CREATE reported a failure"
+  fi
+}
+
+wait_ready() {  # wait_ready VERSION: the core answers, or the log's tail and exit 1
+  wait_until "Solr exited during start-up" \
+    "Solr's core $(core_name "$1") did not answer within ${WAIT}s" ping_core "$1"
 }
 
 port_busy() {
@@ -147,12 +227,16 @@ start() {
   check_version "${1:-}"
   local version=$1 core mode=node
   core=$(core_name "$version")
-  [ -n "${SOLR_SHARDS:-}" ] && mode="cloud"
+  [ -n "$SHARDS" ] && mode="cloud"
+  if [ "$mode" = cloud ]; then
+    [[ "$SHARDS" =~ ^[1-9][0-9]?$ ]] || die "SOLR_SHARDS must be a number of shards (1-99), not '$SHARDS'"
+    [[ "$NODES" =~ ^[1-9][0-9]?$ ]] || die "SOLR_NODES must be a number of nodes (1-99), not '$NODES'"
+  fi
   need java "Solr runs on Java 17"
 
   if running; then
-    [ "$(cat "$MODEFILE" 2>/dev/null || echo node)" = "$mode" ] \
-      || die "Solr is running in $(cat "$MODEFILE") mode: scripts/solr.sh stop first"
+    [ "$(mode_now)" = "$mode" ] \
+      || die "Solr is running in $(mode_now) mode on port $PORT (pid $(cat "$PIDFILE")): scripts/solr.sh stop first, or set SOLR_PORT"
     if [ "$mode" = node ]; then
       local changed
       changed=$(solr_home "$version")
@@ -168,6 +252,8 @@ start() {
         curl -sf --max-time 120 -o /dev/null "$base&action=RELOAD&core=$core" \
           || { tail -n 20 "$LOGFILE" >&2; die "could not reload core $core"; }
       fi
+    else
+      ensure_collection "$version"
     fi
     wait_ready "$version"
     log "Solr is running: $(core_url "$version")"
@@ -175,19 +261,23 @@ start() {
   fi
 
   port_busy && die "port $PORT is taken by another program (another worktree's Solr?): set SOLR_PORT"
+  local args
+  if [ "$mode" = cloud ]; then
+    (exec 3<>"/dev/tcp/127.0.0.1/$ZK_PORT") 2>/dev/null \
+      && die "port $ZK_PORT (ZooKeeper) is taken by another program: set SOLR_ZK_PORT (or SOLR_PORT)"
+  fi
   jars
   compile
-  local args
   if [ "$mode" = node ]; then
     solr_home "$version" >/dev/null
     args=(node "$SOLR_HOME_DIR" "$PORT")
   else
-    # SolrCloud: a fresh cluster each start (the index is rebuilt from CKAN's database)
+    # a fresh cluster each start (the index is rebuilt from CKAN's database)
     rm -rf "$STATE/cloud"
-    write_conf "$version" "$STATE/cloud-conf/$core/conf" >/dev/null
-    args=(cloud "$STATE/cloud" "$PORT" "$core" "$STATE/cloud-conf/$core/conf" "$SOLR_SHARDS")
+    args=(cloud "$STATE/cloud" "$PORT" "$NODES" "$ZK_PORT")
   fi
   log "starting Solr 9.10.1 ($mode) on 127.0.0.1:$PORT, log $LOGFILE"
+  rm -f "$LOGFILE"  # wait_cloud_up reads it: no line of the last run
   # setsid: the JVM outlives this shell and make; no nohup wrapper, so $! is the JVM
   setsid java -Xms256m -Xmx"$HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -Djava.awt.headless=true -Dfile.encoding=UTF-8 \
@@ -197,6 +287,11 @@ start() {
     -cp "$(classpath)" SolrLauncher "${args[@]}" > "$LOGFILE" 2>&1 < /dev/null &
   echo $! > "$PIDFILE"
   echo "$mode" > "$MODEFILE"
+  if [ "$mode" = cloud ]; then
+    wait_cloud_up
+    log "$(grep -m1 '^SOLR READY' "$LOGFILE" | cut -d' ' -f3-)"
+    ensure_collection "$version"
+  fi
   wait_ready "$version"
   log "Solr is ready: $(core_url "$version")"
 }
@@ -222,7 +317,19 @@ stop() {
 
 status() {
   if running; then
-    echo "Solr running (pid $(cat "$PIDFILE"), $(cat "$MODEFILE" 2>/dev/null || echo node) mode) on 127.0.0.1:$PORT"
+    echo "Solr running (pid $(cat "$PIDFILE"), $(mode_now) mode) on 127.0.0.1:$PORT"
+    if [ "$(mode_now)" = cloud ]; then
+      grep -m1 '^SOLR READY' "$LOGFILE" 2>/dev/null | cut -d' ' -f3- || true
+      if [ -n "${1:-}" ]; then
+        collections_api "action=CLUSTERSTATUS&collection=$(core_name "$1")" \
+          | python3 -c 'import json, sys
+for name, col in json.load(sys.stdin)["cluster"]["collections"].items():
+    for shard, s in sorted(col["shards"].items()):
+        print("collection " + name + " " + shard + ": " + ", ".join(
+            r["node_name"] + " " + r["state"] for r in s["replicas"].values()))' 2>/dev/null \
+          || echo "no collection $(core_name "$1")"
+      fi
+    fi
   else
     echo "Solr not running"
   fi

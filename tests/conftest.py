@@ -39,6 +39,22 @@ def clean_db(fresh_db, with_plugins):
     fresh_db()
 
 
+@pytest.fixture
+def cut_solr(ckan_config, monkeypatch):
+    """A callable: Solr out of reach from then on, for the rest of the test.
+    CKAN 2.12 reads ``solr_url`` from the config on each connection; 2.11 from
+    ``SolrSettings``, set at start-up: both are pointed at a closed port."""
+    def cut() -> None:
+        from ckan.lib.search import common
+
+        url = "http://127.0.0.1:9/solr/down"
+        monkeypatch.setitem(ckan_config, "solr_url", url)
+        monkeypatch.setitem(ckan_config, "solr_timeout", 2)
+        if hasattr(common, "SolrSettings"):
+            monkeypatch.setattr(common.SolrSettings, "_url", url)
+    return cut
+
+
 # --- the search mode: pg (opdc_kpi_pgsearch) or solr (tests/plugins.py) -----------
 
 _SKIPS = {

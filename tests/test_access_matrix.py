@@ -72,9 +72,9 @@ def test_the_year_selector_counts_only_what_the_viewer_may_see(app, roles, role)
     assert (PRIVATE_ONLY_YEAR in options) is FULL_VIEW[role], role
 
 
-HARVEST = {  # role: (own organization, another organization, whole catalog)
-    "sysadmin": (True, True, True), "assessor": (True, False, False),
-    "other_assessor": (False, True, False), "admin": (True, False, False),
+HARVEST = {  # role: (own organization, another organization, no id: theirs / the catalog)
+    "sysadmin": (True, True, True), "assessor": (True, False, True),
+    "other_assessor": (False, True, True), "admin": (True, False, False),
     "editor": (False, False, False), "member": (False, False, False),
     "stranger": (False, False, False), "anonymous": (False, False, False)}
 
@@ -105,6 +105,12 @@ def test_a_scoped_assessor_runs_the_check_on_its_organization(roles):
     result = helpers.call_action("opdc_kpi_harvest_check", context, id=roles["org"]["name"],
                                  record=False)
     assert result["organization"]["id"] == roles["org"]["id"]
+    # without an id: the organizations it assesses, not the whole catalog
+    theirs = helpers.call_action("opdc_kpi_harvest_check", _context(roles["users"]["assessor"]),
+                                 record=False)
+    assert theirs["organization"] is None
+    assert [o["id"] for o in theirs["organizations"]] == [roles["org"]["id"]]
+    assert theirs["seen"] == result["seen"] and theirs["expected"] == result["expected"]
     with pytest.raises(tk.NotAuthorized):
         helpers.call_action("opdc_kpi_harvest_check", _context(roles["users"]["assessor"]),
-                            record=False)
+                            id=roles["other"]["id"], record=False)

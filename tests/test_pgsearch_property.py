@@ -1,6 +1,8 @@
-"""Property: whatever q, fq, sort or facet.field a client sends, the search
-answers with results or a SearchQueryError (HTTP 400), never another error
-(HTTP 500, or 409 from a failed statement)."""
+"""Properties of the PostgreSQL search: whatever q, fq, sort or facet.field
+a client sends, it answers with results or a SearchQueryError (HTTP 400),
+never another error (HTTP 500, or 409 from a failed statement); and what it
+answers holds: every result is one the caller may see, in the order asked,
+the page is the slice of the whole answer, and the counts agree."""
 import json
 import os
 
@@ -37,11 +39,21 @@ def catalog(fresh_db):
     plugins.load_all()
     try:
         fresh_db()
-        org = factories.Organization(name="prop-org")
-        make_dataset(owner_org=org["id"], title="สถิติข้อมูลน้ำฝน", tag_string="water,ฝน",
-                     focus_area="environment")
-        make_dataset(owner_org=org["id"], title="Water (rivers) 100% _done_", private=True)
-        yield
+        member = factories.User(name="prop-member")
+        org = factories.Organization(name="prop-org", users=[
+            {"name": member["name"], "capacity": "member"}])
+        other = factories.Organization(name="prop-other")
+        made = [
+            make_dataset(owner_org=org["id"], title="สถิติข้อมูลน้ำฝน", tag_string="water,ฝน",
+                         focus_area="environment"),
+            make_dataset(owner_org=org["id"], title="Water (rivers) 100% _done_", private=True),
+            make_dataset(owner_org=org["id"], title="ข้อมูลน้ำบาดาล water wells"),
+            make_dataset(owner_org=other["id"], title="Other water, private", private=True),
+            make_dataset(owner_org=other["id"], title="สถิติการท่องเที่ยว"),
+            make_dataset(owner_org=other["id"], title="Draft water", state="draft"),
+        ]
+        yield {"org": org, "other": other, "member": member,
+               "sysadmin": factories.Sysadmin(), "datasets": made}
     finally:
         plugins.unload_all()
 
@@ -90,3 +102,67 @@ def test_http_answers_200_or_400(app, q, fq, sort):
     event(str(response.status_code))
     if response.status_code == 400:
         assert response.json["error"]["__type"] == "Search Query Error"
+
+
+TOTAL_SORTS = ["name asc", "name desc", "id asc", "id desc"]
+ROLES = ("anonymous", "member", "sysadmin")
+
+
+def _may_see(dataset, role, catalog, include_private):
+    """What CKAN lets each role find: active datasets only (no drafts asked
+    for), private ones with include_private to the organization's members
+    and sysadmins."""
+    if dataset["state"] != "active":
+        return False
+    if not dataset["private"]:
+        return True
+    if not include_private or role == "anonymous":
+        return False
+    return role == "sysadmin" or dataset["owner_org"] == catalog["org"]["id"]
+
+
+def _ordered(results, sort):
+    field, direction = sort.split()
+    values = [r[field] for r in results]
+    return values == sorted(values, reverse=direction == "desc")
+
+
+@SETTINGS
+@given(q=st.one_of(st.sampled_from(["", "*:*", "water", "ข้อมูล", "น้ำ", "สถิติ", "title:water",
+                                    "water OR สถิติ", "-water", "organization:prop-org"]),
+                   QUERY),
+       sort=st.sampled_from(TOTAL_SORTS + ["metadata_modified desc", "metadata_modified asc"]),
+       role=st.sampled_from(ROLES), include_private=st.booleans(),
+       rows=st.integers(0, 4), start=st.integers(0, 5))
+def test_results_are_visible_ordered_and_counted(catalog, q, sort, role, include_private,
+                                                 rows, start):
+    context = {"user": "" if role == "anonymous" else catalog[role]["name"],
+               "ignore_auth": False}
+    search = lambda **page: helpers.call_action(  # noqa: E731
+        "package_search", dict(context), q=q, sort=sort, include_private=include_private,
+        **page)
+    try:
+        whole = search(rows=1000)
+    except SearchQueryError:
+        event("400")
+        return
+    event("answered")
+    by_id = {d["id"]: d for d in catalog["datasets"]}
+    ids = [r["id"] for r in whole["results"]]
+    # every result is one of the catalog's, once, and the caller may see it
+    assert len(ids) == len(set(ids)) and set(ids) <= set(by_id)
+    assert all(_may_see(by_id[i], role, catalog, include_private) for i in ids), ids
+    if q in ("", "*:*"):   # everything: each dataset the caller may see, none missing
+        assert set(ids) == {i for i, d in by_id.items()
+                            if _may_see(d, role, catalog, include_private)}
+    # the counts agree with what came back
+    assert whole["count"] == len(ids)
+    # in the order asked
+    assert _ordered(whole["results"], sort), (sort, ids)
+    # a page is the slice of the whole answer (a total order), with the same count
+    page = search(rows=rows, start=start)
+    assert page["count"] == whole["count"]
+    if sort in TOTAL_SORTS:
+        assert [r["id"] for r in page["results"]] == ids[start:start + rows]
+    else:
+        assert len(page["results"]) == len(ids[start:start + rows])

@@ -14,6 +14,7 @@ from ckan.tests import factories, helpers
 from ckanext.opdc_kpi.logic.dataset import vocabulary
 from ckanext.opdc_kpi.scoring import standard
 from tests.factories_dga import dga_dataset, dga_dataset_dict
+from tests.legacy_support import LEGACY, store_behind_validation
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 
@@ -52,6 +53,22 @@ def _free_tags(pkg):
 
 def _focus_tags(pkg):
     return sorted(t["name"] for t in pkg["tags"] if t.get("vocabulary_id"))
+
+
+# the messages of a refused value, in the test site's language (English)
+REQUIRED = {
+    "data_type": "Data type is required", "title": "Title is required",
+    "owner_org": "An organization must be provided", "maintainer": "Contact name is required",
+    "maintainer_email": "Contact e-mail is required", "tag_string": "Add at least one keyword",
+    "notes": "Description is required", "objective": "Objective is required",
+    "update_frequency_unit": "Update frequency unit is required",
+    "geo_coverage": "Geographic coverage is required", "data_source": "Data source is required",
+    "data_format": "Data format is required",
+    "data_category": "Data category (government data governance) is required",
+    "license_id": "Licence is required",
+}
+NOT_ALLOWED = "{}: “{}” is not one of the allowed values"
+BAD_URL = "{}: enter a full URL starting with http:// or https://"
 
 
 # --- a complete dataset -------------------------------------------------------
@@ -106,9 +123,8 @@ def test_each_mandatory_item_is_required_on_an_active_dataset(field):
         errors = _errors(**dga_dataset_dict(owner_org=None))
     else:
         errors = _create_errors(**overrides)
-    assert field in errors, errors
     # errors name what must be fixed, nothing else
-    assert set(errors) == {field}
+    assert errors == {field: [REQUIRED[field]]}
 
 
 BLANKS = [(f, "") for f in MANDATORY if f != "owner_org"] + \
@@ -119,13 +135,14 @@ BLANKS = [(f, "") for f in MANDATORY if f != "owner_org"] + \
 
 @pytest.mark.parametrize("field,blank", BLANKS)
 def test_blank_counts_as_not_given(field, blank):
-    assert field in _create_errors(**{field: blank})
+    assert _create_errors(**{field: blank}) == {field: [REQUIRED[field]]}
 
 
 def test_focus_area_is_required_and_checked():
-    assert "focus_area" in _create_errors(focus_area=None)
-    assert "focus_area" in _create_errors(focus_area="")
-    assert "focus_area" in _create_errors(focus_area="tourism-and-sports")
+    assert _create_errors(focus_area=None) == {"focus_area": ["Focus area is required"]}
+    assert _create_errors(focus_area="") == {"focus_area": ["Focus area is required"]}
+    assert _create_errors(focus_area="tourism-and-sports") == {"focus_area": [
+        "Focus area: “tourism-and-sports” is not one of the 10 focus areas"]}
 
 
 def test_a_tags_list_without_tag_string_does_not_bypass_the_keyword_requirement():
@@ -171,7 +188,8 @@ RESOURCE_CHOICE_FIELDS = ["resource_data_collect", "resource_unit_of_multiplier"
 @pytest.mark.parametrize("field", DATASET_CHOICE_FIELDS)
 def test_a_value_outside_a_choice_list_is_refused(field):
     errors = _create_errors(**{field: "ค่าที่ไม่มีในรายการ"})
-    assert field in errors
+    assert errors == {field: [NOT_ALLOWED.format(standard.FIELD_LABELS[field][1],
+                                                 "ค่าที่ไม่มีในรายการ")]}
 
 
 @pytest.mark.parametrize("field", DATASET_MULTI_FIELDS)
@@ -250,7 +268,8 @@ def test_other_needs_its_other_text(field, value):
 
 @pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5", "1 2", True])
 def test_update_frequency_interval_is_a_positive_integer(value):
-    assert "update_frequency_interval" in _create_errors(update_frequency_interval=value)
+    assert _create_errors(update_frequency_interval=value) == {"update_frequency_interval": [
+        "Update frequency interval must be a positive whole number (e.g. 1, 2, 10) or blank"]}
 
 
 @pytest.mark.parametrize("value,stored", [("", None), ("7", "7"), (3, "3"), ("๑๒", "12")])
@@ -274,9 +293,18 @@ def test_kpi_years_accept_ints_numeric_strings_and_lists(value, expected):
     assert pkg.get("kpi_years", []) == expected
 
 
-@pytest.mark.parametrize("value", ["2549", "abc", "2565, x", [2565, 2500], "9999", 1.5])
-def test_kpi_years_must_be_plausible_buddhist_era_fiscal_years(value):
-    assert "kpi_years" in _create_errors(kpi_years=value)
+@pytest.mark.parametrize("value,shown", [("abc", "abc"), ("2565, x", "x"), (1.5, "1.5")])
+def test_kpi_years_must_be_buddhist_era_fiscal_years(value, shown):
+    assert _create_errors(kpi_years=value) == {"kpi_years": [
+        f"KPI fiscal years: “{shown}” is not a fiscal year (Buddhist era, e.g. 2565)"]}
+
+
+@pytest.mark.parametrize("value,year", [("2549", 2549), ([2565, 2500], 2500), ("9999", 9999)])
+def test_kpi_years_must_be_plausible(value, year):
+    from ckanext.opdc_kpi.logic.site import today
+    last = standard.fiscal_year_of(today()) + 1
+    assert _create_errors(kpi_years=value) == {"kpi_years": [
+        f"KPI fiscal years: fiscal year {year} must be from 2550 to {last} (Buddhist era)"]}
 
 
 def test_kpi_years_up_to_next_fiscal_year():
@@ -293,8 +321,9 @@ def test_allow_harvest_defaults_to_true_only_when_not_private():
 
 
 def test_use_case_url_must_be_http():
-    assert "use_case_url" in _create_errors(use_case_url="ftp://example.go.th/x")
-    assert "use_case_url" in _create_errors(use_case_url="dashboard")
+    for url in ("ftp://example.go.th/x", "dashboard"):
+        assert _create_errors(use_case_url=url) == {
+            "use_case_url": [BAD_URL.format("Use case URL")]}
     pkg = _create(use_case_url="https://dashboard.example.go.th/tourism",
                   use_case_description="ลดเวลาให้บริการลง 30%", single_source_of_truth="True")
     assert pkg["use_case_url"] == "https://dashboard.example.go.th/tourism"
@@ -472,47 +501,26 @@ def test_staged_create_in_the_browser(app):
 
 # --- legacy data ------------------------------------------------------------------
 
-def _behind_validations_back(pkg_id, remove=(), set_=None, drop_focus_tag=False):
-    pkg = model.Package.get(pkg_id)
-    extras = dict(pkg.extras)
-    for key in remove:
-        extras.pop(key, None)
-    extras.update(set_ or {})
-    pkg.extras = extras
-    if drop_focus_tag:
-        for package_tag in list(pkg.package_tags):
-            if package_tag.tag.vocabulary_id:
-                package_tag.state = "deleted"
-    model.repo.commit()
-    search.rebuild(pkg_id)
-
-
-LEGACY = {
-    "data_category": "ข้อมูลเปิด",                  # not a listed value
-    "objective": "แผนงานเดิม",                       # plain text, not a JSON list
-    "update_frequency_interval": "ทุกปี",
-    "kpi_years": "ปีงบ 65",
-    "created_date": "31 ธันวาคม 2566",
-    "legacy_only_field": "ค่าจากระบบเดิม",           # not in the schema at all
-}
-
-
 def test_legacy_dataset_stays_viewable(app):
     pkg = dga_dataset()
-    _behind_validations_back(pkg["id"], remove=["data_format", "data_source"], set_=LEGACY,
+    store_behind_validation(pkg["id"], remove=["data_format", "data_source"], set_=LEGACY,
                              drop_focus_tag=True)
     shown = _call("package_show", id=pkg["id"])
     assert shown["data_category"] == "ข้อมูลเปิด"
     assert shown["objective"] == ["แผนงานเดิม"]
     assert shown["kpi_years"] == "ปีงบ 65"
     assert "focus_area" not in shown
-    assert app.get(tk.url_for("dataset.read", id=pkg["name"])).status_code == 200
+    page = app.get(tk.url_for("dataset.read", id=pkg["name"]))
+    assert page.status_code == 200
+    # what is stored is shown, a choice outside the list marked as such
+    assert pkg["title"] in page.body and "ปีงบ 65" in page.body
+    assert "แผนงานเดิม (stored value, not in the list)" in page.body
 
 
 def test_legacy_edit_of_one_field_keeps_every_untouched_field():
     pkg = dga_dataset(resources=[{"name": "r", "url": "https://example.go.th/a.csv",
                                   "resource_data_collect": "บุคคล"}])
-    _behind_validations_back(pkg["id"], remove=["data_format", "data_source"], set_=LEGACY,
+    store_behind_validation(pkg["id"], remove=["data_format", "data_source"], set_=LEGACY,
                              drop_focus_tag=True)
     res = model.Resource.get(pkg["resources"][0]["id"])
     res.extras = dict(res.extras, resource_data_collect="หน่วยเดิม")
@@ -535,7 +543,7 @@ def test_legacy_edit_of_one_field_keeps_every_untouched_field():
 
 def test_legacy_edit_errors_name_only_what_the_edit_must_fix():
     pkg = dga_dataset()
-    _behind_validations_back(pkg["id"], remove=["data_format"], set_=LEGACY)
+    store_behind_validation(pkg["id"], remove=["data_format"], set_=LEGACY)
     errors = _errors("package_patch", id=pkg["id"], geo_coverage="ไม่อยู่ในรายการ")
     assert set(errors) == {"geo_coverage"}
     errors = _errors("package_patch", id=pkg["id"], data_type="ยังไม่อยู่ในรายการ")
@@ -557,14 +565,14 @@ def test_legacy_edit_errors_name_only_what_the_edit_must_fix():
 def test_a_legacy_draft_gets_no_allowance_when_activated():
     pkg = dga_dataset()
     assert _call("package_patch", id=pkg["id"], state="draft")["state"] == "draft"
-    _behind_validations_back(pkg["id"], set_={"data_category": "ข้อมูลเปิด"})
+    store_behind_validation(pkg["id"], set_={"data_category": "ข้อมูลเปิด"})
     errors = _errors("package_patch", id=pkg["id"], state="active")
     assert "data_category" in errors
 
 
 def test_a_resource_can_be_added_to_a_legacy_dataset():
     pkg = dga_dataset()
-    _behind_validations_back(pkg["id"], remove=["maintainer_email"], set_=LEGACY)
+    store_behind_validation(pkg["id"], remove=["maintainer_email"], set_=LEGACY)
     _call("resource_create", package_id=pkg["id"], name="ใหม่",
           url="https://example.go.th/new.csv", resource_data_collect="บุคคล")
     after = _call("package_show", id=pkg["id"])
@@ -578,7 +586,7 @@ def test_a_resource_can_be_added_to_a_legacy_dataset():
 
 def test_legacy_problems_are_listed_for_the_dataset_page():
     pkg = dga_dataset()
-    _behind_validations_back(pkg["id"], remove=["data_source"], set_=LEGACY)
+    store_behind_validation(pkg["id"], remove=["data_source"], set_=LEGACY)
     shown = _call("package_show", id=pkg["id"])
     problems = tk.h.opdc_kpi_dataset_problems(shown)
     fields = {p["field"] for p in problems}
@@ -627,12 +635,14 @@ def test_organization_template_1_fields():
     assert patched["focus_issue"] == "การขับเคลื่อน e-Service ในภาครัฐ"
 
 
-@pytest.mark.parametrize("field,value", [
-    ("focus_areas", ["not-a-focus-area"]), ("focus_areas", ["health", "สุขภาพ"]),
-    ("catalog_url", "data.opdc.go.th"), ("catalog_url", "ftp://data.opdc.go.th")])
-def test_organization_values_are_checked(field, value):
+@pytest.mark.parametrize("field,value,message", [
+    ("focus_areas", ["not-a-focus-area"], NOT_ALLOWED.format("Focus areas", "not-a-focus-area")),
+    ("focus_areas", ["health", "สุขภาพ"], NOT_ALLOWED.format("Focus areas", "สุขภาพ")),
+    ("catalog_url", "data.opdc.go.th", BAD_URL.format("Agency data catalog URL")),
+    ("catalog_url", "ftp://data.opdc.go.th", BAD_URL.format("Agency data catalog URL"))])
+def test_organization_values_are_checked(field, value, message):
     errors = _errors("organization_create", name="org-x", **{field: value})
-    assert field in errors
+    assert errors == {field: [message]}
 
 
 def test_organization_catalog_url_is_optional():

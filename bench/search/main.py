@@ -1,8 +1,10 @@
 """Search benchmark: 50,000 datasets, p50/p95 of the searches a catalog
-mostly answers. See bench/README.md ("Search") for the method and figures.
+mostly answers, on the PostgreSQL search and (``--backends pg,solr``) on Apache
+Solr side by side. See bench/README.md ("Search") for the method and figures.
 
     CKAN_SQLALCHEMY_URL=$(scripts/setup.sh db-url ckan_opdc_bench_search) \\
         .venv/bin/python bench/run.py search [--datasets 50000] [--iterations 40] [--reseed]
+        [--backends pg,solr --solr-url URL [--rebuild]]
 """
 from __future__ import annotations
 
@@ -103,44 +105,111 @@ def _prepare_database(args, seed, echo) -> dict:
                           "max_parallel_workers_per_gather={}".format(*settings)}
 
 
-def _measure(name: str, params: dict, iterations: int, warmup: int, client) -> dict:
+def _timed(params: dict, runs: int, client) -> tuple[list[float], list[float], dict]:
+    """``runs`` timed calls of the action, then ``runs`` of the HTTP API."""
     import ckan.plugins.toolkit as tk
 
     action = tk.get_action("package_search")
-    results = {}
-    last = None
-    timings = []
-    for i in range(warmup + iterations):
+    query = [(key, item) for key, value in params.items()
+             for item in (value if isinstance(value, list) else [value])]
+    direct, http, last = [], [], {}
+    for _ in range(runs):
         started = time.perf_counter()
         last = action({"user": ""}, dict(params))
-        elapsed = (time.perf_counter() - started) * 1000
-        if i >= warmup:
-            timings.append(elapsed)
-    results["action"] = timings
-    http = []
-    query = []
-    for key, value in params.items():
-        for item in value if isinstance(value, list) else [value]:
-            query.append((key, item))
-    for i in range(warmup + iterations):
+        direct.append((time.perf_counter() - started) * 1000)
+    for _ in range(runs):
         started = time.perf_counter()
         response = client.get("/api/3/action/package_search", query_string=query)
-        elapsed = (time.perf_counter() - started) * 1000
+        http.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.get_data(as_text=True)[:500]
-        if i >= warmup:
-            http.append(elapsed)
-    results["http"] = http
-    return {
-        "count": last["count"],
-        "returned": len(last["results"]),
-        "facets": {k: len(v["items"]) for k, v in last["search_facets"].items()},
-        **{f"{kind}_{stat}": round(fn(values), 1)
-           for kind, values in results.items()
-           for stat, fn in (("p50", lambda v: _percentile(v, 50)),
-                            ("p95", lambda v: _percentile(v, 95)),
-                            ("max", max))},
-        "params": params,
-    }
+    return direct, http, last
+
+
+def _measure(params: dict, backends: list[str], iterations: int, warmup: int,
+             rounds: int, client) -> dict[str, dict]:
+    """Each backend in turn, ``rounds`` times (the order alternating), so both
+    meet the same background load; ``warmup`` untimed runs per backend first."""
+    import solr_side
+
+    timings = {b: {"action": [], "http": [], "last": {}} for b in backends}
+    for backend in backends:
+        solr_side.use(backend)
+        _timed(params, warmup, client)
+    per_round = [iterations // rounds + (1 if r < iterations % rounds else 0)
+                 for r in range(rounds)]
+    for r, runs in enumerate(per_round):
+        for backend in (backends if r % 2 == 0 else backends[::-1]):
+            solr_side.use(backend)
+            direct, http, last = _timed(params, runs, client)
+            timings[backend]["action"] += direct
+            timings[backend]["http"] += http
+            timings[backend]["last"] = last
+    out = {}
+    for backend, t in timings.items():
+        last = t.pop("last")
+        out[backend] = {
+            "count": last["count"],
+            "returned": len(last["results"]),
+            "facets": {k: len(v["items"]) for k, v in last["search_facets"].items()},
+            **{f"{kind}_{stat}": round(fn(values), 1)
+               for kind, values in t.items()
+               for stat, fn in (("p50", lambda v: _percentile(v, 50)),
+                                ("p95", lambda v: _percentile(v, 95)),
+                                ("max", max))},
+        }
+    return out
+
+
+def _prepare_solr(args, seed, echo) -> dict:
+    import solr_side
+
+    solr_side.use("solr")
+    have = solr_side.solr_count()
+    seconds = None
+    if have != args.datasets or args.reseed:
+        echo(f"indexing {args.datasets} datasets into Solr (core had {have} of this site)")
+        seconds = round(solr_side.index_catalog(seed, args.datasets, echo), 1)
+        echo(f"Solr indexed in {seconds} s; {solr_side.solr_count()} documents")
+    size = solr_side.core_size(args.solr_url)
+    echo(f"Solr core {args.solr_url}: {size}")
+    solr_side.use(args.backends[0])
+    return {"url": args.solr_url, "index_size": size, "bulk_index_seconds": seconds}
+
+
+def _rebuild(args, solr_side, echo) -> dict:
+    """``ckan search-index rebuild`` per backend, one after the other, on this
+    catalog or on a smaller one in its own database (its own ``ckan.site_id``, so
+    its Solr documents and CKAN's orphan check leave this catalog's alone; they
+    are deleted afterwards)."""
+    env = {"CKAN_SOLR_URL": args.solr_url}
+    own = args.rebuild_datasets != args.datasets
+    if own:
+        solr_side.seed_catalog(args.rebuild_datasets, args.rebuild_db_url, echo)
+        env.update(CKAN_SQLALCHEMY_URL=args.rebuild_db_url,
+                   CKAN_SITE_ID="opdc_kpi_bench_rebuild")
+    echo(f"ckan search-index rebuild of {args.rebuild_datasets} datasets, each backend "
+         f"{args.rebuild_repeats} times in alternating order")
+    out = {"datasets": args.rebuild_datasets,
+           "database": "its own" if own else "the benchmark's",
+           "runs": {backend: [] for backend in args.backends}}
+    inis = {"pg": args.ini, "solr": args.solr_ini}
+    for turn in range(args.rebuild_repeats):
+        for backend in (args.backends if turn % 2 == 0 else args.backends[::-1]):
+            run = solr_side.time_rebuild(backend, inis[backend], env, echo)
+            run["load_average_after"] = os.getloadavg()
+            out["runs"][backend].append(run)
+            echo(f"  {backend}: {run['seconds']} s (indexing {run['indexing_seconds']} s)")
+    for backend, runs in out["runs"].items():
+        out[backend] = {key: round(statistics.mean(r[key] for r in runs), 1)
+                        for key in ("seconds", "indexing_seconds")}
+    if len(args.backends) == 2:
+        out["ratio_solr_to_pg"] = round(
+            out["solr"]["indexing_seconds"] / out["pg"]["indexing_seconds"], 2)
+    if own and "solr" in args.backends:
+        import pysolr
+        pysolr.Solr(args.solr_url, timeout=120).delete(
+            q='+site_id:"opdc_kpi_bench_rebuild"', commit=True)
+    return out
 
 
 def main(argv: list[str]) -> int:
@@ -148,46 +217,92 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--datasets", type=int, default=50000)
     parser.add_argument("--iterations", type=int, default=40)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="turns per backend per scenario (side by side)")
     parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--backends", default="pg",
+                        help="pg, solr or pg,solr (side by side in one run)")
+    parser.add_argument("--solr-url", default=os.environ.get("CKAN_SOLR_URL", ""),
+                        help="the Solr core for --backends solr (default: CKAN_SOLR_URL)")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="also time `ckan search-index rebuild` per backend")
+    parser.add_argument("--rebuild-datasets", type=int, default=0,
+                        help="the rebuilds' catalog (default: this one, --datasets); "
+                             "smaller: seeded in --rebuild-db-url")
+    parser.add_argument("--rebuild-db-url", default="")
+    parser.add_argument("--rebuild-repeats", type=int, default=2,
+                        help="rebuilds per backend, in alternating order (pg solr solr pg)")
     parser.add_argument("--ini", default=str(HERE / "bench.ini"))
+    parser.add_argument("--solr-ini", default=str(HERE / "bench-solr.ini"))
     parser.add_argument("--only", action="append", help="run only this scenario")
     parser.add_argument("--out", default=str(HERE / "results.json"))
     args = parser.parse_args(argv)
+    args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if not args.backends or set(args.backends) - {"pg", "solr"}:
+        parser.error("--backends: pg, solr or pg,solr")
+    args.rebuild_datasets = args.rebuild_datasets or args.datasets
+    if args.rebuild and args.rebuild_datasets != args.datasets and not args.rebuild_db_url:
+        parser.error("--rebuild-datasets other than --datasets needs --rebuild-db-url")
+    if "solr" in args.backends:
+        if not args.solr_url:
+            parser.error("--backends solr needs --solr-url (or CKAN_SOLR_URL)")
+        os.environ["CKAN_SOLR_URL"] = args.solr_url  # CKAN's solr_url
 
     from ckan.cli import load_config
     from ckan.config.middleware import make_app
 
     import seed  # bench/search/seed.py (bench/run.py puts this folder on sys.path)
+    import solr_side
 
     echo = lambda line: print(line, flush=True)  # noqa: E731
+    began = time.perf_counter()
     app = make_app(load_config(args.ini))
     flask_app = app._wsgi_app
     with flask_app.test_request_context():
         database = _prepare_database(args, seed, echo)
         echo(database["postgresql"])
+        solr = _prepare_solr(args, seed, echo) if "solr" in args.backends else None
         client = flask_app.test_client()
         report = {}
         for name, params in scenarios(seed).items():
             if args.only and name not in args.only:
                 continue
-            report[name] = _measure(name, params, args.iterations, args.warmup, client)
-            r = report[name]
-            bar = BARS.get(name)
-            verdict = ("no bar" if bar is None else
-                       f"bar p95 <= {bar}: {'ok' if r['http_p95'] <= bar else 'OVER BAR'}")
-            echo(f"{name:26s} count={r['count']:6d}  action p50 {r['action_p50']:6.1f} "
-                 f"p95 {r['action_p95']:6.1f} | HTTP p50 {r['http_p50']:6.1f} "
-                 f"p95 {r['http_p95']:6.1f} ms  ({verdict})")
+            report[name] = {"params": params, **_measure(
+                params, args.backends, args.iterations, args.warmup, args.rounds, client)}
+            for backend in args.backends:
+                r = report[name][backend]
+                bar = BARS.get(name) if backend == "pg" else None
+                verdict = ("" if bar is None else
+                           f"  (bar p95 <= {bar}: {'ok' if r['http_p95'] <= bar else 'OVER BAR'})")
+                echo(f"{name:26s} {backend:4s} count={r['count']:6d}  action p50 "
+                     f"{r['action_p50']:6.1f} p95 {r['action_p95']:6.1f} | HTTP p50 "
+                     f"{r['http_p50']:6.1f} p95 {r['http_p95']:6.1f} ms{verdict}")
+            if len(args.backends) == 2:
+                pg, sr = report[name]["pg"], report[name]["solr"]
+                report[name]["ratio_solr_to_pg"] = {
+                    key: round(sr[key] / pg[key], 2) for key in
+                    ("action_p50", "action_p95", "http_p50", "http_p95") if pg[key]}
+                echo(f"{'':26s} Solr/pg HTTP p50 {report[name]['ratio_solr_to_pg']['http_p50']}"
+                     f"  p95 {report[name]['ratio_solr_to_pg']['http_p95']}")
+        solr_side.use("pg")
+    rebuild = {}
+    if args.rebuild:
+        rebuild = _rebuild(args, solr_side, echo)
     record = {
         "date": dt.datetime.now().isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} CPUs {platform.machine()}, "
                    f"Python {platform.python_version()}",
         "load_average_after": os.getloadavg(),
+        "bench_seconds": round(time.perf_counter() - began, 1),
         "database": database,
+        "solr": solr,
+        "backends": args.backends,
         "datasets": args.datasets,
         "iterations": args.iterations,
+        "rounds": args.rounds,
         "scenarios": report,
+        "rebuild": rebuild,
     }
     pathlib.Path(args.out).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-    echo(f"results written to {args.out}")
+    echo(f"results written to {args.out} ({record['bench_seconds']:.0f} s)")
     return 0

@@ -261,6 +261,15 @@ def load(connection, count: int, build_row, echo=print, batch: int = 1000) -> No
         + [(g["id"], g["name"], g["title"], "", now, "active", "group", "approved", "",
             False, Json({})) for g in groups()])
     vocab_id, vocab_name = next(iter(vocabulary().items()))
+    # the extension's migration made the focus-area vocabulary with another id (a new
+    # database): the seed's takes its place, so its datasets' tags point at it
+    for statement in (
+            "DELETE FROM package_tag WHERE tag_id IN (SELECT t.id FROM tag t JOIN vocabulary v"
+            " ON t.vocabulary_id = v.id WHERE v.name = %s AND v.id <> %s)",
+            "DELETE FROM tag WHERE vocabulary_id IN"
+            " (SELECT id FROM vocabulary WHERE name = %s AND id <> %s)",
+            "DELETE FROM vocabulary WHERE name = %s AND id <> %s"):
+        cursor.execute(statement, (vocab_name, vocab_id))
     cursor.execute("INSERT INTO vocabulary (id, name) VALUES (%s, %s) ON CONFLICT DO NOTHING",
                    (vocab_id, vocab_name))
     execute_values(cursor,

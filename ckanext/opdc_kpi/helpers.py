@@ -7,9 +7,11 @@ labels come from ``scoring.standard``, the one source of the lists.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 from ckanext.opdc_kpi.logic.site import from_config, msg, request_language, today
 from ckanext.opdc_kpi.scoring import assessment, dataset_openness, standard
@@ -19,6 +21,9 @@ from ckanext.opdc_kpi.scoring.criteria import is_public_category
 def get_helpers() -> dict[str, Any]:
     return {
         "opdc_kpi_choices": opdc_kpi_choices,
+        "opdc_kpi_form_field": opdc_kpi_form_field,
+        "opdc_kpi_stored_value_label": opdc_kpi_stored_value_label,
+        "opdc_kpi_undeclared_extras": opdc_kpi_undeclared_extras,
         "opdc_kpi_choice_label": opdc_kpi_choice_label,
         "opdc_kpi_field_label": opdc_kpi_field_label,
         "opdc_kpi_focus_area_label": opdc_kpi_focus_area_label,
@@ -96,6 +101,83 @@ def opdc_kpi_choices(field: dict) -> list[dict[str, Any]]:
     of the field's list (``choices_list``, default the field's name)."""
     return [{"value": c.value, "label": {"en": c.en, "th": c.th}}
             for c in standard.CHOICES.get(_list_name(field), ())]
+
+
+def _given_values(value: Any) -> list[str]:
+    """The values of a choice field in form data: a list, a JSON-list string
+    (as stored), or one text."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            pass
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [item for item in items if isinstance(item, str) and item.strip()]
+
+
+def _stored_owner(data: dict) -> Any:
+    """The stored dataset (or resource) the form edits, or None (a new one).
+    A failed save shows the form again with what was posted: the dataset's id
+    is then in ``pkg_name``."""
+    key = data.get("id") or data.get("pkg_name")
+    if not isinstance(key, str) or not key:
+        return None
+    return model.Package.get(key) or model.Session.get(model.Resource, key)
+
+
+def _stored_values(owner: Any, name: str) -> list[str]:
+    if owner is None:
+        return []
+    raw = (owner.extras or {}).get(name)
+    if raw is None and name in ("license_id", "format"):
+        raw = getattr(owner, name, None)
+    return _given_values(raw)
+
+
+def _stored_mark(value: str) -> dict[str, str]:
+    """A stored value outside its list, marked as such (form and page)."""
+    return {"en": f"{value} (stored value, not in the list)",
+            "th": f"{value} (ค่าเดิม ไม่อยู่ในรายการ)"}
+
+
+def opdc_kpi_stored_value_label(value: str) -> str:
+    """A stored value outside its choice list as the dataset page shows it."""
+    return tk.h.scheming_language_text(_stored_mark(value))
+
+
+def opdc_kpi_form_field(field: dict, data: Any) -> dict:
+    """The field for its form snippet. A choice field whose stored value is
+    outside its list (a legacy value, saved before this schema) and still in
+    the form's ``data`` gets that value as one more choice, marked as such, so
+    the form shows what is stored and a save that leaves it untouched keeps
+    it, as an API update does. Values never stored get no choice."""
+    if field.get("choices_helper") != "opdc_kpi_choices" or not isinstance(data, dict):
+        return field
+    choices = opdc_kpi_choices(field)
+    listed = {c["value"] for c in choices}
+    name = field.get("field_name")
+    legacy = [v for v in _given_values(data.get(name)) if v not in listed]
+    if legacy:
+        stored = set(_stored_values(_stored_owner(data), name))
+        legacy = [v for v in legacy if v in stored]
+    if not legacy:
+        return field
+    marked = [{"value": v, "label": _stored_mark(v)} for v in dict.fromkeys(legacy)]
+    return dict(field, choices=choices + marked)
+
+
+def opdc_kpi_undeclared_extras(data: Any) -> dict[str, str]:
+    """The stored extras of the dataset being edited that its schema does
+    not declare (saved by an older extension or another tool): the edit form
+    sends them back unchanged, so a save through the form keeps them, as an
+    API update does."""
+    pkg = _stored_owner(data) if isinstance(data, dict) else None
+    if not isinstance(pkg, model.Package):
+        return {}
+    schema = tk.h.scheming_get_dataset_schema(pkg.type or "dataset") or {}
+    declared = {f["field_name"] for f in schema.get("dataset_fields", [])}
+    return {k: v for k, v in (pkg.extras or {}).items()
+            if k not in declared and isinstance(v, str)}
 
 
 def opdc_kpi_choice_label(list_name: str, value: Any, lang: str | None = None) -> str:

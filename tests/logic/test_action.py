@@ -15,11 +15,9 @@ from ckanext.opdc_kpi.logic import site as rules
 from ckanext.opdc_kpi.logic.score import reader
 
 from ..factories_dga import dga_dataset_dict
+from ..legacy_support import store_behind_validation
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
-
-_CORE_COLUMNS = {"maintainer", "maintainer_email", "license_id", "notes", "title"}
-
 
 def _org(**extra):
     data = {"focus_areas": ["tourism", "public-administration"],
@@ -35,15 +33,7 @@ def _dataset(org, **overrides):
 def _make_legacy(name: str, *fields: str) -> None:
     """Blank items behind validation's back, as datasets made before the
     schema are, and reindex."""
-    pkg = model.Package.get(name)
-    for field in fields:
-        if field in _CORE_COLUMNS:
-            setattr(pkg, field, None)
-    pkg.extras = {k: v for k, v in pkg.extras.items() if k not in fields}
-    model.repo.commit()
-    from ckan.lib.search import rebuild
-
-    rebuild(pkg.id)
+    store_behind_validation(model.Package.get(name).id, remove=fields)
 
 
 def _sysadmin_context():

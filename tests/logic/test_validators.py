@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ckanext.opdc_kpi.logic.dataset import output, validators
+from ckanext.opdc_kpi.logic.site import today
 from ckanext.opdc_kpi.scoring import standard
 
 # validators need the plugins, not the database (the whole-schema fuzz asks for it)
@@ -33,15 +34,36 @@ def _field(name, resource=False):
     return next(f for f in fields if f["field_name"] == name)
 
 
-def _check(name, value, resource=False, **other):
-    """Run one field's YAML validators through navl: (value, errors)."""
+def _validate(name, value, resource=False, **other):
+    """Run one field's YAML validators through navl: (data, error dict)."""
     field = _field(name, resource)
     chain = validators_from_string(field["validators"], field, _schema())
     data = dict(other, **{name: value})
     schema = {name: chain}
     schema.update({k: [tk.get_validator("ignore_missing")] for k in other})
-    converted, errors = tk.navl_validate(data, schema, {"model": model, "session": model.Session})
+    return tk.navl_validate(data, schema, {"model": model, "session": model.Session})
+
+
+def _check(name, value, resource=False, **other):
+    """(value, the field's errors)."""
+    converted, errors = _validate(name, value, resource, **other)
     return converted.get(name, tk.missing), errors.get(name, [])
+
+
+def _errors(name, value, resource=False):
+    """The whole error dict: a refused value names its field and only it."""
+    return _validate(name, value, resource)[1]
+
+
+def _keyword_error(word):
+    with pytest.raises(tk.Invalid) as err:
+        validators.opdc_kpi_keyword(word, {})
+    return err.value.error
+
+
+NOT_ALLOWED = "“{}” is not one of the allowed values"
+BAD_CHAR = ("Keyword “{}” contains “{}”, which is not allowed (letters, digits, space, - _ . "
+            "only; separate keywords with commas)")
 
 
 # --- text -------------------------------------------------------------------
@@ -57,8 +79,7 @@ def test_text_is_trimmed_and_normalised(raw, stored):
 
 
 def test_text_refuses_structures():
-    _, errors = _check("maintainer", {"th": "กอง"})
-    assert errors
+    assert _errors("maintainer", {"th": "กอง"}) == {"maintainer": ["Contact name must be text"]}
 
 
 # --- keywords -----------------------------------------------------------------
@@ -73,11 +94,15 @@ def test_the_split_sara_am_is_joined_in_keywords():
     assert validators.opdc_kpi_keyword(WATER_SPLIT, {}) == "น้ำ"
 
 
-@pytest.mark.parametrize("word", ["ข้อมูล,สถิติ", "a\x00b", "tab\there", "new\nline",
-                                  "\x1b[31m", "bell\x07", ""])
-def test_commas_and_control_characters_are_not_keywords(word):
-    with pytest.raises(tk.Invalid):
-        validators.opdc_kpi_keyword(word, {})
+@pytest.mark.parametrize("word,char", [
+    ("ข้อมูล,สถิติ", ","), ("a\x00b", "U+0000"), ("tab\there", "U+0009"),
+    ("new\nline", "U+000A"), ("\x1b[31m", "U+001B"), ("bell\x07", "U+0007")])
+def test_commas_and_control_characters_are_not_keywords(word, char):
+    assert _keyword_error(word) == BAD_CHAR.format(word, char)
+
+
+def test_an_empty_keyword_is_too_short():
+    assert _keyword_error("") == "Keyword “” is too short (at least 2 characters)"
 
 
 def test_ckan_tag_name_validator_is_the_thai_aware_one():
@@ -99,13 +124,17 @@ def test_tag_string_becomes_tags(raw, tags):
     assert [data[k] for k in sorted(k for k in data if k[0] == "tags")] == tags
 
 
-@pytest.mark.parametrize("raw", ["ข้อมูล, bad\x00", {"a": 1}, ["ok", 5.5]])
-def test_bad_tag_string_is_a_field_error(raw):
+@pytest.mark.parametrize("raw,message", [
+    ("ข้อมูล, bad\x00", BAD_CHAR.format("bad\x00", "U+0000")),
+    ({"a": 1}, "Keywords must be text"),
+    (["ok", 5.5], "A keyword must be text"),
+])
+def test_bad_tag_string_is_a_field_error(raw, message):
     data = {("tag_string",): raw}
     errors = {("tag_string",): []}
     with pytest.raises(tk.StopOnError):
         validators.opdc_kpi_tag_string(("tag_string",), data, errors, {})
-    assert errors[("tag_string",)]
+    assert errors == {("tag_string",): [message]}
 
 
 # --- choices -------------------------------------------------------------------
@@ -139,20 +168,31 @@ def test_choices_are_compared_after_normalisation(name, raw, stored):
     assert _check(name, raw) == (stored, [])
 
 
-@pytest.mark.parametrize("name,raw", [
-    ("data_type", "ข้อมูลเปิด"), ("data_category", "public"), ("license_id", "cc-by"),
-    ("license_id", "Other (Attribution)"), ("allow_harvest", "yes"), ("allow_harvest", 1),
-    ("geo_coverage", ["จังหวัด"]), ("data_type", {"value": "ข้อมูลสถิติ"}),
+@pytest.mark.parametrize("name,raw,message", [
+    ("data_type", "ข้อมูลเปิด", "Data type: " + NOT_ALLOWED.format("ข้อมูลเปิด")),
+    ("data_category", "public",
+     "Data category (government data governance): " + NOT_ALLOWED.format("public")),
+    ("license_id", "cc-by", "Licence: " + NOT_ALLOWED.format("cc-by")),
+    ("license_id", "Other (Attribution)",
+     "Licence: " + NOT_ALLOWED.format("Other (Attribution)")),
+    ("allow_harvest", "yes",
+     "Allow the GD Catalog to list this dataset: " + NOT_ALLOWED.format("yes")),
+    ("allow_harvest", 1, "Allow the GD Catalog to list this dataset: " + NOT_ALLOWED.format(1)),
+    ("geo_coverage", ["จังหวัด"],
+     "Geographic coverage: " + NOT_ALLOWED.format('["จังหวัด"]')),
+    ("data_type", {"value": "ข้อมูลสถิติ"},
+     "Data type: " + NOT_ALLOWED.format('{"value": "ข้อมูลสถิติ"}')),
 ])
-def test_values_outside_a_list_are_field_errors(name, raw):
-    _, errors = _check(name, raw)
-    assert errors and all(isinstance(e, str) for e in errors)
+def test_values_outside_a_list_are_field_errors(name, raw, message):
+    assert _errors(name, raw) == {name: [message]}
 
 
 def test_a_resource_choice_uses_the_named_list():
     assert _check("resource_data_collect", "ครัวเรือน/ครอบครัว", resource=True) == \
         ("ครัวเรือน/ครอบครัว", [])
-    assert _check("resource_data_collect", "ไม่มีในรายการ", resource=True)[1]
+    assert _errors("resource_data_collect", "ไม่มีในรายการ", resource=True) == {
+        "resource_data_collect": [
+            "Smallest unit of collection: " + NOT_ALLOWED.format("ไม่มีในรายการ")]}
 
 
 @pytest.mark.parametrize("raw,stored", [
@@ -170,9 +210,17 @@ def test_multiple_choices_are_stored_as_scheming_stores_them(raw, stored):
     assert value == json.dumps(stored)                    # json.dumps as scheming does
 
 
-@pytest.mark.parametrize("raw", [["CSV", "SPSS"], "SPSS", {"CSV": 1}, 5, ["CSV", None, 1]])
-def test_multiple_choice_refuses_unknown_values(raw):
-    assert _check("data_format", raw)[1]
+@pytest.mark.parametrize("raw,messages", [
+    (["CSV", "SPSS"], ["Data format: " + NOT_ALLOWED.format("SPSS")]),
+    ("SPSS", ["Data format: " + NOT_ALLOWED.format("SPSS")]),
+    ({"CSV": 1}, ["Data format must be a list of values"]),
+    (5, ["Data format must be a list of values"]),
+    # each unknown item once, as shown (None as blank)
+    (["CSV", None, 1, 1], ["Data format: " + NOT_ALLOWED.format(""),
+                           "Data format: " + NOT_ALLOWED.format(1)]),
+])
+def test_multiple_choice_refuses_unknown_values(raw, messages):
+    assert _errors("data_format", raw) == {"data_format": messages}
 
 
 def test_multiple_choice_output_keeps_legacy_text():
@@ -191,7 +239,8 @@ def test_update_frequency_interval_positive_integer_or_blank(raw, stored):
 
 @pytest.mark.parametrize("raw", ["0", "-1", "1.5", "abc", "สอง", True, 0, [1]])
 def test_update_frequency_interval_refuses_others(raw):
-    assert _check("update_frequency_interval", raw)[1]
+    assert _errors("update_frequency_interval", raw) == {"update_frequency_interval": [
+        "Update frequency interval must be a positive whole number (e.g. 1, 2, 10) or blank"]}
 
 
 @pytest.mark.parametrize("raw", ["stat@nso.go.th", " policy@mots.go.th "])
@@ -201,7 +250,8 @@ def test_email(raw):
 
 @pytest.mark.parametrize("raw", ["stat@", "@nso.go.th", "stat nso.go.th", "สถิติ", 5])
 def test_email_syntax_errors(raw):
-    assert _check("maintainer_email", raw)[1]
+    assert _errors("maintainer_email", raw) == {"maintainer_email": [
+        f"Contact e-mail: “{raw}” is not a valid e-mail address"]}
 
 
 @pytest.mark.parametrize("raw,stored", [
@@ -217,7 +267,8 @@ def test_dates_are_stored_iso_in_the_christian_era(raw, stored):
 
 @pytest.mark.parametrize("raw", ["31 ธันวาคม 2566", "15/01/2565", "2565-02-30", "yesterday", 2565])
 def test_bad_dates_are_field_errors(raw):
-    assert _check("created_date", raw)[1]
+    assert _errors("created_date", raw) == {
+        "created_date": ["Created is not a valid date (YYYY-MM-DD)"]}
 
 
 @pytest.mark.parametrize("raw", ["https://dashboard.example.go.th/x", "http://a.go.th"])
@@ -227,7 +278,8 @@ def test_http_urls(raw):
 
 @pytest.mark.parametrize("raw", ["ftp://a.go.th", "www.a.go.th", "javascript:alert(1)", "https://"])
 def test_non_http_urls_are_field_errors(raw):
-    assert _check("use_case_url", raw)[1]
+    assert _errors("use_case_url", raw) == {
+        "use_case_url": ["Use case URL: enter a full URL starting with http:// or https://"]}
 
 
 # --- OPDC KPI fields ---------------------------------------------------------------
@@ -242,9 +294,18 @@ def test_kpi_years(raw, years):
     assert output.opdc_kpi_kpi_years_output(value) == years
 
 
-@pytest.mark.parametrize("raw", ["2549", "๒๕๖๕x", "2565; 2566", [2565, None], True, 1.5, "65"])
-def test_kpi_years_errors(raw):
-    assert _check("kpi_years", raw)[1]
+@pytest.mark.parametrize("raw,shown", [("๒๕๖๕x", "๒๕๖๕x"), ("2565; 2566", "2565; 2566"),
+                                       ([2565, None], ""), (True, "True"), (1.5, "1.5")])
+def test_kpi_years_errors(raw, shown):
+    assert _errors("kpi_years", raw) == {"kpi_years": [
+        f"KPI fiscal years: “{shown}” is not a fiscal year (Buddhist era, e.g. 2565)"]}
+
+
+@pytest.mark.parametrize("raw,year", [("2549", 2549), ("65", 65), ("2565, 2549", 2549)])
+def test_kpi_years_out_of_range(raw, year):
+    last = standard.fiscal_year_of(today()) + 1        # up to the next fiscal year
+    assert _errors("kpi_years", raw) == {"kpi_years": [
+        f"KPI fiscal years: fiscal year {year} must be from 2550 to {last} (Buddhist era)"]}
 
 
 def test_kpi_years_output_shows_unparsable_legacy_text_as_stored():
@@ -258,9 +319,12 @@ def test_focus_area_codes(raw, stored):
     assert _check("focus_area", raw) == (stored, [])
 
 
-@pytest.mark.parametrize("raw", ["ด้านการท่องเที่ยว", "tourism,health", ["health"], 3])
-def test_focus_area_must_be_one_of_the_codes(raw):
-    assert _check("focus_area", raw)[1]
+@pytest.mark.parametrize("raw,shown", [("ด้านการท่องเที่ยว", "ด้านการท่องเที่ยว"),
+                                       ("tourism,health", "tourism,health"),
+                                       (["health"], '["health"]'), (3, "3")])
+def test_focus_area_must_be_one_of_the_codes(raw, shown):
+    assert _errors("focus_area", raw) == {
+        "focus_area": [f"Focus area: “{shown}” is not one of the 10 focus areas"]}
 
 
 @pytest.mark.parametrize("private,raw,stored", [

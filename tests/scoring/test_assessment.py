@@ -80,6 +80,55 @@ def test_criterion_tier_overrides_recompute_the_structured_tier_with_the_rule():
     assert report["parts"]["openness"]["points"] == 20.0
 
 
+def test_an_overridden_tier_carries_the_assessors_reason_and_a_recomputed_tier_reason():
+    """Every tier carries a reason (kpi-rules.md): the overridden criterion says an
+    assessor set it, the dataset's tier reason shows the new criteria."""
+    datasets = [public_dataset(**MISSION)]      # access 1, granularity 2, format 3
+    openness = score(datasets, [record("access", 3, dataset="d1"),
+                                record("format", "2", dataset="d1")],
+                     lang="en")["datasets"][0]["openness"]
+    assert openness["criteria"]["access"]["reason"] == {
+        "code": "assessor_tier", "message": "Set to tier 3 by an assessor"}
+    assert openness["criteria"]["format"]["reason"] == {
+        "code": "assessor_tier", "message": "Set to tier 2 by an assessor"}
+    assert openness["criteria"]["granularity"]["reason"]["code"] != "assessor_tier"
+    assert openness["tier"] == 2
+    assert openness["reason"] == {"code": "tier_structured", "message": (
+        "Structured data: tier = the lowest of access (3), granularity (2) and format (2) = 2")}
+    thai = score(datasets, [record("granularity", 3, dataset="d1")])["datasets"][0]
+    assert thai["openness"]["criteria"]["granularity"]["reason"]["message"] == \
+        "ผู้ประเมินกำหนดระดับ 3"
+
+
+def test_criterion_overrides_follow_the_structured_tier_rule_setting():
+    datasets = [public_dataset(**MISSION)]      # access 1, granularity 2, format 3
+    report = score_organization(organization(), datasets, fiscal_year=FY,
+                                today=date(2022, 3, 1), rules=Rules(structured_tier="max"),
+                                catalog_url=SITE, assessments=[record("format", 0, dataset="d1")],
+                                lang="en")
+    openness = report["datasets"][0]["openness"]
+    assert openness["tier"] == 2                # max(1, 2, 0)
+    assert openness["reason"]["message"] == (
+        "Structured data: tier = the highest of access (1), granularity (2) and format (0) = 2")
+
+
+def test_an_access_override_of_unstructured_data_is_its_tier():
+    pdf = public_dataset(resources=[{"url": "https://x.go.th/a.pdf", "format": "PDF"}], **MISSION)
+    openness = score([pdf], [record("access", 2, dataset="d1")],
+                     lang="en")["datasets"][0]["openness"]
+    assert openness["tier"] == 2
+    assert openness["reason"] == {"code": "tier_unstructured", "message": (
+        "Unstructured data (documents) with searchable text: tier = access tier = 2")}
+
+
+def test_a_searchable_text_confirmation_of_structured_data_changes_nothing():
+    datasets = [public_dataset(**MISSION)]
+    computed = score(datasets, [], lang="en")["datasets"][0]["openness"]
+    report = score(datasets, [record("searchable_text", False, dataset="d1")], lang="en")
+    assert report["datasets"][0]["openness"]["tier"] == computed["tier"] == 1
+    assert report["datasets"][0]["openness"]["reason"] == computed["reason"]
+
+
 def test_granularity_of_unstructured_data_does_not_apply():
     pdf = public_dataset(resources=[{"url": "https://x.go.th/a.pdf", "format": "PDF"}], **MISSION)
     report = score([pdf], [record("granularity", 3, dataset="d1")])
@@ -93,6 +142,7 @@ def test_dataset_tier_override_is_the_last_word():
     report = score(datasets, [record("access", 3, dataset="d1"),
                               record("openness", 0, dataset="d1")])
     assert report["datasets"][0]["openness"]["tier"] == 0
+    assert report["datasets"][0]["openness"]["reason"]["code"] == "assessor_tier"
     assert report["parts"]["openness"]["points"] == 0.0
 
 
@@ -202,3 +252,13 @@ def test_every_criterion_has_a_part_a_level_and_labels():
         assert assessment.level_of(criterion) in ("organization", "dataset")
         assert assessment.criterion_label(criterion, "th") != assessment.criterion_label(
             criterion, "en")
+
+
+@pytest.mark.parametrize("criterion,value,lang,shown", [
+    ("access", 2, "th", "ระดับ 2"), ("openness", 0, "en", "tier 0"),
+    ("complete", True, "th", "ผ่าน"), ("complete", False, "th", "ไม่ผ่าน"),
+    ("use", True, "en", "yes"), ("basic", False, "en", "no"), ("catalog", None, "th", "-"),
+    ("format", None, "en", "-"), ("access", 3, "th_TH", "ระดับ 3"), ("use", True, "fr", "yes"),
+])
+def test_value_text_is_what_the_pages_show(criterion, value, lang, shown):
+    assert assessment.value_text(criterion, value, lang) == shown

@@ -42,3 +42,46 @@ def test_form_values_as_typed_never_raise():
              "tag_string": "ท่องเที่ยว", "data_format": ["CSV", "อื่นๆ"]}
     result = dataset_completeness(typed, fiscal_year=2565, focus_areas=[], lang="en")
     assert 0 <= result["complete"] < 14 and not result["in_basket"]
+
+
+def test_each_missing_item_names_its_field_problem_and_message():
+    """The first problem of each item, on the field to fix (an "other" choice points to
+    its ``_other`` box), with the message in the language asked."""
+    pkg = _pkg(maintainer_email="not-an-email", data_format=[], objective=["อื่นๆ"])
+    result = dataset_completeness(pkg, fiscal_year=2565, focus_areas=["tourism"], lang="en")
+    assert result == {
+        "total": 14, "complete": 11, "is_complete": False, "fiscal_year": 2565,
+        "in_basket": True, "focus_area": "tourism",
+        "basket_reason": {"code": "basket_in",
+                          "message": "In the fiscal year 2565 assessment basket"},
+        "missing": [
+            {"item": "5", "field": "maintainer_email", "code": "invalid_email",
+             "label": "Contact e-mail", "labels": {"th": "อีเมลผู้ติดต่อ", "en": "Contact e-mail"},
+             "message": "Contact e-mail: “not-an-email” is not a valid e-mail address"},
+            {"item": "8", "field": "objective_other", "code": "other_required",
+             "label": "Other objective",
+             "labels": {"th": "วัตถุประสงค์อื่นๆ (ระบุ)", "en": "Other objective"},
+             "message": "Objective is “อื่นๆ”: please fill in Other objective"},
+            {"item": "12", "field": "data_format", "code": "required", "label": "Data format",
+             "labels": {"th": "รูปแบบการเก็บข้อมูล", "en": "Data format"},
+             "message": "Data format is required"},
+        ]}
+
+
+def test_basket_reasons_in_thai():
+    def reason(pkg, focus_areas):
+        return dataset_completeness(pkg, fiscal_year=2565, focus_areas=focus_areas)[
+            "basket_reason"]
+
+    assert reason(_pkg(), ["tourism"]) == {
+        "code": "basket_in", "message": "อยู่ในตะกร้าการประเมินปีงบประมาณ 2565"}
+    assert reason(_pkg(kpi_years="2564"), ["tourism"]) == {
+        "code": "basket_no_year",
+        "message": "ไม่อยู่ในตะกร้าปีงบประมาณ 2565: ยังไม่ได้เลือกปี 2565 "
+                   "ในปีงบประมาณที่ประเมินตัวชี้วัด"}
+    assert reason(_pkg(), ["health"]) == {
+        "code": "basket_focus_area",
+        "message": "ไม่อยู่ในตะกร้าปีงบประมาณ 2565: Focus Area "
+                   "ของชุดข้อมูลไม่ใช่ด้านที่องค์กรประกาศไว้"}
+    assert dataset_completeness(_pkg(focus_area=""), fiscal_year=2565,
+                                focus_areas=["tourism"])["focus_area"] is None

@@ -144,6 +144,48 @@ def test_tier_3_is_20_points():
             dataset_openness(pkg, RULES, "en").points) == (3, 20)
 
 
+def test_granularity_can_be_the_lowest_criterion():
+    """Structured: the lowest of all three criteria, granularity included; each
+    criterion and the tier carry their reason in the language asked."""
+    pkg = public_dataset(single_source_of_truth="True", update_frequency_unit="ปี",
+                         geo_coverage="ประเทศ")
+    assert dataset_openness(pkg, RULES, "en").as_dict() == {
+        "tier": 1, "points": 6.0, "published": True, "structured": True,
+        "reason": {"code": "tier_structured", "message": (
+            "Structured data: tier = the lowest of access (2), granularity (1) and format "
+            "(3) = 1")},
+        "criteria": {
+            "access": {"tier": 2, "reason": {
+                "code": "access_single_source",
+                "message": "A resource link declared the single source of truth"}},
+            "granularity": {"tier": 1, "reason": {
+                "code": "granularity_published",
+                "message": "Summary data (update unit “ปี”, geographic coverage “ประเทศ”)"}},
+            "format": {"tier": 3, "reason": {
+                "code": "format_open", "message": "Open format readable by common software: CSV"}},
+        }}
+
+
+def test_reasons_in_thai():
+    pkg = public_dataset(update_frequency_unit="ตามเวลาจริง")
+    result = dataset_openness(pkg, RULES, "th").as_dict()
+    assert result["reason"]["message"] == (
+        "ข้อมูลมีโครงสร้าง: ระดับ = ค่าต่ำสุดของการเข้าถึง (1) ความละเอียด (3) และรูปแบบ (3) = 1")
+    assert result["criteria"]["granularity"] == {"tier": 3, "reason": {
+        "code": "granularity_automatic",
+        "message": "ข้อมูลมีรายละเอียด และเข้าถึงข้อมูลล่าสุดได้ทันทีที่ต้นทางปรับปรุง "
+                   "(ตามเวลาจริง หรือ DataStore/API)"}}
+
+
+def test_an_unpublished_dataset_gives_the_reason_on_every_criterion():
+    private = {"code": "not_published_private",
+               "message": "The dataset is private, so it is not published"}
+    result = dataset_openness(public_dataset(private=True), RULES, "en").as_dict()
+    assert result["reason"] == private
+    assert result["criteria"] == {name: {"tier": 0, "reason": private}
+                                  for name in ("access", "granularity", "format")}
+
+
 def test_structured_tier_max_rule():
     result = dataset_openness(public_dataset(), Rules(structured_tier="max"), "en")
     assert (result.tier, result.points) == (3, 20)
@@ -155,6 +197,9 @@ def test_unstructured_documents_take_the_access_tier():
     assert (result.structured, result.tier, result.points) == (False, 2, 12)
     assert result.granularity is None and result.format is None
     assert result.reason.code == "tier_unstructured"
+    english = dataset_openness(pkg, RULES, "en").reason.message
+    assert english == ("Unstructured data (documents) with searchable text: tier = access tier "
+                       "= 2")
     assert result.as_dict()["criteria"] == {"access": result.access.as_dict(),
                                             "granularity": None, "format": None}
 

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from ckanext.opdc_kpi.scoring import Rules, score_organization, score_row
+from ckanext.opdc_kpi.scoring import Rules, score_organization, score_row, score_rows
 from ckanext.opdc_kpi.scoring.model import round_points
 from tests.scoring._data import complete_dataset, organization, public_dataset
 
@@ -294,6 +294,48 @@ def test_score_row():
         "parts": {"basic": 50.0, "metadata": 10.0, "catalog": 10.0, "openness": 0.0,
                   "use": 0.0},
         "basket": 6}
+
+
+def test_score_row_shows_the_computed_score_beside_an_overridden_one():
+    report = {"organization": {"id": "o"}, "score": 75.0, "level": "standard",
+              "parts": {"basic": {"points": 50.0}, "metadata": {"points": 15.0, "total": 3}},
+              "computed": {"score": 0.0}}
+    assert score_row(report) == {
+        "organization": {"id": "o"}, "score": 75.0, "level": "standard",
+        "parts": {"basic": 50.0, "metadata": 15.0, "catalog": 0.0, "openness": 0.0,
+                  "use": 0.0},
+        "basket": 3, "computed_score": 0.0}
+    unchanged = dict(report, computed={"score": 75.0})
+    assert "computed_score" not in score_row(unchanged)
+
+
+def test_score_rows_are_the_rows_of_the_full_reports():
+    """The list's figures-only pass gives each organization the row of its full report,
+    in the order given, in either view, with or without assessors' records."""
+    mission = dict(mission="ภารกิจ", work_process="กระบวนการ")
+    first = basket(6, complete=4, public=2)
+    second = [public_dataset(id="p1", name="p1", owner_org="org-2", **mission),
+              complete_dataset(id="c2", name="c2", owner_org="org-2", private=True,
+                               data_source="")]
+    other_org = organization(id="org-2", name="other", catalog_url="")
+    records = [{"id": "r1", "dataset": "p1", "criterion": "single_source_of_truth",
+                "action": "override", "value": True, "user": "nso", "note": "",
+                "created": "2026-11-01T10:00:00", "deleted": None}]
+    inputs = [(organization(), first, None), (other_org, second, records),
+              (other_org, second, [])]
+    for public_only in (False, True):
+        rows = score_rows(inputs, fiscal_year=FY, today=TODAY, rules=Rules(),
+                          catalog_url=None, lang="en", public_only=public_only)
+        expected = [score_row(score_organization(
+            org, datasets, fiscal_year=FY, today=TODAY, rules=Rules(), catalog_url=None,
+            lang="en", public_only=public_only, assessments=assessments))
+            for org, datasets, assessments in inputs]
+        assert rows == expected
+        assert [r["organization"]["name"] for r in rows] == ["opdc", "other", "other"]
+    # the records count in the full view only
+    full = score_rows(inputs, fiscal_year=FY, today=TODAY, rules=Rules(), catalog_url=None)
+    assert full[1]["parts"]["openness"] == 12.0 and full[2]["parts"]["openness"] == 6.0
+    assert full[1]["basket"] == 2
 
 
 def test_organization_focus_areas_as_text():

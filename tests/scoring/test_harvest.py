@@ -28,6 +28,22 @@ def codes(problems):
     return sorted((p.field, p.code) for p in problems)
 
 
+def said(problems):
+    """Problems in order, each with its English message (what the admin reads)."""
+    return [(p.field, p.code, message(p.code, "en", **p.params)) for p in problems]
+
+
+NOT_IDENTICAL = ("{}: “{}” is not byte-identical to the standard's “{}” (spaces or Thai "
+                 "encoding differ)")
+PUBLIC_PRIVATE = ("Category “ข้อมูลสาธารณะ” (public data) but the dataset is private: the "
+                  "harvester does not see it")
+
+
+def found(report):
+    """A paging report's problems in order, each with the figures its message shows."""
+    return [(p.field, p.code, dict(p.params)) for p in report.problems]
+
+
 # --- the query ----------------------------------------------------------------
 
 def test_query_is_the_harvesters():
@@ -84,32 +100,39 @@ def test_a_catalog_ignoring_start_repeats_a_page_and_loses_the_rest():
     assert got.stopped == "no_new_id" and got.repeated_pages() == [100]
     report = harvest.paging_problems(got, IDS)
     assert not report.ok
-    assert {p.code for p in report.problems} == {
-        "harvest_paging_repeated_page", "harvest_paging_repeated", "harvest_paging_skipped"}
+    assert found(report) == [
+        ("paging", "harvest_paging_repeated_page", {"start": 100, "pages": 2}),
+        ("paging", "harvest_paging_repeated", {"count": 100}),
+        ("paging", "harvest_paging_skipped", {"count": 150, "expected": 250})]
     assert report.skipped == IDS[100:] and report.repeated == IDS[:100]
 
 
 def test_rows_max_below_100_skips_datasets_silently():
     got = harvest.walk(Catalog(IDS, rows_max=50))
-    report = harvest.paging_problems(got, IDS)
+    report = harvest.paging_problems(got, IDS, field="incremental")
     assert len(report.skipped) == 100      # 50..99 and 150..199
-    assert [p.code for p in report.problems] == ["harvest_paging_skipped"]
+    assert found(report) == [
+        ("incremental", "harvest_paging_skipped", {"count": 100, "expected": 250})]
 
 
 def test_an_error_is_an_empty_page():
     got = harvest.walk(Catalog(IDS, fail_at=100))
     assert got.stopped == "error" and len(got.ids) == 100
     report = harvest.paging_problems(got, IDS)
-    assert "harvest_search_error" in {p.code for p in report.problems}
+    assert found(report) == [
+        ("paging", "harvest_search_error", {"start": 100, "error": "Search Query Error"}),
+        ("paging", "harvest_paging_skipped", {"count": 150, "expected": 250})]
     assert "Search Query Error" in got.error
 
 
 def test_unsorted_unexpected_and_count():
     got = harvest.walk(Catalog(IDS, unsorted=True))
     report = harvest.paging_problems(got, IDS[:-1])
-    assert {p.code for p in report.problems} == {
-        "harvest_paging_unsorted", "harvest_paging_unexpected", "harvest_paging_count"}
-    assert report.unexpected == [IDS[-1]]
+    assert found(report) == [
+        ("paging", "harvest_paging_unexpected", {"count": 1}),
+        ("paging", "harvest_paging_unsorted", {"sort": "id asc"}),
+        ("paging", "harvest_paging_count", {"count": 250, "expected": 249})]
+    assert report.unexpected == [IDS[-1]] and not report.ok
 
 
 def test_endless_paging_stops():
@@ -118,7 +141,10 @@ def test_endless_paging_stops():
         return {"count": 1, "results": [{"id": f"{start + n:09d}"} for n in range(100)]}
     got = harvest.walk(endless, max_pages=5)
     assert got.stopped == "page_limit"
-    assert "harvest_paging_limit" in {p.code for p in harvest.paging_problems(got, []).problems}
+    assert found(harvest.paging_problems(got, [])) == [
+        ("paging", "harvest_paging_unexpected", {"count": 500}),
+        ("paging", "harvest_paging_limit", {"pages": 5}),
+        ("paging", "harvest_paging_count", {"count": 1, "expected": 0})]
 
 
 # --- one received dataset -------------------------------------------------------
@@ -140,26 +166,35 @@ def test_missing_items_and_fields_only_in_extras():
     pkg["extras"] = [{"key": "data_source", "value": "กรมการท่องเที่ยว"}]
     assert codes(harvest.received_problems(pkg)) == [
         ("data_source", "harvest_extras_only"), ("notes", "required")]
+    assert ("data_source", "harvest_extras_only",
+            "Data source is only in extras, not at the top level: the national catalog does "
+            "not see it") in said(harvest.received_problems(pkg))
 
 
 def test_values_must_be_canonical_byte_for_byte():
     split_am = "ข้อมูลส" + "\u0e4d\u0e32" + "คัญ"   # not a real value: an invalid choice
     pkg = received(data_type="ข้อมูลสถิติ ", objective="พันธกิจหน่วยงาน",
                    data_category=split_am)
-    got = codes(harvest.received_problems(pkg))
-    assert ("data_type", "harvest_not_canonical") in got
-    assert ("objective", "not_a_list") in got
-    assert ("data_category", "invalid_choice") in got
+    assert sorted(said(harvest.received_problems(pkg))) == [
+        ("data_category", "invalid_choice", "Data category (government data governance): "
+                                            "“ข้อมูลสำคัญ” is not one of the allowed values"),
+        ("data_type", "harvest_not_canonical",
+         NOT_IDENTICAL.format("Data type", "ข้อมูลสถิติ ", "ข้อมูลสถิติ")),
+        ("objective", "not_a_list", "Objective must be a list of values")]
     pkg = received(update_frequency_unit="วันทำการ".replace(
         "\u0e33", "\u0e4d\u0e32"))
     problems = harvest.received_problems(pkg)
     assert codes(problems) == [("update_frequency_unit", "harvest_not_canonical")]
     assert problems[0].params["canonical"] == "วันทำการ"
+    # each item of a list on its own: the standard spells CSV in capitals
+    assert said(harvest.received_problems(received(data_format=["CSV", "csv", "XLS"]))) == [
+        ("data_format", "invalid_choice", "Data format: “csv” is not one of the allowed values")]
 
 
 def test_resources_need_url_and_format():
-    assert codes(harvest.received_problems(received(resources=[]))) == [
-        ("resources", "harvest_no_resources")]
+    assert said(harvest.received_problems(received(resources=[]))) == [
+        ("resources", "harvest_no_resources",
+         "The dataset has no resource: the GD Catalog gets no data link")]
     pkg = received(resources=[{"name": "a", "url": "", "format": "CSV"},
                               {"name": "b", "url": "data.csv", "format": ""}])
     problems = harvest.received_problems(pkg)
@@ -167,6 +202,13 @@ def test_resources_need_url_and_format():
                                ("resources", "harvest_resource_no_format"),
                                ("resources", "harvest_resource_no_url")]
     assert {p.params["resource"] for p in problems} == {1, 2}
+    # a resource without a name is named by its position
+    pkg["resources"][1]["name"] = ""
+    assert said(harvest.received_problems(pkg)) == [
+        ("resources", "harvest_resource_no_url", "Resource 1 (“a”) has no URL"),
+        ("resources", "harvest_resource_bad_url",
+         "Resource 2 (“2”): “data.csv” is not a full http:// or https:// URL"),
+        ("resources", "harvest_resource_no_format", "Resource 2 (“2”) has no format")]
 
 
 def test_consent_and_public_category():
@@ -174,13 +216,22 @@ def test_consent_and_public_category():
         ("allow_harvest", "harvest_no_consent")]
     assert codes(harvest.received_problems(received(allow_harvest=None))) == [
         ("allow_harvest", "harvest_no_consent")]
+    assert said(harvest.received_problems(received(allow_harvest="False"))) == [
+        ("allow_harvest", "harvest_no_consent",
+         "A public (not private) dataset without consent to the GD Catalog (Allow the GD "
+         "Catalog to list this dataset = “False”)")]
     got = codes(harvest.received_problems(received(allow_harvest=True)))
     assert got == [("allow_harvest", "harvest_not_canonical")]
     private = received(private=True, allow_harvest="False")
-    assert codes(harvest.received_problems(private)) == [
-        ("private", "harvest_public_category_private")]
+    assert said(harvest.received_problems(private)) == [
+        ("private", "harvest_public_category_private", PUBLIC_PRIVATE)]
     assert codes(harvest.hidden_problems(private)) == [
         ("private", "harvest_private_no_consent"), ("private", "harvest_public_category_private")]
+    # private as the text a form or an API client sends
+    assert said(harvest.hidden_problems(received(private=" True ", allow_harvest="False"))) == [
+        ("private", "harvest_private_no_consent",
+         "Private without consent: the harvester does not see it"),
+        ("private", "harvest_public_category_private", PUBLIC_PRIVATE)]
     consented = received(private=True, data_category="ข้อมูลส่วนบุคคล",
                          license_id="License not specified")
     assert codes(harvest.hidden_problems(consented)) == [
@@ -198,6 +249,12 @@ def test_copies():
 @pytest.mark.parametrize("junk", [None, [], "x", {"resources": "x", "tags": "y", "extras": 3}])
 def test_never_raises(junk):
     assert isinstance(harvest.received_problems(junk), list)
+
+
+@pytest.mark.parametrize("junk,kind", [(None, "NoneType"), ([], "list"), ("x", "str")])
+def test_what_is_no_dataset_is_a_failed_check(junk, kind):
+    assert said(harvest.received_problems(junk)) == [
+        ("", "check_failed", f"The check could not be completed ({kind})")]
 
 
 # --- gone, windows --------------------------------------------------------------

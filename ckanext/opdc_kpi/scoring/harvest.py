@@ -44,6 +44,13 @@ SORT = "id asc"
 #: minus this margin.
 INCREMENTAL_MARGIN = dt.timedelta(hours=1)
 
+
+
+class SearchUnavailable(Exception):
+    """Raised by a ``fetch`` when the catalog's search engine cannot be
+    reached (Solr down): the check then says search is unavailable instead of
+    judging the catalog's paging."""
+
 # --- the query ---------------------------------------------------------------
 
 def organization_filter(names: Iterable[str]) -> str | None:
@@ -95,6 +102,8 @@ class Walk:
     pages: list[Page] = dataclass_field(default_factory=list)
     ids: list[str] = dataclass_field(default_factory=list)
     stopped: str = "empty_page"   # empty_page | no_new_id | error | page_limit
+    #: the error was the search engine out of reach (``SearchUnavailable``)
+    unavailable: bool = False
 
     @property
     def reported_count(self) -> int | None:
@@ -144,6 +153,7 @@ def walk(fetch: Callable[[dict[str, str]], Mapping[str, Any]],
         except Exception as error:  # noqa: BLE001 - any failure is an empty page to it
             out.pages.append(Page(start, [], 0, None, _error_text(error)))
             out.stopped = "error"
+            out.unavailable = isinstance(error, SearchUnavailable)
             return out
         ids: list[str] = []
         new = 0

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib.search.common import SearchError, SolrConnectionError
 
 
 def context() -> dict[str, Any]:
@@ -14,12 +16,27 @@ def context() -> dict[str, Any]:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
 
 
+def _organization_show(id: str, count: bool) -> dict[str, Any]:
+    return tk.get_action("organization_show")(context(), {
+        "id": id, "include_datasets": False, "include_users": False,
+        "include_dataset_count": count, "include_groups": count})
+
+
 def organization_or_404(id: str) -> dict[str, Any]:
+    """The organization as ``organization_show`` gives it. Its dataset count
+    (and its groups' counts) come from the search index: with search
+    unavailable (Solr down) the pages still answer, without the groups and
+    with the count of its public active datasets read from the database."""
     try:
-        return tk.get_action("organization_show")(
-            context(), {"id": id, "include_datasets": False, "include_users": False})
+        try:
+            return _organization_show(id, count=True)
+        except (SearchError, SolrConnectionError):
+            org = _organization_show(id, count=False)
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return tk.abort(404, tk._("Organization not found"))
+    org["package_count"] = model.Session.query(model.Package).filter_by(
+        owner_org=org["id"], state="active", private=False).count()
+    return org
 
 
 def login_or_403(message: str):

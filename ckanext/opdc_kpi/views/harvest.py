@@ -1,6 +1,7 @@
 """``/organization/<id>/harvest-check``: the organization's harvest check
 page (the panel the KPI page also shows). GET shows a fresh check without
-recording it; POST runs one and records it (the baseline of "gone")."""
+recording it; POST runs one and records it (the baseline of "gone"), except
+when search is unavailable (Solr down): then it says so and records nothing."""
 from __future__ import annotations
 
 from flask import Blueprint
@@ -28,7 +29,10 @@ def harvest_check(id: str):
     record = tk.request.method == "POST"
     result = tk.get_action("opdc_kpi_harvest_check")(
         _context(), {"id": org["id"], "record": record})
-    if record:
+    if record and result.get("search_unavailable"):
+        tk.h.flash_error(tk._("Search is unavailable: the harvest check was not recorded. "
+                              "Run it again when search is back."))
+    elif record:
         tk.h.flash_success(tk._("Harvest check recorded: the next check reports the "
                                 "datasets gone since now"))
         return tk.h.redirect_to("opdc_kpi_harvest.harvest_check", id=org["name"])

@@ -262,7 +262,8 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
     params = {"id": org["id"], "fiscal_year": year}
     if _flag("live"):
         params["live"] = True
-    report = tk.get_action("opdc_kpi_score")(_context(), params)
+    report = tk.get_action("opdc_kpi_score")(dict(_context(), opdc_kpi_cached_report=True),
+                                            params)
     fmt = tk.request.args.get("format")
     if fmt:
         return _export(fmt, _dataset_rows(report) + [_summary_row(report)], DATASET_COLUMNS,

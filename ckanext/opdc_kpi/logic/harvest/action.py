@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SolrConnectionError
 
 from ckanext.opdc_kpi.logic import site
 from ckanext.opdc_kpi.logic.harvest import catalog as harvest_db
@@ -104,7 +105,10 @@ def _fetcher(viewer: harvest_db.Viewer):
         data = dict(params)
         if viewer.name:
             data["include_private"] = True
-        return tk.get_action("package_search")({"user": viewer.name or ""}, data)
+        try:
+            return tk.get_action("package_search")({"user": viewer.name or ""}, data)
+        except SolrConnectionError as error:
+            raise harvest.SearchUnavailable(str(error)) from error
     return fetch
 
 
@@ -161,8 +165,66 @@ def opdc_kpi_harvest_check(context: dict, data_dict: dict[str, Any]) -> dict[str
     if as_user and viewer.user is None:
         raise tk.ValidationError({"as_user": [tk._("User not found")]})
     caller = harvest_db.Viewer(context.get("user"))
+    if org is None and caller.assessor and not caller.sysadmin and caller.assessed is not None:
+        # an assessor of some organizations: without an id, the check covers theirs
+        orgs = [organization(org_id) for org_id in sorted(caller.assessed)]
+        return merged([run_check(one, viewer, caller, since=data.get("since"),
+                                 record=data.get("record", True)) for one in orgs], orgs)
     return run_check(org, viewer, caller, since=data.get("since"),
                      record=data.get("record", True))
+
+
+_LISTS = ("problems", "hidden", "no_consent", "copies", "gone")
+_PAGING_LISTS = ("issues", "skipped", "unexpected", "repeated")
+
+
+def _merged_part(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Paging parts of several checks: ``stopped`` the first abnormal stop
+    (an error or the page limit) else the first; the window's ``since`` and
+    ``fq`` kept only where every check had the same."""
+    stops = [p.get("stopped") for p in parts]
+    out: dict[str, Any] = {
+        "ok": all(p["ok"] for p in parts),
+        "stopped": next((s for s in stops if s in ("error", "page_limit")),
+                        stops[0] if stops else None)}
+    for key in ("requests", "received", "count", "expected"):
+        if any(key in p for p in parts):
+            out[key] = sum(p.get(key) or 0 for p in parts)
+    for key in _PAGING_LISTS:
+        out[key] = [item for p in parts for item in p.get(key, [])]
+    if any("unavailable" in p for p in parts):
+        out["unavailable"] = any(p.get("unavailable") for p in parts)
+    for key in ("since", "since_from", "fq"):
+        if any(key in p for p in parts):
+            values = {p.get(key) for p in parts}
+            out[key] = values.pop() if len(values) == 1 else None
+    return out
+
+
+def merged(results: list[dict[str, Any]], orgs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One answer for the checks of several organizations (an assessor's
+    own, each checked as the harvester checks one organization): counts
+    added, lists joined, ``organizations`` naming them."""
+    checked = [r["checked_at"] for r in results]
+    previous = [r["previous_check"] for r in results if r["previous_check"]]
+    return {
+        "organization": None,
+        "organizations": [{k: o[k] for k in ("id", "name", "title")} for o in orgs],
+        "viewer": results[0]["viewer"] if results else None,
+        "checked_at": min(checked) if checked else
+        dt.datetime.now(dt.timezone.utc).replace(tzinfo=None).isoformat(),
+        "previous_check": min(previous) if len(previous) == len(results) and previous
+        else None,
+        "recorded": all(r["recorded"] for r in results),
+        "search_unavailable": any(r["search_unavailable"] for r in results),
+        "seen": sum(r["seen"] for r in results),
+        "expected": sum(r["expected"] for r in results),
+        "paging_ok": all(r["paging_ok"] for r in results),
+        "paging": _merged_part([r["paging"] for r in results]),
+        "incremental": _merged_part([r["incremental"] for r in results]),
+        **{key: [item for r in results for item in r[key]] for key in _LISTS},
+        "withheld": sum(r["withheld"] for r in results),
+    }
 
 
 def run_check(org: Optional[dict[str, Any]], viewer: harvest_db.Viewer,
@@ -222,6 +284,7 @@ def run_check(org: Optional[dict[str, Any]], viewer: harvest_db.Viewer,
                      if harvest.modified_at_or_after(rows[pid]["metadata_modified"], since)}
         part_report = harvest.paging_problems(part, in_window, field="incremental")
         incremental = {**_paging_part(report, part, part_report, rows),
+                       "unavailable": part.unavailable,
                        "since": since.isoformat(), "since_from": since_from,
                        "fq": " ".join(t for t in fq + [window] if t),
                        "expected": len(in_window)}
@@ -250,12 +313,17 @@ def run_check(org: Optional[dict[str, Any]], viewer: harvest_db.Viewer,
                 gone.append(ref)
 
     paging = _paging_part(report, full, full_report, rows)
+    # search out of reach: nothing is judged, and nothing recorded (a record
+    # of an empty walk would make the next check's "gone" miss every dataset)
+    unavailable = full.unavailable or incremental.get("unavailable", False)
+    record = record and not unavailable
     result = {
         "organization": {k: org[k] for k in ("id", "name", "title")} if org else None,
         "viewer": viewer.name,
         "checked_at": started.isoformat(),
         "previous_check": previous["started"].isoformat() if previous else None,
         "recorded": bool(record),
+        "search_unavailable": unavailable,
         "seen": len(full.ids),
         "expected": len(expected),
         "paging_ok": bool(paging["ok"] and incremental["ok"]),

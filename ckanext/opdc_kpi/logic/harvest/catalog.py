@@ -16,6 +16,7 @@ import ckan.lib.plugins as lib_plugins
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.opdc_kpi.logic.access import assessor_record
 from ckanext.opdc_kpi.logic.score import extras_of
 
 #: Extras the check reads (dataset extras: JSONB on 2.12, a table on 2.11).
@@ -121,6 +122,13 @@ class Viewer:
                 {"user": self.user.name, "ignore_auth": True},
                 {"permission": "update_dataset"})
             self.update_orgs = {o["id"] for o in orgs}
+        # the assessor exception (spec/api.md): an assessor gets the full view
+        # of the organizations it assesses (None: every organization)
+        found = assessor_record(self.name)
+        self.assessor = found is not None
+        self.assessed: Optional[set[str]] = (
+            None if found and found["organizations"] is None
+            else set(found["organizations"] if found else ()))
 
     @property
     def key(self) -> str:
@@ -134,11 +142,18 @@ class Viewer:
             return True
         return bool(dataset_labels(row) & self.labels)
 
+    def assesses(self, org_id: Optional[str]) -> bool:
+        return bool(org_id) and (self.assessed is None or org_id in self.assessed)
+
     def may_read(self, row: Optional[dict[str, Any]], owner_org: Optional[str] = None) -> bool:
-        """CKAN would show this dataset (its name and title) to this viewer:
-        active and findable; deleted or purged ones to editors of its
-        organization; sysadmins everything."""
+        """This viewer may see this dataset's name and title: where CKAN
+        would show it (active and findable; deleted or purged ones to editors
+        of its organization; sysadmins everything), and every dataset of the
+        organizations an assessor assesses (the contract's one exception)."""
         if self.sysadmin:
+            return True
+        if self.user is not None and self.assesses(
+                (row or {}).get("owner_org") or owner_org):
             return True
         if row is None:
             return bool(owner_org) and owner_org in self.update_orgs

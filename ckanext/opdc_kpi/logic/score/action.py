@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic import site
 from ckanext.opdc_kpi.logic.inputs import validate
-from ckanext.opdc_kpi.logic.score import figures, schema
+from ckanext.opdc_kpi.logic.score import figures, report_cache, schema
 from ckanext.opdc_kpi.logic.score.engine import score_organizations, score_rows
 from ckanext.opdc_kpi.logic.score.reader import organization, organizations
 from ckanext.opdc_kpi.model import snapshot
@@ -47,7 +47,14 @@ def opdc_kpi_score(context: dict, data_dict: dict[str, Any]) -> dict[str, Any]:
     tk.check_access("opdc_kpi_score", context, {"id": org["id"]})
     public_only = bool(data.get("public_only")) or not _full_view(context, org["id"])
     fiscal_year = data.get("fiscal_year") or site.current_fiscal_year()
-    live = score_organizations([org], fiscal_year=fiscal_year, public_only=public_only)[0]
+    def compute() -> dict[str, Any]:
+        return score_organizations([org], fiscal_year=fiscal_year, public_only=public_only)[0]
+
+    # the extension's pages ask for a cached report (valid while the
+    # organization's stored figures are unchanged); API callers get it live
+    live = (report_cache.report(org["id"], (org["id"], fiscal_year, public_only,
+                                            site.request_language()), compute)
+            if context.get("opdc_kpi_cached_report") else compute())
     if public_only or data.get("live"):
         return live
     # a year frozen at the deadline reads as frozen (the full view only:

@@ -1,0 +1,140 @@
+""""What to fix next": each fix, its points (what the score would gain) and its
+message, from a report as ``opdc_kpi_score`` returns it."""
+from __future__ import annotations
+
+from ckanext.opdc_kpi.scoring import advice
+
+
+def _report(basic=True, metadata_total=4, metadata=7.5, catalog=0, public=2, openness=3.0,
+            use=0, datasets=()):
+    return {
+        "parts": {"basic": {"passed": basic},
+                  "metadata": {"total": metadata_total, "points": metadata},
+                  "catalog": {"points": catalog}, "openness": {"public": public,
+                                                               "points": openness},
+                  "use": {"points": use}},
+        "datasets": list(datasets),
+    }
+
+
+def _open(tier, published=True, **criteria):
+    return {"tier": tier, "published": published,
+            "criteria": {c: {"tier": t} for c, t in criteria.items()}}
+
+
+def _fixes(report, lang="en"):
+    return [(f["code"], f["points"], f["dataset"]) for f in advice.next_fixes(report, lang)]
+
+
+def test_what_to_fix_next_is_ordered_by_points():
+    report = _report(datasets=[
+        {"name": "a", "title": "ชุด ก", "complete": False, "missing": ["geo_coverage"],
+         "invalid": {}, "openness": _open(1, access=1, granularity=2, format=3)},
+        {"name": "b", "complete": True, "missing": [], "invalid": {},
+         "openness": _open(0, published=False)},
+    ])
+    fixes = advice.next_fixes(report, "en")
+    assert [(f["code"], f["points"], f["dataset"]) for f in fixes] == [
+        ("fix_catalog", 10.0, None), ("fix_use", 5.0, None), ("fix_metadata", 3.75, "a"),
+        ("fix_openness", 3.0, "a"), ("fix_publish", 3.0, "b")]
+    assert [f["message"] for f in fixes] == [
+        "Give the organization's data catalog URL (http/https)",
+        "Add evidence of use (URL and description) to a public basket dataset",
+        "Complete the 14 metadata items: Geographic coverage",
+        "Raise openness from tier 1 to 2: improve the access (single source of truth / API)",
+        "Publish this public dataset (not private, with a resource that has a URL)"]
+    assert [f["title"] for f in fixes] == [None, None, "ชุด ก", "ชุด ก", None]
+
+
+def test_failing_basic_gains_fifty_and_every_part_already_earned():
+    """The score is 0 until basic passes: passing it gains 50 plus the parts' points."""
+    fixes = advice.next_fixes(_report(basic=False, metadata=7.5, catalog=10, openness=3.0,
+                                      use=5), "en")
+    assert [(f["code"], f["points"], f["message"]) for f in fixes] == [(
+        "fix_basic", 75.5,
+        "Pass the basic level: declare the organization's focus areas and give at least one "
+        "basket dataset its mission and main work process")]
+
+
+def test_a_report_with_every_point_has_nothing_to_fix():
+    report = _report(metadata=15, catalog=10, openness=20, use=5, datasets=[
+        {"name": "a", "complete": True, "openness": _open(3, access=3, granularity=3,
+                                                           format=3)}])
+    assert advice.next_fixes(report, "en") == []
+    # an empty report: nothing earned, so basic gains 50 and catalog and use are open
+    assert _fixes({}) == [("fix_basic", 50.0, None), ("fix_catalog", 10.0, None),
+                          ("fix_use", 5.0, None)]
+
+
+def test_an_incomplete_dataset_names_its_missing_then_its_invalid_items():
+    report = _report(metadata_total=3, catalog=10, use=5, public=0, datasets=[
+        {"name": "a", "complete": False, "missing": ["geo_coverage", "no_such_field"],
+         "invalid": {"maintainer_email": "invalid_email"}},
+        {"name": "b", "complete": True, "missing": [], "invalid": {}}])
+    fixes = advice.next_fixes(report, "en")
+    # 15 points shared by the basket's 3 datasets: one more complete gains 5
+    assert [(f["code"], f["points"], f["dataset"], f["message"]) for f in fixes] == [(
+        "fix_metadata", 5.0, "a",
+        "Complete the 14 metadata items: Geographic coverage, no_such_field, Contact e-mail")]
+    thai = advice.next_fixes(report, "th_TH")[0]["message"]
+    assert thai == ("กรอกคำอธิบายข้อมูลให้ครบ 14 รายการ: ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่, "
+                    "no_such_field, อีเมลผู้ติดต่อ")
+
+
+def test_an_empty_basket_has_no_metadata_fix():
+    report = _report(metadata_total=0, catalog=10, use=5, datasets=[
+        {"name": "a", "complete": False, "missing": ["title"], "invalid": {}}])
+    assert advice.next_fixes(report, "en") == []
+
+
+def test_openness_gains_the_next_tier_shared_by_the_public_datasets():
+    """6, 6 and 8 points from tier 0 to 1, 1 to 2 and 2 to 3, over the number of
+    public-category basket datasets; tier 3 has nothing left."""
+    report = _report(metadata=15, catalog=10, use=5, public=3, datasets=[
+        {"name": "t0", "complete": True, "openness": _open(0, access=0, format=2)},
+        {"name": "t1", "complete": True, "openness": _open(1, access=2, granularity=1)},
+        {"name": "t2", "complete": True, "openness": _open(2, access=3, granularity=3,
+                                                           format=2)},
+        {"name": "t3", "complete": True, "openness": _open(3, access=3)},
+        {"name": "internal", "complete": True, "openness": None},
+    ])
+    fixes = advice.next_fixes(report, "en")
+    assert _fixes(report) == [("fix_openness", 2.67, "t2"), ("fix_openness", 2.0, "t0"),
+                              ("fix_openness", 2.0, "t1")]
+    # the criterion named is the lowest one the dataset has
+    assert [f["message"] for f in fixes] == [
+        "Raise openness from tier 2 to 3: improve the file format",
+        "Raise openness from tier 0 to 1: improve the access (single source of truth / API)",
+        "Raise openness from tier 1 to 2: improve the granularity"]
+
+
+def test_openness_without_criteria_points_to_the_format_in_thai_too():
+    report = _report(metadata=15, catalog=10, use=5, public=1, datasets=[
+        {"name": "a", "complete": True, "openness": _open(1)}])
+    (fix,) = advice.next_fixes(report, "th")
+    assert (fix["code"], fix["points"]) == ("fix_openness", 6.0)
+    assert fix["message"] == "ยกระดับการเปิดเผยจากระดับ 1 เป็น 2: ปรับรูปแบบไฟล์"
+
+
+def test_no_openness_fix_without_public_datasets():
+    report = _report(metadata=15, catalog=10, use=5, public=0, datasets=[
+        {"name": "a", "complete": True, "openness": _open(0, published=False)}])
+    assert advice.next_fixes(report, "en") == []
+
+
+def test_equal_points_are_ordered_by_dataset_name():
+    report = _report(metadata_total=2, catalog=10, use=5, public=0, datasets=[
+        {"name": name, "complete": False, "missing": ["title"], "invalid": {}}
+        for name in ("b", "c", "a")])
+    assert _fixes(report) == [("fix_metadata", 7.5, "a"), ("fix_metadata", 7.5, "b"),
+                              ("fix_metadata", 7.5, "c")]
+
+
+def test_messages_in_thai_and_english_by_the_language_asked():
+    report = _report(catalog=0, use=0, metadata=15, public=0)
+    assert [f["message"] for f in advice.next_fixes(report, "th")] == [
+        "ระบุ URL ระบบบัญชีข้อมูลของหน่วยงาน (http/https)",
+        "เพิ่มหลักฐานการนำข้อมูลไปใช้ประโยชน์ (URL และรายละเอียด) ในชุดข้อมูลสาธารณะของตะกร้า"]
+    assert [f["message"] for f in advice.next_fixes(report, "fr")] == [
+        "Give the organization's data catalog URL (http/https)",
+        "Add evidence of use (URL and description) to a public basket dataset"]
