@@ -49,6 +49,9 @@ def assert_current(years: Iterable[int] = YEARS, org_ids: Optional[list[str]] = 
         active = set(reader.organization_ids())
         assert set(store.stored_organizations(model.Session)) <= active
         assert set(contribution_store.organizations(model.Session)) <= active
+        # the admin page's year selector from the sums == read from the datasets
+        assert contribution_store.basket_years(
+            model.Session, figures.fingerprint()) == reader.basket_years()
 
 
 def assert_contributions_current(org_ids: Optional[list[str]] = None) -> None:

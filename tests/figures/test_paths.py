@@ -283,3 +283,30 @@ def test_openness_over_the_whole_catalog_from_contributions():
          format="API")
     assert_current()
     assert _row(org, 2565, True)["parts"]["openness"] > 0
+
+
+def test_basket_years_from_the_sums_only_while_they_are_current():
+    """The admin page's year selector reads the sums when every
+    organization's figures are current, and the datasets otherwise."""
+    from ckanext.opdc_kpi.model import contributions as contribution_store
+    org = _org()
+    _dataset(org, kpi_years=[2564, 2566])
+    other = _org()
+    _dataset(other, kpi_years=[2567], private=True)
+    fp = figures.fingerprint()
+    assert contribution_store.basket_years(model.Session, fp) == [2567, 2566, 2564]
+    assert figures.basket_years() == [2567, 2566, 2564]
+    # a change noted but not applied: the sums may lag, the datasets answer
+    figures.mark_stale([other["id"]])
+    model.Session.remove()
+    assert contribution_store.basket_years(model.Session, fp) is None
+    assert figures.basket_years() == [2567, 2566, 2564]
+    # an organization without figures (made while they were off) likewise
+    figures.refresh([other["id"]])
+    assert contribution_store.basket_years(model.Session, fp) == [2567, 2566, 2564]
+    model.Session.execute(sa.delete(store.figures_table)
+                          .where(store.figures_table.c.organization_id == org["id"]))
+    model.Session.commit()
+    assert contribution_store.basket_years(model.Session, fp) is None
+    assert contribution_store.basket_years(model.Session, "another fingerprint") is None
+    assert figures.basket_years() == [2567, 2566, 2564]

@@ -205,6 +205,27 @@ def stored_sums(session: Any, org_ids: list[str]) -> set[tuple]:
         sa.select(*columns).where(t.c.organization_id.in_(list(org_ids))))}
 
 
+_BASKET_YEARS = """
+SELECT NOT EXISTS (SELECT 1 FROM "group" g WHERE g.is_organization AND g.state = 'active'
+                   AND NOT EXISTS (SELECT 1 FROM opdc_kpi_figures f
+                                   WHERE f.organization_id = g.id AND f.fiscal_year = 0
+                                   AND NOT f.public_only AND f.fingerprint = :fp))
+       AND NOT EXISTS (SELECT 1 FROM opdc_kpi_figures WHERE stale)
+       AND NOT EXISTS (SELECT 1 FROM opdc_kpi_figures_dirty) AS current,
+       ARRAY(SELECT DISTINCT fiscal_year FROM opdc_kpi_sums WHERE NOT every AND n > 0
+             ORDER BY fiscal_year DESC) AS years
+"""
+
+
+def basket_years(session: Any, fingerprint: str) -> list[int] | None:
+    """The fiscal years some active dataset of the catalog is selected
+    into, newest first, from the sums; None unless every active
+    organization's figures are stored with ``fingerprint``, none is stale
+    and no change is waiting (then the sums may lag: ask the catalog)."""
+    current, years = session.execute(sa.text(_BASKET_YEARS), {"fp": fingerprint}).one()
+    return list(years) if current else None
+
+
 def organizations(session: Any) -> list[str]:
     """The organizations with stored contributions or sums."""
     return [org for (org,) in session.execute(sa.union(

@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic import inputs, site
 from ckanext.opdc_kpi.logic.assessment import may_assess
-from ckanext.opdc_kpi.logic.score import basket_years
+from ckanext.opdc_kpi.logic.score import basket_years, figures
 from ckanext.opdc_kpi.scoring import advice, assessment
 from ckanext.opdc_kpi.scoring.cells import csv_row, xlsx_append
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS
@@ -132,7 +132,7 @@ def admin():
     except tk.NotAuthorized:
         return _login_or_403(tk._("Only sysadmins and assessors may see every "
                                   "organization's KPI"))
-    year, years = _year(basket_years())
+    year, years = _year(figures.basket_years())
     result = tk.get_action("opdc_kpi_score_list")(_context(), {"fiscal_year": year})
     rows = _admin_rows(result)
     sort = tk.request.args.get("sort", "score")

@@ -156,6 +156,17 @@ def mark_stale(org_ids: Iterable[Optional[str]]) -> None:
         session.commit()
 
 
+def basket_years() -> list[int]:
+    """The catalog's basket years (every dataset counted: the admin page's
+    year selector), newest first: from the stored sums when they are
+    current, else read from the datasets (``reader.basket_years``)."""
+    if enabled():
+        years = contribution_store.basket_years(model.Session, fingerprint())
+        if years is not None:
+            return years
+    return reader.basket_years()
+
+
 def score_list_rows(fiscal_year: int, public_only: bool) -> list[dict[str, Any]]:
     """The ``opdc_kpi_score_list`` rows from the stored figures (those stale,
     missing or of another fingerprint recomputed first), in the order of
