@@ -19,8 +19,11 @@ recomputed when read. The scoring of a year does not depend on today's date
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
+import multiprocessing
+import os
 import pathlib
 from typing import Any, Callable, Iterable, Iterator, Optional
 
@@ -91,26 +94,64 @@ def own_session() -> Iterator[Any]:
         session.close()
 
 
-def refresh(org_ids: Iterable[Optional[str]], progress: Progress = None) -> int:
+def refresh(org_ids: Iterable[Optional[str]], progress: Progress = None,
+            workers: int = 1) -> int:
     """Recompute and store these organizations' contributions and figures
     whole (an organization no longer active loses them), a chunk per
-    transaction: the old figures stay readable until the chunk commits."""
+    transaction: the old figures stay readable until the chunk commits.
+    ``workers`` > 1: the chunks shared among that many forked processes
+    (the command line's rebuild; never in a web request)."""
     ids = sorted({org_id for org_id in org_ids if org_id})
-    fp = fingerprint()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        with own_session() as session:
-            store.lock(session, chunk)
-            orgs = reader.organizations(chunk, session=session)
-            active = [org["id"] for org in orgs]
-            contribution_store.replace(session, chunk, contributions.compute(session, active))
-            contribution_store.resum(session, chunk)
-            store.replace(session, chunk, contributions.figure_rows(session, orgs), fp)
-            contribution_store.clear_dirty(session, chunk)
-            session.commit()
+    chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    work = functools.partial(_refresh_chunk, fingerprint())
+    done = 0
+    for count in _each(work, chunks, workers):
+        done += count
         if progress:
-            progress(min(start + CHUNK, len(ids)), len(ids))
+            progress(done, len(ids))
     return len(ids)
+
+
+def _refresh_chunk(fp: str, chunk: list[str]) -> int:
+    with own_session() as session:
+        store.lock(session, chunk)
+        orgs = reader.organizations(chunk, session=session)
+        active = [org["id"] for org in orgs]
+        contribution_store.replace(session, chunk, contributions.compute(session, active))
+        contribution_store.resum(session, chunk)
+        store.replace(session, chunk, contributions.figure_rows(session, orgs), fp)
+        contribution_store.clear_dirty(session, chunk)
+        session.commit()
+    return len(chunk)
+
+
+def _each(work: Callable[[Any], int], items: list[Any], workers: int) -> Iterator[int]:
+    """``work`` of each item, in this process or in ``workers`` forked ones
+    (results as they finish; the first failure is raised after the pool is
+    stopped, so chunks already committed stay, the others keep their old
+    figures)."""
+    workers = min(workers, len(items))
+    if workers <= 1:
+        yield from map(work, items)
+        return
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_forked)
+    try:
+        yield from pool.imap_unordered(work, items)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _forked() -> None:
+    """In a forked worker: connections of its own (the parent's pooled ones
+    stay the parent's)."""
+    model.meta.engine.dispose(close=False)
+
+
+def workers_default() -> int:
+    """The rebuild's processes unless told: one per CPU, at most 4."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def apply(org_ids: Iterable[Optional[str]]) -> None:
@@ -275,11 +316,11 @@ def _difference(rows: dict[int, Any], year: int, live: dict, fp: str) -> Optiona
     return None
 
 
-def rebuild(progress: Progress = None) -> int:
+def rebuild(progress: Progress = None, workers: int = 1) -> int:
     """Recompute every organization's figures (and drop those of
-    organizations no longer active)."""
+    organizations no longer active), in ``workers`` processes."""
     order = reader.organization_ids()
     gone = (set(store.stored_organizations(model.Session))
             | set(contribution_store.organizations(model.Session))) - set(order)
     model.Session.rollback()   # hold no snapshot while the chunks commit
-    return refresh(order + sorted(gone), progress)
+    return refresh(order + sorted(gone), progress, workers=workers)
