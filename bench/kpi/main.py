@@ -25,7 +25,6 @@ import os
 import pathlib
 import platform
 import resource as rusage
-import statistics
 import sys
 import time
 import tracemalloc
@@ -325,11 +324,12 @@ def _report(args, scale, figures: dict, m: dict, echo) -> int:
         "rebuild memory growth <= 300 MB":
             out["rebuild_rss_growth_mb"] <= BARS["rebuild_memory_mb"],
         "verify: no difference": verify["exit_status"] == 0 and not verify["differences"],
-        "score p50 <= 300 ms": out["score_big_org_p50_ms"] <= BARS["score_p50_ms"],
         "score >= 50x package_show": out["speedup_score_vs_package_show"] >= BARS["speedup"],
         "same result as package_show": m["same_result"],
     }
     if scale.datasets == N_DATASETS:   # issue 6's bars, set for this size
+        # (its largest organization holds 2,000 datasets; at 200,000 it holds 10,000)
+        verdicts["score p50 <= 300 ms"] = out["score_big_org_p50_ms"] <= BARS["score_p50_ms"]
         verdicts["live list <= 2 s"] = out["list_live_p50_ms"] <= BARS["list_s"] * 1000
         verdicts["live list memory <= 300 MB"] = (out["live_list_peak_traced_mb"]
                                                   <= BARS["memory_mb"])
