@@ -146,3 +146,22 @@ def test_edit_links_follow_who_may_edit_each_dataset(app, catalog, ckan_config, 
                         user_id=catalog["member"]["id"], capacity="editor")
     member = _get(app, url, catalog["member"]).get_data(as_text=True)
     assert "/dataset/edit/open-one" in member and "/dataset/edit/secret-one" not in member
+
+
+def test_admin_page_shows_a_page_of_organizations(app, catalog, monkeypatch):
+    """At national scale (2,000 organizations) the table and the points
+    chart show a page of them; the score distribution counts them all."""
+    from ckanext.opdc_kpi.views import kpi as kpi_views
+
+    monkeypatch.setattr(kpi_views, "ADMIN_PAGE_SIZE", 1)
+    first = _get(app, "/ckan-admin/opdc-kpi?year=2565&sort=name&dir=asc",
+                 catalog["sysadmin"]).get_data(as_text=True)
+    second = _get(app, "/ckan-admin/opdc-kpi?year=2565&sort=name&dir=asc&page=2",
+                  catalog["sysadmin"]).get_data(as_text=True)
+    titles = [catalog["org"]["title"], catalog["other"]["title"]]
+    shown = [[t for t in titles if t in page[page.index("opdc-kpi-organizations"):]]
+             for page in (first, second)]
+    assert len(shown[0]) == len(shown[1]) == 1 and shown[0] != shown[1]
+    assert "page=2" in first
+    assert _get(app, "/ckan-admin/opdc-kpi?year=2565&page=3",
+                catalog["sysadmin"]).status_code == 400

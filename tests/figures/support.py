@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
+import sqlalchemy as sa
+
 import ckan.model as model
 
 from ckanext.opdc_kpi.logic.score import figures, organizations, reader, score_rows
+from ckanext.opdc_kpi.model import contributions as contribution_store
 from ckanext.opdc_kpi.model import figures as store
 
 YEARS = (2564, 2565, 2566, 2570)
@@ -41,6 +44,20 @@ def assert_current(years: Iterable[int] = YEARS, org_ids: Optional[list[str]] = 
         for public_only in (False, True):
             assert stored_rows(year, public_only, org_ids) == live_rows(
                 year, public_only, org_ids), (year, public_only)
+    assert_contributions_current(org_ids)
     if org_ids is None:
         active = set(reader.organization_ids())
         assert set(store.stored_organizations(model.Session)) <= active
+        assert set(contribution_store.organizations(model.Session)) <= active
+        # the admin page's year selector from the sums == read from the datasets
+        assert contribution_store.basket_years(
+            model.Session, figures.fingerprint()) == reader.basket_years()
+
+
+def assert_contributions_current(org_ids: Optional[list[str]] = None) -> None:
+    """Each active dataset's stored contribution equals a fresh one, and no
+    noted change is left unapplied."""
+    model.Session.remove()
+    assert figures._contribution_differences(model.Session, organizations(org_ids)) == []
+    dirty = sa.select(contribution_store.dirty_table)
+    assert model.Session.execute(dirty).all() == []

@@ -60,27 +60,48 @@ def test_verify_reports_stale_and_missing_figures(cli, catalog):
     assert "no stored figures" in result.output and "stale" in result.output
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
 def test_a_rebuild_that_crashes_midway_leaves_the_old_figures_readable(
-        cli, catalog, monkeypatch):
+        cli, catalog, monkeypatch, workers):
     model.Session.remove()
     before = {org["id"]: store.rows_for(model.Session, 2565, False)[org["id"]][2565].row
               for org in catalog}
-    real, calls = figures.compute, []
+    for org in catalog:
+        _tamper(org["id"])
+    real, doomed = figures.contributions.compute, sorted(o["id"] for o in catalog)[1]
 
-    def crashing(session, org_ids):
-        calls.append(org_ids)
-        if len(calls) == 2:
+    def crashing(session, org_ids, dataset_ids=None):
+        if doomed in org_ids:       # in whichever process gets its chunk
             raise RuntimeError("killed")
-        return real(session, org_ids)
+        return real(session, org_ids, dataset_ids)
     monkeypatch.setattr(figures, "CHUNK", 1)
-    monkeypatch.setattr(figures, "compute", crashing)
-    result = cli.invoke(ckan, ["opdc-kpi", "figures", "rebuild"])
+    monkeypatch.setattr(figures.contributions, "compute", crashing)
+    result = cli.invoke(ckan, ["opdc-kpi", "figures", "rebuild", "--workers", workers])
     assert result.exit_code != 0
+    assert isinstance(result.exception, RuntimeError)
     model.Session.remove()
     after = store.rows_for(model.Session, 2565, False)
-    assert {org_id: after[org_id][2565].row for org_id in before} == before
+    # the crashed chunk's figures: the old ones, whole and readable
+    assert after[doomed][2565].row["score"] == 99.5
+    assert {key: value for key, value in after[doomed][2565].row.items() if key != "score"} \
+        == {key: value for key, value in before[doomed].items() if key != "score"}
+    if workers == "1":       # chunks in name order: the first committed, the third not begun
+        assert after[sorted(before)[0]][2565].row == before[sorted(before)[0]]
     monkeypatch.undo()
+    assert cli.invoke(ckan, ["opdc-kpi", "figures", "rebuild"]).exit_code == 0
     assert_current()
+
+
+def test_a_rebuild_in_several_processes_recomputes_every_organization(cli, catalog,
+                                                                       monkeypatch):
+    for org in catalog:
+        _tamper(org["id"])
+    monkeypatch.setattr(figures, "CHUNK", 1)
+    result = cli.invoke(ckan, ["opdc-kpi", "figures", "rebuild", "--workers", "3"])
+    assert result.exit_code == 0, result.output
+    assert "3 organizations" in result.output
+    assert_current()
+    assert cli.invoke(ckan, ["opdc-kpi", "figures", "verify"]).exit_code == 0
 
 
 def test_the_admin_page_and_its_download_read_the_stored_figures(app, catalog):

@@ -13,7 +13,7 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories
 
-from ckanext.opdc_kpi.logic.score import figures
+from ckanext.opdc_kpi.logic.score import contributions
 
 from ..factories_dga import dga_dataset_dict
 from .support import assert_current
@@ -26,15 +26,15 @@ def test_concurrent_writers_of_one_organization_lose_no_update(monkeypatch):
     ids = [factories.Dataset(**dga_dataset_dict(owner_org=org["id"], mission="ภารกิจ",
                                                 work_process="กระบวนการ"))["id"]
            for _ in range(3)]
-    real, held = figures.compute, threading.Event()
+    real, held = contributions.compute, threading.Event()
 
-    def slow(session, org_ids):
-        rows = real(session, org_ids)
+    def slow(session, org_ids, dataset_ids=None):
+        rows = real(session, org_ids, dataset_ids)
         if not held.is_set():      # the first recompute: read, then wait to write
             held.set()
             time.sleep(0.6)
         return rows
-    monkeypatch.setattr(figures, "compute", slow)
+    monkeypatch.setattr(contributions, "compute", slow)
     start, errors = threading.Barrier(len(ids)), []
 
     def writer(n, pkg_id):

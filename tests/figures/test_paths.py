@@ -169,7 +169,7 @@ def test_a_failed_recompute_loses_no_change_and_reads_right(monkeypatch):
 
     def broken(*args, **kwargs):
         raise RuntimeError("figures down")
-    monkeypatch.setattr(figures, "compute", broken)
+    monkeypatch.setattr(figures.contributions, "compute", broken)
     _act("package_patch", id=pkg["id"], private=True)
     assert _act("package_show", id=pkg["id"])["private"] is True
     model.Session.remove()
@@ -224,3 +224,89 @@ def test_figures_off_lists_live(ckan_config, monkeypatch):
     listed = helpers.call_action("opdc_kpi_score_list", fiscal_year=2565)
     assert listed["organizations"] == live_rows(2565, False)
     assert tk.asbool(ckan_config["ckanext.opdc_kpi.stored_figures"]) is False
+
+
+def test_a_dataset_change_applies_its_contribution_only(monkeypatch):
+    """One dataset's change rewrites its contribution and sums the rows
+    again: the organization is not recomputed whole, nor its other datasets
+    read; a change to the organization is recomputed whole."""
+    org = _org()
+    ids = [_dataset(org)["id"] for _ in range(3)]
+    assert_current()
+    whole, read = [], []
+    real_refresh, real_compute = figures.refresh, figures.contributions.compute
+
+    def refresh(org_ids, progress=None):
+        whole.append(sorted(org_ids))
+        return real_refresh(org_ids, progress)
+
+    def compute(session, org_ids, dataset_ids=None):
+        read.append(dataset_ids)
+        return real_compute(session, org_ids, dataset_ids)
+    monkeypatch.setattr(figures, "refresh", refresh)
+    monkeypatch.setattr(figures.contributions, "compute", compute)
+    _act("package_patch", id=ids[0], single_source_of_truth="True", private=True)
+    _act("resource_create", package_id=ids[1], url="https://data.example.go.th/x.csv",
+         format="CSV")
+    _act("package_delete", id=ids[2])
+    assert whole == [] and read == [[ids[0]], [ids[1]], [ids[2]]]
+    assert_current()
+    _act("organization_patch", id=org["id"], catalog_url="")
+    assert whole == [[org["id"]]]
+    assert_current()
+
+
+def test_changes_noted_but_not_applied_are_applied_by_the_next_change(monkeypatch):
+    """A process that died between its commit and its apply left its
+    changes noted: the next change of the organization applies them too."""
+    org = _org()
+    ids = [_dataset(org)["id"] for _ in range(2)]
+    monkeypatch.setattr(figures, "apply", lambda org_ids: None)
+    _act("package_patch", id=ids[0], private=True)
+    monkeypatch.undo()
+    model.Session.remove()
+    assert all(r.stale for r in store.rows_for(model.Session, 2565, False)[org["id"]].values())
+    _act("package_patch", id=ids[1], title="Another change")
+    assert_current()
+
+
+@pytest.mark.ckan_config("ckanext.opdc_kpi.openness_scope", "catalog")
+def test_openness_over_the_whole_catalog_from_contributions():
+    """With openness over every active dataset (not only the basket), the
+    summed contributions still give the live figures, in both views."""
+    org = _org()
+    outside = _dataset(org, kpi_years=[2566])
+    inside = _dataset(org)
+    _act("package_patch", id=outside["id"], single_source_of_truth="True")
+    _act("package_patch", id=inside["id"], private=True)
+    _act("resource_create", package_id=outside["id"], url="https://data.example.go.th/a",
+         format="API")
+    assert_current()
+    assert _row(org, 2565, True)["parts"]["openness"] > 0
+
+
+def test_basket_years_from_the_sums_only_while_they_are_current():
+    """The admin page's year selector reads the sums when every
+    organization's figures are current, and the datasets otherwise."""
+    from ckanext.opdc_kpi.model import contributions as contribution_store
+    org = _org()
+    _dataset(org, kpi_years=[2564, 2566])
+    other = _org()
+    _dataset(other, kpi_years=[2567], private=True)
+    fp = figures.fingerprint()
+    assert contribution_store.basket_years(model.Session, fp) == [2567, 2566, 2564]
+    assert figures.basket_years() == [2567, 2566, 2564]
+    # a change noted but not applied: the sums may lag, the datasets answer
+    figures.mark_stale([other["id"]])
+    model.Session.remove()
+    assert contribution_store.basket_years(model.Session, fp) is None
+    assert figures.basket_years() == [2567, 2566, 2564]
+    # an organization without figures (made while they were off) likewise
+    figures.refresh([other["id"]])
+    assert contribution_store.basket_years(model.Session, fp) == [2567, 2566, 2564]
+    model.Session.execute(sa.delete(store.figures_table)
+                          .where(store.figures_table.c.organization_id == org["id"]))
+    model.Session.commit()
+    assert contribution_store.basket_years(model.Session, fp) is None
+    assert contribution_store.basket_years(model.Session, "another fingerprint") is None
+    assert figures.basket_years() == [2567, 2566, 2564]

@@ -31,8 +31,14 @@ def verify():
 
 
 @figures.command()
-def rebuild():
+@click.option("--workers", "-w", type=click.IntRange(1, 64), default=None,
+              help="Processes recomputing chunks side by side (default: one per CPU, "
+                   "at most 4).")
+def rebuild(workers: int | None):
     """Recompute every organization's figures (in chunks: the old ones stay
     readable until each chunk is written)."""
-    count = score.rebuild_figures(progress_bar("Rebuilding"))
+    from ckanext.opdc_kpi.logic.score import figures as stored
+
+    count = score.rebuild_figures(progress_bar("Rebuilding"),
+                                  workers=workers or stored.workers_default())
     click.secho(f"Figures of {count} organizations recomputed", fg="green", err=True)

@@ -92,3 +92,19 @@ def stored_years(session: Any) -> list[int]:
 def stored_organizations(session: Any) -> list[str]:
     return [org for (org,) in session.execute(
         sa.select(figures_table.c.organization_id).distinct())]
+
+
+
+def list_rows(session: Any, fiscal_year: int, public_only: bool, fingerprint: str
+              ) -> dict[str, tuple[Any, bool]]:
+    """``{organization id: (the row of the year, or of ANY_YEAR; usable)}``
+    in one view: what the list reads, one decoded row per organization.
+    Usable: not stale, computed with ``fingerprint``, and ANY_YEAR stored."""
+    found = session.execute(sa.text(
+        "SELECT organization_id, "
+        "(array_agg(row ORDER BY fiscal_year = :year DESC))[1] AS row, "
+        "NOT bool_or(stale) AND bool_and(fingerprint = :fp) AND bool_or(fiscal_year = 0) "
+        "AS usable FROM opdc_kpi_figures WHERE fiscal_year IN (:year, 0) "
+        "AND public_only = :public_only GROUP BY organization_id"),
+        {"year": fiscal_year, "fp": fingerprint, "public_only": public_only})
+    return {row.organization_id: (row.row, bool(row.usable)) for row in found}

@@ -7,7 +7,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Iterable
 
-from ckanext.opdc_kpi.scoring import assessment
+from ckanext.opdc_kpi.scoring import assessment, tally
 from ckanext.opdc_kpi.scoring.criteria import (
     catalog_url as resolve_catalog_url, dataset_openness, declared_focus_areas,
     focus_area_of, has_mission_work_process, has_use_evidence, in_basket, is_active,
@@ -354,7 +354,7 @@ def score_rows(organizations: list[tuple[dict, list[dict], Iterable[dict] | None
                lang: str = "th", public_only: bool = False) -> list[dict[str, Any]]:
     """``score_row`` of each (organization, datasets, assessments), as
     ``score_organization`` would give, computing only the figures a row
-    shows (no dataset entries, no per-dataset reasons): the list of every
+    shows, from the datasets' contributions (``tally``): the list of every
     organization. An organization with assessors' records gets the full
     computation (records may name datasets)."""
     rows = []
@@ -368,7 +368,13 @@ def score_rows(organizations: list[tuple[dict, list[dict], Iterable[dict] | None
             org, pool, settings = _prepared(organization, datasets, fiscal_year=fiscal_year,
                                             rules=rules, catalog_url=catalog_url, lang=lang,
                                             public_only=public_only)
-            report = _score(org, pool, {}, summary=True, **settings)
+            rules_in_use = settings["rules"]
+            sums = tally.tally((tally.contribution(d, rules_in_use) for d in pool),
+                               year=settings["year"], focus_areas=declared_focus_areas(org),
+                               public_only=public_only,
+                               openness_scope=rules_in_use.openness_scope)
+            rows.append(tally.row(org, sums, rules=rules_in_use, catalog_url=catalog_url))
+            continue
         rows.append(score_row(report))
     return rows
 

@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic import inputs, site
 from ckanext.opdc_kpi.logic.assessment import may_assess
-from ckanext.opdc_kpi.logic.score import basket_years
+from ckanext.opdc_kpi.logic.score import basket_years, figures
 from ckanext.opdc_kpi.scoring import advice, assessment
 from ckanext.opdc_kpi.scoring.cells import csv_row, xlsx_append
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS
@@ -28,6 +28,9 @@ bp = answer_action_errors(Blueprint("opdc_kpi", __name__))
 PARTS = ("basic", "metadata", "catalog", "openness", "use")
 SORTS = ("name", "score", "level", "basket", *PARTS)
 PAGE_SIZE = 100  # basket datasets per page of the organization's table
+#: organizations per page of the admin table and its points chart (2,000 at
+#: national scale: one page of all of them took seconds to render)
+ADMIN_PAGE_SIZE = 100
 
 
 def _lang() -> str:
@@ -129,7 +132,7 @@ def admin():
     except tk.NotAuthorized:
         return _login_or_403(tk._("Only sysadmins and assessors may see every "
                                   "organization's KPI"))
-    year, years = _year(basket_years())
+    year, years = _year(figures.basket_years())
     result = tk.get_action("opdc_kpi_score_list")(_context(), {"fiscal_year": year})
     rows = _admin_rows(result)
     sort = tk.request.args.get("sort", "score")
@@ -144,8 +147,11 @@ def admin():
     buckets = [0] * 10
     for row in rows:
         buckets[min(9, int(row["score"] // 10))] += 1
+    page, pages = _page_number(len(rows), ADMIN_PAGE_SIZE)
     return tk.render("opdc_kpi/admin.html", extra_vars={
-        "rows": rows, "year": year, "years": years, "sort": sort, "descending": descending,
+        "rows": rows[(page - 1) * ADMIN_PAGE_SIZE:page * ADMIN_PAGE_SIZE], "count": len(rows),
+        "page": page, "pages": pages,
+        "year": year, "years": years, "sort": sort, "descending": descending,
         "buckets": buckets, "parts": PARTS, "maxima": {"basic": 50, "metadata": 15,
                                                        "catalog": 10, "openness": 20, "use": 5}})
 
@@ -196,10 +202,10 @@ def _summary_row(report: dict[str, Any]) -> dict[str, Any]:
     return {"name": "", "title": title, "assessments": _assessment_text(organization_items)}
 
 
-def _page_number(count: int) -> tuple[int, int]:
-    """The requested page of the basket table (``?page=``, from 1) and the
-    number of pages; a page that is not a number or out of range is a 400."""
-    pages = max(1, -(-count // PAGE_SIZE))
+def _page_number(count: int, size: int = PAGE_SIZE) -> tuple[int, int]:
+    """The requested page of a table (``?page=``, from 1) and the number of
+    pages; a page that is not a number or out of range is a 400."""
+    pages = max(1, -(-count // size))
     asked = tk.request.args.get("page", "").strip()
     if not asked:
         return 1, pages

@@ -2,11 +2,16 @@
 fiscal year and view, recomputed for the organizations a change touches
 right after it commits (``tracking``), read by the list and the admin page.
 
-An organization's figures are recomputed whole, from the same set-based
-read and scoring core as the live list, in a transaction of their own that
-holds the organization's advisory lock (``model.figures.lock``): whoever
-recomputes last started after every committed change, so no update is
-lost. Stored rows carry a fingerprint of the settings and the scoring
+Each active dataset's contribution is stored (``contributions``); a change
+notes the (organization, dataset) pairs it touched in its own transaction
+(``model.contributions``: dirty rows) and, after it commits, ``apply``
+rewrites those datasets' contributions and sums the organization's rows
+again from the stored contributions (``scoring.tally.row``, as the live
+list does), in a transaction of its own that holds the organization's
+advisory lock (``model.figures.lock``): whoever applies last started after
+every committed change and applies every noted change, so no update is
+lost. A change to the organization itself, or anything unexpected, and
+``rebuild`` recompute an organization whole. Stored rows carry a fingerprint of the settings and the scoring
 core's code; a row that is stale, missing or from another fingerprint is
 recomputed when read. The scoring of a year does not depend on today's date
 (``scoring.score_organization`` ignores it), so stored figures never age.
@@ -14,8 +19,11 @@ recomputed when read. The scoring of a year does not depend on today's date
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
+import multiprocessing
+import os
 import pathlib
 from typing import Any, Callable, Iterable, Iterator, Optional
 
@@ -27,16 +35,18 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi import scoring
 from ckanext.opdc_kpi.logic import site
-from ckanext.opdc_kpi.logic.score import reader
+from ckanext.opdc_kpi.logic.score import contributions, reader
 from ckanext.opdc_kpi.logic.score.engine import score_rows as live_score_rows
 from ckanext.opdc_kpi.model import confirmation
+from ckanext.opdc_kpi.model import contributions as contribution_store
 from ckanext.opdc_kpi.model import figures as store
 
 log = logging.getLogger(__name__)
 
 #: organizations recomputed per transaction (bounds memory and lock time)
 CHUNK = 50
-VIEWS = (False, True)          # public_only
+#: more changed datasets than this in one organization: recomputed whole
+DIRTY_LIMIT = 500
 _RULES_VERSION: list[str] = []
 
 Progress = Optional[Callable[[int, int], None]]
@@ -84,67 +94,118 @@ def own_session() -> Iterator[Any]:
         session.close()
 
 
-def _years_of(pkg: dict) -> set[int]:
-    return set(scoring.parse_kpi_years(pkg.get("kpi_years"))[0])
-
-
-def compute(session: Any, org_ids: list[str]) -> list[tuple[str, int, bool, dict]]:
-    """(organization id, fiscal year, public_only, row) of every year with a
-    basket or an assessor's record, and ``ANY_YEAR``, in both views."""
-    orgs = reader.organizations(org_ids, session=session)
-    ids = [org["id"] for org in orgs]
-    by_org = reader.datasets(ids, session=session)
-    records = confirmation.records_by_year(ids, session)
-    rules = site.from_config()
-    settings = dict(today=site.today(), rules=rules, catalog_url=site.fallback_catalog_url(),
-                    lang="en")
-    out = []
-    with reader.paused_gc():
-        for org in orgs:
-            pkgs = by_org.get(org["id"], [])
-            years = [(pkg, _years_of(pkg)) for pkg in pkgs]
-            org_records = records.get(org["id"], {})
-            all_years = set(org_records).union(*(y for _, y in years))
-            for year in [store.ANY_YEAR] + sorted(all_years):
-                # only the year's basket counts unless openness is catalog-wide
-                pool = ([pkg for pkg, found in years if year in found]
-                        if rules.openness_scope == "basket" else pkgs)
-                for public_only in VIEWS:
-                    assessments = None if public_only else org_records.get(year, [])
-                    row = scoring.score_rows([(org, pool, assessments)], fiscal_year=year,
-                                             public_only=public_only, **settings)[0]
-                    out.append((org["id"], year, public_only, row))
-    return out
-
-
-def refresh(org_ids: Iterable[Optional[str]], progress: Progress = None) -> int:
-    """Recompute and store these organizations' figures (an organization no
-    longer active loses its figures), a chunk per transaction: the old
-    figures stay readable until the chunk commits."""
+def refresh(org_ids: Iterable[Optional[str]], progress: Progress = None,
+            workers: int = 1) -> int:
+    """Recompute and store these organizations' contributions and figures
+    whole (an organization no longer active loses them), a chunk per
+    transaction: the old figures stay readable until the chunk commits.
+    ``workers`` > 1: the chunks shared among that many forked processes
+    (the command line's rebuild; never in a web request)."""
     ids = sorted({org_id for org_id in org_ids if org_id})
-    fp = fingerprint()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        with own_session() as session:
-            store.lock(session, chunk)
-            store.replace(session, chunk, compute(session, chunk), fp)
-            session.commit()
+    chunks = [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    work = functools.partial(_refresh_chunk, fingerprint())
+    done = 0
+    for count in _each(work, chunks, workers):
+        done += count
         if progress:
-            progress(min(start + CHUNK, len(ids)), len(ids))
+            progress(done, len(ids))
     return len(ids)
 
 
+def _refresh_chunk(fp: str, chunk: list[str]) -> int:
+    with own_session() as session:
+        store.lock(session, chunk)
+        orgs = reader.organizations(chunk, session=session)
+        active = [org["id"] for org in orgs]
+        contribution_store.replace(session, chunk, contributions.compute(session, active))
+        contribution_store.resum(session, chunk)
+        store.replace(session, chunk, contributions.figure_rows(session, orgs), fp)
+        contribution_store.clear_dirty(session, chunk)
+        session.commit()
+    return len(chunk)
+
+
+def _each(work: Callable[[Any], int], items: list[Any], workers: int) -> Iterator[int]:
+    """``work`` of each item, in this process or in ``workers`` forked ones
+    (results as they finish; the first failure is raised after the pool is
+    stopped, so chunks already committed stay, the others keep their old
+    figures)."""
+    workers = min(workers, len(items))
+    if workers <= 1:
+        yield from map(work, items)
+        return
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_forked)
+    try:
+        yield from pool.imap_unordered(work, items)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _forked() -> None:
+    """In a forked worker: connections of its own (the parent's pooled ones
+    stay the parent's)."""
+    model.meta.engine.dispose(close=False)
+
+
+def workers_default() -> int:
+    """The rebuild's processes unless told: one per CPU, at most 4."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def apply(org_ids: Iterable[Optional[str]]) -> None:
+    """Apply the committed changes noted for these organizations
+    (``opdc_kpi_figures_dirty``): the changed datasets' contributions
+    rewritten and the organization's rows summed again, each organization in
+    a transaction of its own under its lock. Recomputed whole instead when
+    the organization itself changed, its figures are missing, stale with
+    nothing noted, or of other settings, or very many datasets changed."""
+    ids = sorted({org_id for org_id in org_ids if org_id})
+    fp = fingerprint()
+    whole = []
+    for org_id in ids:
+        with own_session() as session:
+            store.lock(session, [org_id])
+            dirty, state = contribution_store.take_dirty(session, org_id)
+            if (contribution_store.WHOLE in dirty or len(dirty) > DIRTY_LIMIT or not state
+                    or any(found != fp for _, found in state)
+                    or (not dirty and any(stale for stale, _ in state))):
+                whole.append(org_id)
+                continue            # rolled back: the noted changes stay for refresh
+            if not dirty:
+                continue            # applied by another process meanwhile
+            orgs = reader.organizations([org_id], session=session)
+            if not orgs:
+                whole.append(org_id)
+                continue
+            contributions.apply_changes(session, org_id, sorted(dirty))
+            store.replace(session, [org_id], contributions.figure_rows(session, orgs), fp)
+            session.commit()
+    if whole:
+        refresh(whole)
+
+
 def mark_stale(org_ids: Iterable[Optional[str]]) -> None:
-    """Their figures are recomputed on the next read."""
+    """Their figures are recomputed whole on the next change or read."""
     ids = sorted({org_id for org_id in org_ids if org_id})
     with own_session() as session:
+        store.lock(session, ids)
+        contribution_store.note_dirty(session, [(org_id, contribution_store.WHOLE)
+                                                for org_id in ids])
         store.mark_stale(session, ids)
         session.commit()
 
 
-def _usable(rows: dict[int, Any], fp: str) -> bool:
-    return store.ANY_YEAR in rows and all(
-        not row.stale and row.fingerprint == fp for row in rows.values())
+def basket_years() -> list[int]:
+    """The catalog's basket years (every dataset counted: the admin page's
+    year selector), newest first: from the stored sums when they are
+    current, else read from the datasets (``reader.basket_years``)."""
+    if enabled():
+        years = contribution_store.basket_years(model.Session, fingerprint())
+        if years is not None:
+            return years
+    return reader.basket_years()
 
 
 def score_list_rows(fiscal_year: int, public_only: bool) -> list[dict[str, Any]]:
@@ -154,23 +215,23 @@ def score_list_rows(fiscal_year: int, public_only: bool) -> list[dict[str, Any]]
     session = model.Session
     fp = fingerprint()
     order = reader.organization_ids(session)
-    stored = store.rows_for(session, fiscal_year, public_only)
-    missing = [org_id for org_id in order if not _usable(stored.get(org_id) or {}, fp)]
+    # one decoded row per organization, usability decided by PostgreSQL
+    stored = store.list_rows(session, fiscal_year, public_only, fp)
+    missing = [org_id for org_id in order if not stored.get(org_id, (None, False))[1]]
     if missing:
         try:
             refresh(missing)
         except Exception:  # noqa: BLE001 - the live figures answer instead
             log.exception("KPI figures: recomputing %d organizations failed", len(missing))
-        stored = store.rows_for(session, fiscal_year, public_only)
+        stored = store.list_rows(session, fiscal_year, public_only, fp)
     out: dict[str, dict[str, Any]] = {}
     live = []
     for org_id in order:
-        rows = stored.get(org_id) or {}
-        found = rows.get(fiscal_year) or rows.get(store.ANY_YEAR)
-        if found is None or not _usable(rows, fp):
+        row, usable = stored.get(org_id, (None, False))
+        if row is None or not usable:
             live.append(org_id)    # created while we read, or the recompute failed
         else:
-            out[org_id] = found.row
+            out[org_id] = row
     if live:
         for row in live_score_rows(reader.organizations(live), fiscal_year=fiscal_year,
                                    public_only=public_only):
@@ -182,7 +243,8 @@ def verify(progress: Progress = None) -> list[dict[str, Any]]:
     """Every difference between the stored figures (as stored: stale or
     missing rows are differences) and a full live recompute, for every
     organization, view and year with a basket, a record or stored figures
-    (and a year without any)."""
+    (and a year without any); and between each dataset's stored
+    contribution and a fresh one, and the stored sums and the contributions'."""
     session = model.Session
     fp = fingerprint()
     years = sorted(set(reader.basket_years()) | set(confirmation.years(session))
@@ -191,10 +253,14 @@ def verify(progress: Progress = None) -> list[dict[str, Any]]:
     differences = [{"organization": org_id, "fiscal_year": None, "public_only": None,
                     "problem": "figures of an organization that is not active"}
                    for org_id in sorted(set(store.stored_organizations(session)) - set(order))]
+    differences += [{"organization": org_id, "fiscal_year": None, "public_only": None,
+                     "problem": "contributions of an organization that is not active"}
+                    for org_id in sorted(set(contribution_store.organizations(session))
+                                         - set(order))]
     for start in range(0, len(order), CHUNK):
         chunk = order[start:start + CHUNK]
         orgs = reader.organizations(chunk)
-        for public_only in VIEWS:
+        for public_only in contributions.VIEWS:
             for year in years:
                 stored = store.rows_for(session, year, public_only, chunk)
                 for row in live_score_rows(orgs, fiscal_year=year, public_only=public_only):
@@ -204,9 +270,37 @@ def verify(progress: Progress = None) -> list[dict[str, Any]]:
                         differences.append({"organization": row["organization"]["name"],
                                             "fiscal_year": year, "public_only": public_only,
                                             "problem": problem})
+        differences.extend(_contribution_differences(session, orgs))
         if progress:
             progress(min(start + CHUNK, len(order)), len(order))
     return differences
+
+
+def _contribution_differences(session: Any, orgs: list[dict[str, Any]]) -> list[dict]:
+    """The stored contributions of these organizations against a fresh
+    computation of each dataset's, and their stored sums against the sums
+    of the stored contributions."""
+    ids = [org["id"] for org in orgs]
+    names = {org["id"]: org["name"] for org in orgs}
+    stored = contribution_store.rows_of(session, ids)
+    out = []
+    fresh: dict[str, dict[str, dict]] = {}
+    for row in contributions.compute(session, ids):
+        fresh.setdefault(row.pop("organization_id"), {})[row.pop("dataset_id")] = row
+    for org_id in ids:
+        have, want = stored.get(org_id, {}), fresh.get(org_id, {})
+        for dataset in sorted(set(have) | set(want)):
+            if have.get(dataset) != want.get(dataset):
+                out.append({"organization": names[org_id], "fiscal_year": None,
+                            "public_only": None,
+                            "problem": f"contribution of dataset {dataset}: stored "
+                                       f"{have.get(dataset)} != live {want.get(dataset)}"})
+    stored_sums = contribution_store.stored_sums(session, ids)
+    summed = contribution_store.summed_again(session, ids)
+    for org_id in sorted({row[0] for row in stored_sums ^ summed}):
+        out.append({"organization": names[org_id], "fiscal_year": None, "public_only": None,
+                    "problem": "stored sums differ from the sums of the stored contributions"})
+    return out
 
 
 def _difference(rows: dict[int, Any], year: int, live: dict, fp: str) -> Optional[str]:
@@ -222,10 +316,11 @@ def _difference(rows: dict[int, Any], year: int, live: dict, fp: str) -> Optiona
     return None
 
 
-def rebuild(progress: Progress = None) -> int:
+def rebuild(progress: Progress = None, workers: int = 1) -> int:
     """Recompute every organization's figures (and drop those of
-    organizations no longer active)."""
+    organizations no longer active), in ``workers`` processes."""
     order = reader.organization_ids()
-    gone = set(store.stored_organizations(model.Session)) - set(order)
+    gone = (set(store.stored_organizations(model.Session))
+            | set(contribution_store.organizations(model.Session))) - set(order)
     model.Session.rollback()   # hold no snapshot while the chunks commit
-    return refresh(order + sorted(gone), progress)
+    return refresh(order + sorted(gone), progress, workers=workers)

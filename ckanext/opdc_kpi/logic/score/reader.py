@@ -95,10 +95,16 @@ def organizations(ids: Optional[Iterable[str]] = None, session: Any = None
     if ids is not None:
         where += " AND (id = ANY(:ids) OR name = ANY(:ids))"
         params["ids"] = list(ids)
-    rows = session.execute(
-        sa.text(f'SELECT id, name, title FROM "group" WHERE {where} ORDER BY name'), params
-    ).all()
-    extras = extras_of("group", [r.id for r in rows], session)
+    if _extras_in_columns():   # one query: the extras are a column
+        rows = session.execute(sa.text(
+            f'SELECT id, name, title, extras FROM "group" WHERE {where} ORDER BY name'), params
+        ).all()
+        extras = {row.id: dict(row.extras or {}) for row in rows}
+    else:
+        rows = session.execute(
+            sa.text(f'SELECT id, name, title FROM "group" WHERE {where} ORDER BY name'), params
+        ).all()
+        extras = extras_of("group", [r.id for r in rows], session)
     out = []
     for row in rows:
         org = {key: _decode(value) for key, value in extras.get(row.id, {}).items()}
@@ -166,29 +172,32 @@ def _kpi_years_sql() -> str:
     return f"translate({raw}, '๐๑๒๓๔๕๖๗๘๙', '0123456789')"
 
 
-def _datasets_sql(with_year: bool) -> str:
+def _datasets_sql(with_year: bool, with_ids: bool = False) -> str:
     columns = ", ".join(f"p.{c}" for c in _PACKAGE_COLUMNS)
     # a superset of the year's basket: every spelling the core accepts
     # (JSON list, comma list, Thai digits) holds the year's four digits
     year_filter = f"AND {_kpi_years_sql()} LIKE %(year_pattern)s " if with_year else ""
+    if with_ids:
+        year_filter += "AND p.id = ANY(%(ids)s) "
     return (
         f"SELECT {columns}, {_package_extras_sql()} AS extras, "
         "(SELECT json_agg(json_build_array(t.name, t.vocabulary_id) ORDER BY t.name) "
         " FROM package_tag pt JOIN tag t ON t.id = pt.tag_id "
         " WHERE pt.package_id = p.id AND pt.state = 'active') AS tags, "
         "(SELECT json_agg(json_build_array(r.url, r.format, r.extras) ORDER BY r.position) "
-        " FROM resource r WHERE r.package_id = p.id AND r.state = 'active') AS resources "
+        " FROM resource r WHERE r.package_id = p.id AND r.state = 'active') AS resources, "
+        "(SELECT id FROM vocabulary WHERE name = %(vocabulary)s) AS focus_vocabulary "
         "FROM package p WHERE p.owner_org = ANY(%(orgs)s) "
         f"AND p.state = 'active' AND p.type = 'dataset' {year_filter}ORDER BY p.name"
     )
 
 
-def datasets(owner_orgs: list[str], basket_year: Optional[int] = None, session: Any = None
-             ) -> dict[str, list[dict[str, Any]]]:
+def datasets(owner_orgs: list[str], basket_year: Optional[int] = None, session: Any = None,
+             ids: Optional[list[str]] = None) -> dict[str, list[dict[str, Any]]]:
     """Active datasets of these organizations, by organization id, shaped
     like ``package_show`` for the fields the KPI reads. With ``basket_year``
     only those that may be in that year's basket (the scoring core decides
-    exactly); without it, all of them.
+    exactly); without it, all of them; with ``ids``, only those datasets.
 
     One query in the session's transaction: PostgreSQL aggregates each
     dataset's tags and resources into JSON arrays, and the rows are read
@@ -197,21 +206,21 @@ def datasets(owner_orgs: list[str], basket_year: Optional[int] = None, session: 
     if not owner_orgs:
         return {}
     with paused_gc():
-        return _datasets(owner_orgs, basket_year, session or model.Session)
+        return _datasets(owner_orgs, basket_year, session or model.Session, ids)
 
 
-def _datasets(owner_orgs: list[str], basket_year: Optional[int], session: Any
-              ) -> dict[str, list[dict[str, Any]]]:
-    focus_vocabulary = session.execute(
-        sa.text("SELECT id FROM vocabulary WHERE name = :name"), {"name": FOCUS_VOCABULARY}
-    ).scalar()
-    with _without_jit(session):
+def _datasets(owner_orgs: list[str], basket_year: Optional[int], session: Any,
+              ids: Optional[list[str]] = None) -> dict[str, list[dict[str, Any]]]:
+    # a few datasets by id: too cheap a query for the JIT, no setting to change
+    with (_without_jit(session) if ids is None else contextlib.nullcontext()):
         cursor = session.connection().connection.cursor()
         try:
-            params: dict[str, Any] = {"orgs": list(owner_orgs)}
+            params: dict[str, Any] = {"orgs": list(owner_orgs), "vocabulary": FOCUS_VOCABULARY}
             if basket_year is not None:
                 params["year_pattern"] = f"%{int(basket_year)}%"
-            cursor.execute(_datasets_sql(basket_year is not None), params)
+            if ids is not None:
+                params["ids"] = list(ids)
+            cursor.execute(_datasets_sql(basket_year is not None, ids is not None), params)
             rows = cursor.fetchall()
         finally:
             cursor.close()
@@ -220,7 +229,7 @@ def _datasets(owner_orgs: list[str], basket_year: Optional[int], session: Any
     modified_index = _PACKAGE_COLUMNS.index("metadata_modified")
     out: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        extras, tag_rows, resource_rows = row[n_columns:]
+        extras, tag_rows, resource_rows, focus_vocabulary = row[n_columns:]
         pkg = {key: (_decode(value) if type(value) is str and value[:1] == "[" else value)
                for key, value in (extras or {}).items()}
         pkg.update(zip(_PACKAGE_COLUMNS, row))

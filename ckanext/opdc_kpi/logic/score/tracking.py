@@ -10,10 +10,14 @@ UPDATE/DELETE statements on ``package`` (2.11's ``bulk_update_*``; 2.12's go
 through ``package_patch``), and what the assessment actions name with
 ``touch``.
 
+What moved is kept as (organization, dataset) pairs: a dataset's own
+change (its row, resources, tags, extras; a move names both organizations)
+names the dataset, anything else the whole organization (dataset "").
 Before the transaction commits (inside it, behind a savepoint so nothing
-here can abort it) the organizations' figures are marked stale under their
-advisory locks; after it commits they are recomputed in a transaction of
-their own. A failed or interrupted recompute leaves them stale, so the next
+here can abort it) the pairs are noted in ``opdc_kpi_figures_dirty`` and the
+organizations' figures marked stale, under their advisory locks; after it
+commits ``figures.apply`` applies them in a transaction of its own. A failed
+or interrupted apply leaves them stale and noted, so the next change or
 read recomputes them: never wrong in silence, never a lost change.
 """
 from __future__ import annotations
@@ -27,17 +31,21 @@ import sqlalchemy as sa
 import ckan.model as model
 
 from ckanext.opdc_kpi.logic.score import figures
+from ckanext.opdc_kpi.model import contributions as dirty_store
 from ckanext.opdc_kpi.model import figures as store
 
 log = logging.getLogger(__name__)
 
 KEY = "opdc_kpi_figures_touched"
+#: the transaction's changes could not be noted: its organizations are recomputed whole
+UNNOTED = "opdc_kpi_figures_unnoted"
+WHOLE = dirty_store.WHOLE
 
 
 def touch(org_id: Optional[str], session: Any = None) -> None:
-    """This organization's figures move when the session's transaction commits."""
+    """This organization's figures move (whole) when the session's transaction commits."""
     if org_id:
-        _touched(session or model.Session).add(org_id)
+        _touched(session or model.Session).add((org_id, WHOLE))
 
 
 def _touched(session: Any) -> set:
@@ -52,42 +60,44 @@ def _package_parts() -> tuple[type, ...]:
 
 
 def _after_flush(session: Any, flush_context: Any) -> None:
-    orgs = _touched(session)
+    touched = _touched(session)
     package_ids = set()
     group_extra = getattr(model, "GroupExtra", None)       # CKAN 2.11
     parts = _package_parts()
     for obj in itertools.chain(session.new, session.dirty, session.deleted):
         if isinstance(obj, model.Package):
-            orgs.add(obj.owner_org)
-            orgs.update(sa.inspect(obj).attrs.owner_org.history.deleted or ())
+            for owner in [obj.owner_org, *(sa.inspect(obj).attrs.owner_org.history.deleted
+                                           or ())]:
+                if owner:
+                    touched.add((owner, obj.id))
         elif isinstance(obj, model.Group):
             if obj.is_organization:
-                orgs.add(obj.id)
+                touched.add((obj.id, WHOLE))
         elif isinstance(obj, parts):
             package_ids.add(obj.package_id)
         elif group_extra is not None and isinstance(obj, group_extra):
-            orgs.add(obj.group_id)
+            touched.add((obj.group_id, WHOLE))
     package_ids.discard(None)
     if package_ids:
-        orgs.update(owner for (owner,) in session.execute(
-            sa.text("SELECT owner_org FROM package WHERE id = ANY(:ids)"),
-            {"ids": sorted(package_ids)}))
-    orgs.discard(None)
+        touched.update((owner, pkg_id) for owner, pkg_id in session.execute(
+            sa.text("SELECT owner_org, id FROM package WHERE id = ANY(:ids)"),
+            {"ids": sorted(package_ids)}) if owner)
 
 
 def _on_execute(state: Any) -> None:
-    """A bulk UPDATE or DELETE of datasets: the owners of the rows it matches."""
+    """A bulk UPDATE or DELETE of datasets: the datasets it matches."""
     if not (state.is_update or state.is_delete):
         return
     target = getattr(state.statement, "table", None)
     table = getattr(target, "__table__", target)
     if getattr(table, "name", None) != "package":
         return
-    query = sa.select(model.package_table.c.owner_org).distinct()
+    columns = model.package_table.c
+    query = sa.select(columns.owner_org, columns.id)
     if state.statement.whereclause is not None:
         query = query.where(state.statement.whereclause)
     _touched(state.session).update(
-        owner for (owner,) in state.session.execute(query) if owner)
+        (owner, pkg_id) for owner, pkg_id in state.session.execute(query) if owner)
 
 
 def _before_commit(session: Any) -> None:
@@ -98,38 +108,46 @@ def _before_commit(session: Any) -> None:
     if not figures.enabled():
         return
     session.flush()
-    orgs = sorted(session.info.get(KEY) or ())
-    if not orgs:
+    pairs = sorted(session.info.get(KEY) or ())
+    if not pairs:
         return
+    orgs = sorted({org for org, _ in pairs})
     session.execute(sa.text("SAVEPOINT opdc_kpi_figures"))
     try:
         store.lock(session, orgs)
+        dirty_store.note_dirty(session, pairs)
         store.mark_stale(session, orgs)
         session.execute(sa.text("RELEASE SAVEPOINT opdc_kpi_figures"))
     except Exception:  # noqa: BLE001 - the change itself must commit
-        log.exception("KPI figures: could not mark %s stale", orgs)
+        log.exception("KPI figures: could not note the changes of %s", orgs)
         session.execute(sa.text("ROLLBACK TO SAVEPOINT opdc_kpi_figures"))
+        session.info[UNNOTED] = True
 
 
 def _after_commit(session: Any) -> None:
     if session.in_nested_transaction():
         return
-    orgs = session.info.pop(KEY, None)
-    if not orgs or not figures.enabled():
+    pairs = session.info.pop(KEY, None)
+    unnoted = session.info.pop(UNNOTED, False)
+    if not pairs or not figures.enabled():
         return
+    orgs = sorted({org for org, _ in pairs})
     try:
-        figures.refresh(orgs)
+        if unnoted:
+            figures.mark_stale(orgs)
+        figures.apply(orgs)
     except Exception:  # noqa: BLE001 - the change is committed; its figures read as stale
-        log.exception("KPI figures: recomputing %s failed", sorted(orgs))
+        log.exception("KPI figures: applying the changes of %s failed", orgs)
         try:
             figures.mark_stale(orgs)
         except Exception:  # noqa: BLE001
-            log.exception("KPI figures: could not mark %s stale", sorted(orgs))
+            log.exception("KPI figures: could not mark %s stale", orgs)
 
 
 def _after_rollback(session: Any) -> None:
     if not session.in_nested_transaction():   # a savepoint's changes may remain
         session.info.pop(KEY, None)
+        session.info.pop(UNNOTED, None)
 
 
 _LISTENERS = (("after_flush", _after_flush), ("do_orm_execute", _on_execute),
