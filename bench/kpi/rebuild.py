@@ -29,9 +29,7 @@ def main(argv: list[str]) -> int:
     app = make_app(load_config(args.ini))
     with app._wsgi_app.test_request_context():
         from ckanext.opdc_kpi.logic import score
-        from ckanext.opdc_kpi.logic.score import figures
-
-        workers = args.workers or figures.workers_default()
+        workers = args.workers or score.rebuild_workers_default()
         before = rusage.getrusage(rusage.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
         count = score.rebuild_figures(None, workers=workers)

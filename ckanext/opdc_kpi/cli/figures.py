@@ -37,8 +37,6 @@ def verify():
 def rebuild(workers: int | None):
     """Recompute every organization's figures (in chunks: the old ones stay
     readable until each chunk is written)."""
-    from ckanext.opdc_kpi.logic.score import figures as stored
-
     count = score.rebuild_figures(progress_bar("Rebuilding"),
-                                  workers=workers or stored.workers_default())
+                                  workers=workers or score.rebuild_workers_default())
     click.secho(f"Figures of {count} organizations recomputed", fg="green", err=True)

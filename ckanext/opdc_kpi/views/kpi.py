@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic import inputs, site
 from ckanext.opdc_kpi.logic.assessment import may_assess
-from ckanext.opdc_kpi.logic.score import basket_years, figures
+from ckanext.opdc_kpi.logic.score import basket_years, stored_basket_years
 from ckanext.opdc_kpi.scoring import advice, assessment
 from ckanext.opdc_kpi.scoring.cells import csv_row, xlsx_append
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS
@@ -132,7 +132,7 @@ def admin():
     except tk.NotAuthorized:
         return _login_or_403(tk._("Only sysadmins and assessors may see every "
                                   "organization's KPI"))
-    year, years = _year(figures.basket_years())
+    year, years = _year(stored_basket_years())
     result = tk.get_action("opdc_kpi_score_list")(_context(), {"fiscal_year": year})
     rows = _admin_rows(result)
     sort = tk.request.args.get("sort", "score")
@@ -202,7 +202,7 @@ def _summary_row(report: dict[str, Any]) -> dict[str, Any]:
     return {"name": "", "title": title, "assessments": _assessment_text(organization_items)}
 
 
-def _page_number(count: int, size: int = PAGE_SIZE) -> tuple[int, int]:
+def _page_number(count: int, size: int) -> tuple[int, int]:
     """The requested page of a table (``?page=``, from 1) and the number of
     pages; a page that is not a number or out of range is a 400."""
     pages = max(1, -(-count // size))
@@ -268,7 +268,7 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
     if fmt:
         return _export(fmt, _dataset_rows(report) + [_summary_row(report)], DATASET_COLUMNS,
                        f"opdc-kpi-{org['name']}-{year}", f"KPI {year}")
-    page, pages = _page_number(len(report["datasets"]))
+    page, pages = _page_number(len(report["datasets"]), PAGE_SIZE)
     shown = slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
     datasets = report["datasets"][shown]
     rows = _dataset_rows({"datasets": datasets})

@@ -9,7 +9,9 @@ from __future__ import annotations
 from ckanext.opdc_kpi.logic.score.action import get_actions
 from ckanext.opdc_kpi.logic.score.auth import get_auth_functions
 from ckanext.opdc_kpi.logic.score.engine import score_organizations, score_rows
+from ckanext.opdc_kpi.logic.score.figures import basket_years as stored_basket_years
 from ckanext.opdc_kpi.logic.score.figures import rebuild as rebuild_figures
+from ckanext.opdc_kpi.logic.score.figures import workers_default as rebuild_workers_default
 from ckanext.opdc_kpi.logic.score.figures import verify as verify_figures
 from ckanext.opdc_kpi.logic.score.reader import (
     basket_years,
@@ -24,6 +26,6 @@ from ckanext.opdc_kpi.logic.score.tracking import touch as touch_figures
 
 __all__ = [
     "basket_years", "datasets", "extras_of", "get_actions", "get_auth_functions",
-    "organization", "organizations", "paused_gc", "rebuild_figures", "score_organizations", "score_rows",
-    "touch_figures", "track_figures", "verify_figures",
+    "organization", "organizations", "paused_gc", "rebuild_figures", "rebuild_workers_default",
+    "score_organizations", "score_rows", "stored_basket_years", "touch_figures", "track_figures", "verify_figures",
 ]
