@@ -75,13 +75,15 @@ AREAS = {
 
 
 # The scoring core remembers values it has worked out (normalised text, formats,
-# messages) in module-level dicts. mutmut forks each mutant's test run from a
-# process that has run the tests already: a warm cache would hand back the
-# unmutated result and hide the mutant. Each test starts with them empty, as in
-# a fresh process (this module is a pytest plugin in the runs, PYTEST_PLUGINS).
+# messages, the 14-item check per dataset signature) in module-level dicts.
+# mutmut forks each mutant's test run from a process that has run the tests
+# already: a warm cache would hand back the unmutated result and hide the mutant.
+# Each test starts with them empty, as in a fresh process (this module is a
+# pytest plugin in the runs, PYTEST_PLUGINS).
 CACHES = [("ckanext.opdc_kpi.scoring.text", "_NORMALIZED"),
           ("ckanext.opdc_kpi.scoring.formats", "_FORMATS_SEEN"),
-          ("ckanext.opdc_kpi.scoring.messages", "_MESSAGES_SEEN")]
+          ("ckanext.opdc_kpi.scoring.messages", "_MESSAGES_SEEN"),
+          ("ckanext.opdc_kpi.scoring.standard", "_CHECKED")]
 PLUGIN = "opdc_kpi_mutation_plugin"
 
 
