@@ -262,3 +262,94 @@ def test_every_criterion_has_a_part_a_level_and_labels():
 ])
 def test_value_text_is_what_the_pages_show(criterion, value, lang, shown):
     assert assessment.value_text(criterion, value, lang) == shown
+
+
+def test_each_record_is_reported_beside_its_computed_value_in_thai():
+    """The report's ``assessments``: the records that count, the organization's first,
+    each with its label, part, parsed value, computed value and the assessor's reason
+    in Thai (kpi-rules.md: every override carries who set it, from what, and why)."""
+    datasets = [public_dataset(**MISSION)]      # access 1, granularity 2, format 3
+    report = score(datasets, [
+        record("access", "3", dataset="d1", user="dga-assessor"),
+        record("format", "high", dataset="d1"),
+        record("use", True, action="confirm", user="", note=""),
+    ])
+    assert report["assessments"] == [
+        {"id": "r-use-2026-11-01T10:00:00", "dataset": None, "criterion": "use",
+         "label": "มีการนำข้อมูลไปใช้ประโยชน์", "part": "advanced", "action": "confirm",
+         "value": True, "computed": False, "applies": True, "changed": True, "note": "",
+         "user": "", "created": "2026-11-01T10:00:00",
+         "reason": {"code": "assessor_confirmed",
+                    "message": "ผู้ประเมิน - ยืนยัน “มีการนำข้อมูลไปใช้ประโยชน์”: ผ่าน"}},
+        {"id": "r-access-2026-11-01T10:00:00", "dataset": "d1", "criterion": "access",
+         "label": "การเข้าถึงข้อมูล", "part": "advanced", "action": "override", "value": 3,
+         "computed": 1, "applies": True, "changed": False, "note": "เอกสารหลักฐาน",
+         "user": "dga-assessor", "created": "2026-11-01T10:00:00",
+         "reason": {"code": "assessor_override",
+                    "message": "ผู้ประเมิน dga-assessor กำหนด “การเข้าถึงข้อมูล” เป็น ระดับ 3 "
+                               "(ค่าจากระบบ: ระดับ 1): เอกสารหลักฐาน"}},
+        {"id": "r-format-2026-11-01T10:00:00", "dataset": "d1", "criterion": "format",
+         "label": "รูปแบบไฟล์", "part": "advanced", "action": "override", "value": None,
+         "computed": 3, "applies": True, "changed": False, "note": "เอกสารหลักฐาน",
+         "user": "nso-assessor", "created": "2026-11-01T10:00:00",
+         "reason": {"code": "assessor_override",
+                    "message": "ผู้ประเมิน nso-assessor กำหนด “รูปแบบไฟล์” เป็น - "
+                               "(ค่าจากระบบ: ระดับ 3): เอกสารหลักฐาน"}},
+    ]
+    use = report["parts"]["use"]
+    assert use["assessment"] is report["assessments"][0]
+    assert [r["code"] for r in use["reasons"]] == ["assessor_confirmed", "use_no_evidence"]
+    entry = report["datasets"][0]
+    assert entry["assessments"] == {"access": report["assessments"][1],
+                                    "format": report["assessments"][2]}
+    # the unreadable format override changes nothing; the access one sets the criterion
+    criteria = entry["openness"]["criteria"]
+    assert criteria["access"] == {"tier": 3, "reason": {"code": "assessor_tier",
+                                                        "message": "ผู้ประเมินกำหนดระดับ 3"}}
+    assert criteria["format"]["reason"]["code"] == "format_open"
+    assert report["computed"] == {
+        "score": 81.0, "level": "standard",
+        "parts": {"basic": 50.0, "metadata": 15.0, "catalog": 10.0, "openness": 6.0,
+                  "use": 0.0}}
+    assert (report["score"], report["level"]) == (87.0, "standard")
+
+
+def test_the_thai_reason_of_access_and_format_overrides():
+    datasets = [public_dataset(**MISSION)]      # access 1, granularity 2, format 3
+    openness = score(datasets, [record("access", 3, dataset="d1"),
+                                record("format", 2, dataset="d1")])["datasets"][0]["openness"]
+    assert openness["criteria"]["access"]["reason"] == {
+        "code": "assessor_tier", "message": "ผู้ประเมินกำหนดระดับ 3"}
+    assert openness["criteria"]["format"]["reason"] == {
+        "code": "assessor_tier", "message": "ผู้ประเมินกำหนดระดับ 2"}
+    assert openness["reason"] == {"code": "tier_structured", "message": (
+        "ข้อมูลมีโครงสร้าง: ระดับ = ค่าต่ำสุดของการเข้าถึง (3) ความละเอียด (2) "
+        "และรูปแบบ (2) = 2")}
+
+
+def test_an_organization_override_in_english_leads_its_parts_reasons():
+    report = score([complete_dataset(**MISSION)],
+                   [record("catalog", False, note=None, user=None)], lang="en")
+    catalog = report["parts"]["catalog"]
+    assert catalog["points"] == 0.0 and catalog["passed"] is False
+    item = catalog["assessment"]
+    assert (item["label"], item["part"], item["value"], item["computed"], item["note"],
+            item["user"], item["dataset"]) == (
+        "The organization's catalog URL", "basic_standard", False, True, "", None, None)
+    assert catalog["reasons"][0] == item["reason"] == {
+        "code": "assessor_override",
+        "message": "Assessor - set “The organization's catalog URL” to no (computed: yes): -"}
+    assert report["assessments"] == [item]
+    assert report["computed"]["parts"]["catalog"] == 10.0
+    assert report["computed"]["score"] - report["score"] == 10.0
+
+
+def test_a_confirmation_in_english_names_the_tier():
+    datasets = [public_dataset(**MISSION)]
+    report = score(datasets, [record("format", 2, dataset="d1", action="confirm",
+                                     user="dga")], lang="en")
+    item = report["datasets"][0]["assessments"]["format"]
+    assert (item["value"], item["computed"], item["changed"]) == (2, 3, True)
+    assert item["reason"] == {"code": "assessor_confirmed",
+                              "message": "Assessor dga confirmed “Format”: tier 2"}
+    assert report["score"] == report["computed"]["score"]
