@@ -51,6 +51,45 @@ def test_parse_format_map():
             parse_format_map(bad)
 
 
+@pytest.mark.parametrize("raw, name", [
+    ("image/tiff; application=geotiff", "GEOTIFF"),    # the MIME type with its parameter
+    ("Application/JSON ; charset=utf-8", "JSON"),
+    ("application/foo+xml", "XML"),                    # an unknown type: its +suffix
+    ("application/vnd.foo", "FOO"), ("application/x-vnd.foo", "FOO"),
+    ("application/zip", "ZIP"), ("text/turtle", "TTL"), ("TEXT/CSV", "CSV"),
+    ("XLSX/XLS", "XLSX"), ("a/b/c", "A/B/C"),
+    ("text/csv extra", "TEXT/CSV EXTRA"),              # not a MIME type: kept as typed
+    ("rest   api", "API"), ("data.xlsx", "XLSX"), ("file.htm", "HTML"),
+    ("x.toolongextension1", "X.TOOLONGEXTENSION1"),
+])
+def test_normalize_format_of_mime_types_labels_and_file_names(raw, name):
+    assert normalize_format(raw) == name
+
+
+def test_format_tier_of_a_hand_built_map():
+    """A map built by hand may spell its keys in any case or as labels; tiers are
+    kept within 0..3 and a map that cannot be read gives 0."""
+    assert criteria.format_tier("CSV", {"csv": 3}) == 3
+    assert criteria.format_tier("XLSX", {"XLS/XLSX": 2}) == 2
+    assert criteria.format_tier("csv", {"XLS/XLSX": 2}) == 0
+    assert criteria.format_tier("CSV", {"CSV": 5}) == 3
+    assert criteria.format_tier("CSV", {"CSV": -1}) == 0
+    assert criteria.format_tier("CSV", {"CSV": "x"}) == 0
+    assert criteria.format_tier("CSV", None) == 0
+
+
+def test_parse_format_map_details():
+    assert dict(parse_format_map("CSV:3,,PDF:0")) == {"CSV": 3, "PDF": 0}
+    assert dict(parse_format_map("x:y:3")) == {"X:Y": 3}
+    with pytest.raises(ValueError, match=r"^format map: expected text like 'CSV:3 XLS:2 PDF:1'$"):
+        parse_format_map(None)
+    for bad in ("CSV:", "CSV:-1", "CSV3"):
+        with pytest.raises(ValueError) as error:
+            parse_format_map(bad)
+        assert str(error.value) == (
+            f"format map: bad entry {bad!r}; expected FORMAT:TIER, tier 0..3")
+
+
 def test_rules_defaults_and_checks():
     assert Rules().format_map is DEFAULT_FORMAT_MAP
     assert Rules(format_map="CSV:3").format_map == {"CSV": 3}
