@@ -532,3 +532,46 @@ def test_mandatory_items():
     assert dict(standard.MANDATORY_ITEMS)["6"] == ("tag_string",)
     assert standard.item_of("data_format_other") == "12"
     assert standard.FIELD_LABELS["data_type"] == ("ประเภทข้อมูล", "Data type")
+
+
+def test_the_other_checks_name_the_field_and_the_value_exactly():
+    """Beyond the 14 items: each problem names its field and what was given, so the
+    form can show it beside the box ("Sports" is no focus area; "ลับ" is not open)."""
+    def problems(**values):
+        return dataset_problems(complete_dataset(**values), today=TODAY)
+
+    assert problems(focus_area="Sports") == [Problem(
+        "focus_area", "invalid_focus_area", {"field": "focus_area", "value": "Sports"})]
+    assert problems(focus_area=["health", "tourism"]) == [Problem(
+        "focus_area", "invalid_focus_area",
+        {"field": "focus_area", "value": '["health", "tourism"]'})]
+    assert problems(focus_area="HEALTH") == [] and problems(focus_area=["health"]) == []
+    public = dict(data_category="ข้อมูลสาธารณะ", license_id="Creative Commons Attributions")
+    assert problems(data_classification="ลับ", **public) == [Problem(
+        "data_classification", "classification_not_open",
+        {"field": "data_classification", "value": "ลับ", "category": "ข้อมูลสาธารณะ"})]
+    assert problems(data_classification="nonsense", **public) == [Problem(
+        "data_classification", "invalid_choice",
+        {"field": "data_classification", "value": "nonsense"})]
+    assert problems(use_case_url="ftp://x") == [Problem(
+        "use_case_url", "invalid_url", {"field": "use_case_url", "value": "ftp://x"})]
+    assert problems(kpi_years=[2570]) == [Problem(
+        "kpi_years", "implausible_kpi_year",
+        {"field": "kpi_years", "year": 2570, "min": 2550, "max": 2566})]
+
+
+def test_resources_are_numbered_from_one_and_non_dicts_skipped():
+    problems = dataset_problems(
+        complete_dataset(resources=["x", {"resource_official_statistics": "yes"}]), today=TODAY)
+    assert problems == [Problem("resources", "resource_invalid_choice", {
+        "field": "resource_official_statistics", "value": "yes", "resource": 2})]
+    assert dataset_problems(complete_dataset(resources={"a": 1}), today=TODAY) == []
+
+
+def test_choice_labels_in_each_language():
+    assert standard.choice_label("data_format", "XLS", "th") == "XLS/XLSX"
+    assert standard.choice_label("allow_harvest", "True") == "ยินยอม"
+    assert standard.choice_label("allow_harvest", "True", "en") == "Yes"
+    assert standard.choice_label("geo_coverage", "ไม่มี", "en") == "None"
+    assert standard.choice_label("allow_harvest", "maybe", "en") == "maybe"
+    assert standard.choice_label("no_such_list", "v", "th") == "v"
