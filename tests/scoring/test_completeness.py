@@ -109,3 +109,17 @@ def test_each_missing_item_in_thai_names_its_label_and_message():
     ]
     assert result["missing"][2]["labels"] == {"th": "ค่าความถี่ของการปรับปรุงข้อมูล",
                                               "en": "Update frequency interval"}
+
+
+def test_an_item_with_several_problems_shows_its_first():
+    """Item 9 is two fields and a multi-choice can hold several bad values: the line
+    shows the item's first problem (the standard's order), once."""
+    pkg = _pkg(update_frequency_unit="", update_frequency_interval="x",
+               data_format=["nonsense", "junk"])
+    result = dataset_completeness(pkg, fiscal_year=2565, focus_areas=["tourism"], lang="en")
+    assert [(m["item"], m["field"], m["code"], m["message"]) for m in result["missing"]] == [
+        ("9", "update_frequency_unit", "required", "Update frequency unit is required"),
+        ("12", "data_format", "invalid_choice",
+         "Data format: “nonsense” is not one of the allowed values"),
+    ]
+    assert result["complete"] == 12

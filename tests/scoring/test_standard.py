@@ -575,3 +575,12 @@ def test_choice_labels_in_each_language():
     assert standard.choice_label("geo_coverage", "ไม่มี", "en") == "None"
     assert standard.choice_label("allow_harvest", "maybe", "en") == "maybe"
     assert standard.choice_label("no_such_list", "v", "th") == "v"
+
+
+def test_field_labels_in_thai_by_default_and_the_name_when_unknown():
+    assert standard.field_label("data_type") == "ประเภทข้อมูล"
+    assert standard.field_label("data_type", "en") == "Data type"
+    assert standard.field_label("no_such_field", "en") == "no_such_field"
+    assert standard.field_label(["x"]) == "['x']"
+    assert standard.field_label(None) == "None"
+    assert [standard.item_of(f) for f in ("geo_coverage_other", "nope", 5)] == ["10", None, None]
