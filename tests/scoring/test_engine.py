@@ -349,3 +349,32 @@ def test_fiscal_year_leniency(year):
     report = score_organization(organization(), basket(1), fiscal_year=year, today=TODAY,
                                 rules=Rules(), catalog_url=SITE)
     assert report["fiscal_year"] == 2565 and report["basket"] == 1
+
+
+def test_score_rows_follow_the_rules_and_the_fallback_catalog_url():
+    """The list's rows use the rules and the site's catalog URL as the full reports
+    do, for organizations with and without assessors' records."""
+    mission = dict(mission="ภารกิจ", work_process="กระบวนการ")
+    outside = public_dataset(id="old", kpi_years=[2564], single_source_of_truth="True")
+    datasets = basket(2, public=1) + [outside]
+    records = [{"id": "r1", "dataset": "d0", "criterion": "complete", "action": "confirm",
+                "value": True, "user": "nso", "note": "", "created": "2026-11-01T10:00:00",
+                "deleted": None}]
+    rules = Rules(openness_scope="catalog", report_parts_when_basic_fails=False)
+    inputs = [(organization(), datasets, None), (organization(), datasets, records),
+              (organization(focus_areas=[]), [complete_dataset(**mission)], None),
+              (organization(focus_areas=[]), [complete_dataset(**mission)], records)]
+    rows = score_rows(inputs, fiscal_year=FY, today=TODAY, rules=rules, catalog_url=SITE)
+    assert [(r["score"], r["parts"]["catalog"], r["parts"]["openness"]) for r in rows] == [
+        (84.0, 10.0, 9.0), (84.0, 10.0, 9.0), (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)]
+    assert rows == [score_row(score_organization(
+        org, pool, fiscal_year=FY, today=TODAY, rules=rules, catalog_url=SITE,
+        assessments=assessments)) for org, pool, assessments in inputs]
+
+
+def test_score_row_of_a_bare_report():
+    assert score_row({}) == {
+        "organization": None, "score": None, "level": None,
+        "parts": {"basic": 0.0, "metadata": 0.0, "catalog": 0.0, "openness": 0.0, "use": 0.0},
+        "basket": 0}
+    assert score_row({"basket": 5, "parts": {"metadata": {"total": 3}}})["basket"] == 5

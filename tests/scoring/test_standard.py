@@ -540,6 +540,10 @@ def test_the_other_checks_name_the_field_and_the_value_exactly():
     def problems(**values):
         return dataset_problems(complete_dataset(**values), today=TODAY)
 
+    without_focus = complete_dataset()
+    del without_focus["focus_area"]
+    assert dataset_problems(without_focus, today=TODAY) == [Problem(
+        "focus_area", "required", {"field": "focus_area"})]
     assert problems(focus_area="Sports") == [Problem(
         "focus_area", "invalid_focus_area", {"field": "focus_area", "value": "Sports"})]
     assert problems(focus_area=["health", "tourism"]) == [Problem(
