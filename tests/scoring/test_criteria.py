@@ -100,6 +100,21 @@ def test_rules_defaults_and_checks():
         Rules(openness_scope="world")
 
 
+def test_rules_read_blank_settings_as_the_defaults_and_name_a_bad_one():
+    blank = Rules(report_parts_when_basic_fails=None, format_map=None, structured_tier=None,
+                  openness_scope=" Catalog ")
+    assert (blank.report_parts_when_basic_fails, blank.format_map, blank.structured_tier,
+            blank.openness_scope) == (True, DEFAULT_FORMAT_MAP, "min", "catalog")
+    assert Rules(format_map="  ").format_map is DEFAULT_FORMAT_MAP
+    assert Rules(structured_tier="").structured_tier == "min"
+    with pytest.raises(ValueError) as error:
+        Rules(structured_tier="mean")
+    assert str(error.value) == "structured_tier must be one of ('min', 'max'), not 'mean'"
+    with pytest.raises(ValueError) as error:
+        Rules(openness_scope=" World ")
+    assert str(error.value) == "openness_scope must be one of ('basket', 'catalog'), not 'world'"
+
+
 @pytest.mark.parametrize("value, rounded", [
     (Fraction(10), 10.0), (Fraction(20, 3), 6.67), (Fraction(10, 3), 3.33),
     (Fraction(1, 8), 0.13), (Fraction(2675, 1000), 2.68), (Fraction(15 * 4, 6), 10.0),

@@ -502,3 +502,11 @@ def test_the_public_view_without_mission_or_catalog_in_thai():
     assert report["parts"]["catalog"]["reasons"] == [{
         "code": "catalog_url_missing", "message": "ไม่ได้ระบุ URL ระบบบัญชีข้อมูลของหน่วยงาน"}]
     assert report["parts"]["metadata"]["points"] == 15.0      # still reported
+
+
+def test_several_problems_of_one_field_are_joined():
+    report = score(basket(1, data_format=["nonsense", "junk"]), lang="en")
+    assert report["datasets"][0]["invalid"] == {"data_format": (
+        "Data format: “nonsense” is not one of the allowed values; "
+        "Data format: “junk” is not one of the allowed values")}
+    assert report["datasets"][0]["complete"] is False
