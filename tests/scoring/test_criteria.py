@@ -55,10 +55,12 @@ def test_parse_format_map():
     ("image/tiff; application=geotiff", "GEOTIFF"),    # the MIME type with its parameter
     ("Application/JSON ; charset=utf-8", "JSON"),
     ("application/foo+xml", "XML"),                    # an unknown type: its +suffix
+    ("application/a+b+xml", "XML"),
     ("application/vnd.foo", "FOO"), ("application/x-vnd.foo", "FOO"),
     ("application/zip", "ZIP"), ("text/turtle", "TTL"), ("TEXT/CSV", "CSV"),
     ("XLSX/XLS", "XLSX"), ("a/b/c", "A/B/C"),
     ("text/csv extra", "TEXT/CSV EXTRA"),              # not a MIME type: kept as typed
+    ("text/ csv", "TEXT/ CSV"),
     ("rest   api", "API"), ("data.xlsx", "XLSX"), ("file.htm", "HTML"),
     ("x.toolongextension1", "X.TOOLONGEXTENSION1"),
 ])
