@@ -588,3 +588,31 @@ def test_field_labels_in_thai_by_default_and_the_name_when_unknown():
     assert standard.field_label(["x"]) == "['x']"
     assert standard.field_label(None) == "None"
     assert [standard.item_of(f) for f in ("geo_coverage_other", "nope", 5)] == ["10", None, None]
+
+
+MEMO_VARIANTS = [
+    {}, {"update_frequency_interval": 1}, {"update_frequency_interval": True},
+    {"update_frequency_interval": 1.0}, {"update_frequency_interval": "1"},
+    {"data_format": [1]}, {"data_format": [True]}, {"data_format": [2]},
+    {"data_type": {"a": 1}}, {"data_type": {"a": 2}}, {"data_type": {"b": 1}},
+    {"data_format": [["CSV"], "XML"]}, {"data_format": [["PDF"], "nonsense"]},
+    {"title": ""}, {"title": {"th": "x"}}, {"title": "x"},
+    {"tag_string": "ข้อมูล, a!b"}, {"tag_string": "ข้อมูล"},
+    {"tags": [{"name": "ok-word"}]}, {"tags": [{"name": "a!b"}]},
+    {"tags": [{"name": "health", "vocabulary_id": "v1"}]},
+    {"tags": [{"name": "health", "vocabulary_id": None}]},
+    {"tags": ["ข้อมูล", "สถิติ"]}, {"tags": None}, {"tags": ({"name": "ข้อมูล"},)},
+    {"data_format": {"CSV"}}, {"data_format": {"nonsense"}},   # sets: no signature
+    {"data_format": ["อื่นๆ"], "data_format_other": ""},
+    {"data_format": ["อื่นๆ"], "data_format_other": "GeoJSON"},
+]
+
+
+def test_the_memo_of_the_14_item_check_never_mixes_up_two_datasets():
+    """``mandatory_problems`` remembers its answer per dataset signature: datasets that
+    differ in anything the check reads (a value's type, a nested value, a keyword, a
+    tag's vocabulary) each get their own answer, in either order, the same as the
+    full check gives."""
+    for values in MEMO_VARIANTS + MEMO_VARIANTS[::-1]:
+        pkg = complete_dataset(**values)
+        assert mandatory_problems(pkg) == dataset_problems(pkg, today=TODAY), values
