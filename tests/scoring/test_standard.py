@@ -616,3 +616,53 @@ def test_the_memo_of_the_14_item_check_never_mixes_up_two_datasets():
     for values in MEMO_VARIANTS + MEMO_VARIANTS[::-1]:
         pkg = complete_dataset(**values)
         assert mandatory_problems(pkg) == dataset_problems(pkg, today=TODAY), values
+
+
+# --- text helpers: edges ------------------------------------------------------------
+
+def _nested(value, levels):
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def test_nesting_deeper_than_twenty_levels_is_ignored():
+    assert as_list(_nested("x", 20)) == ["x"] and as_list(_nested("x", 21)) == []
+    assert not is_blank(_nested("x", 21)) and is_blank(_nested("x", 22))
+
+
+@pytest.mark.parametrize("value, expected", [
+    ({1, "a"}, ["a", "1"]), ({"XML", "CSV"}, ["CSV", "XML"]),          # sets, in a stable order
+    ([{"b": 1, "a": "ก"}], ['{"a": "ก", "b": 1}']),                    # junk kept as text
+    ('{"a": 1}', ['{"a": 1}']), ('{"CSV","XML"}', ["CSV", "XML"]), ("CSV}", ["CSV}"]),
+])
+def test_as_list_of_sets_junk_and_braces(value, expected):
+    assert as_list(value) == expected
+
+
+def test_shown_values_in_messages():
+    circular = []
+    circular.append(circular)
+    assert [standard.shown(v) for v in (circular, {"b": 1, "a": "ก"}, [date(2022, 1, 1)], 5,
+                                        ["a"], None)] == [
+        "?", '{"a": "ก", "b": 1}', '["2022-01-01"]', "5", '["a"]', ""]
+    assert standard.shown("x" * 80) == "x" * 80
+    assert standard.shown("x" * 81) == "x" * 79 + "…"
+
+
+def test_blank_text_of_any_length_and_kind():
+    class Text(str):
+        pass
+
+    assert not is_blank(Text("x")) and is_blank(Text("  "))
+    assert not is_blank("x" * 300) and is_blank(" " * 300)
+
+
+def test_email_url_and_keyword_edges():
+    longest = "a" * 64 + "@" + ("b" * 61 + ".") * 3 + "tha"        # 254 characters
+    assert len(longest) == 254 and standard.is_email(longest)
+    assert not standard.is_email("a" + longest)
+    assert not standard.is_email(5) and not standard.is_http_url(5)
+    assert not standard.is_http_url("http://a.b/\x00x")
+    assert not standard.is_http_url("http://a.b/\x7fx")
+    assert keyword_problem("हिन्दी") is None      # spacing combining marks (Mc) of any script
