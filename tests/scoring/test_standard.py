@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ckanext.opdc_kpi.scoring import messages, standard
+from ckanext.opdc_kpi.scoring import fiscal, messages, standard
 from ckanext.opdc_kpi.scoring.standard import (
     CHOICES, Problem, as_list, dataset_problems, fiscal_year_of, is_blank, keyword_problem,
     mandatory_problems, normalize_text, parse_kpi_years, plausible_fiscal_year)
@@ -666,3 +666,61 @@ def test_email_url_and_keyword_edges():
     assert not standard.is_http_url("http://a.b/\x00x")
     assert not standard.is_http_url("http://a.b/\x7fx")
     assert keyword_problem("हिन्दी") is None      # spacing combining marks (Mc) of any script
+
+
+def test_kpi_years_problems_name_each_bad_year_and_keep_the_good_ones():
+    assert parse_kpi_years(["", "abc", 2565, 2570, 2566], today=TODAY) == ([2565, 2566], [
+        Problem("kpi_years", "invalid_kpi_year", {"field": "kpi_years", "value": "abc"}),
+        Problem("kpi_years", "implausible_kpi_year",
+                {"field": "kpi_years", "year": 2570, "min": 2550, "max": 2566})])
+    assert parse_kpi_years(2565.0) == ([2565], [])
+    assert [fiscal.parse_year(v) for v in (2565.0, 999999.0, 1e6, 2565.5)] == [
+        2565, 999999, None, None]
+
+
+def test_choice_problems_name_the_value_exactly():
+    assert mandatory_problems(complete_dataset(data_type={"a": 1})) == [Problem(
+        "data_type", "invalid_choice", {"field": "data_type", "value": '{"a": 1}'})]
+    assert mandatory_problems(complete_dataset(update_frequency_unit=["ปี", "เดือน"])) == [
+        Problem("update_frequency_unit", "invalid_choice",
+                {"field": "update_frequency_unit", "value": '["ปี", "เดือน"]'})]
+    # the same bad value twice is one problem; an empty list text is not given
+    assert mandatory_problems(complete_dataset(data_format=["junk", "junk"])) == [Problem(
+        "data_format", "invalid_choice", {"field": "data_format", "value": "junk"})]
+    assert mandatory_problems(complete_dataset(data_format="[]")) == [Problem(
+        "data_format", "required", {"field": "data_format"})]
+    assert dataset_problems(complete_dataset(data_language="[]"), today=TODAY) == []
+
+
+def test_resource_problems_name_the_resource_and_both_fields():
+    resources = [{"resource_official_statistics": {"a": 1}},
+                 {"resource_unit_of_multiplier": "อื่นๆ"}]
+    assert dataset_problems(complete_dataset(resources=resources), today=TODAY) == [
+        Problem("resources", "resource_invalid_choice",
+                {"field": "resource_official_statistics", "value": '{"a": 1}', "resource": 1}),
+        Problem("resources", "resource_other_required",
+                {"field": "resource_unit_of_multiplier_other",
+                 "choice_field": "resource_unit_of_multiplier", "resource": 2})]
+
+
+def test_keyword_problems_once_each_with_their_details():
+    problems = mandatory_problems(complete_dataset(tag_string="a!b, a!b, x;y, x\ty, a"))
+    assert [dict(p.params) for p in problems] == [
+        {"field": "tag_string", "keyword": "a!b", "char": "!"},
+        {"field": "tag_string", "keyword": "x;y", "char": ";"},
+        {"field": "tag_string", "keyword": "x\ty", "char": "U+0009"},   # unprintable: named
+        {"field": "tag_string", "keyword": "a", "min": 2, "max": 100}]
+    assert [p.code for p in problems] == ["keyword_invalid_char"] * 3 + ["keyword_too_short"]
+    assert mandatory_problems(complete_dataset(tag_string=[5, "ok"])) == [Problem(
+        "tag_string", "keyword_not_text", {"field": "tag_string", "keyword": "5"})]
+
+
+def test_a_check_that_breaks_is_a_failed_check_not_an_error():
+    class Unreadable(list):
+        def __iter__(self):
+            raise RuntimeError("unreadable")
+
+    pkg = complete_dataset()
+    pkg["data_format"] = Unreadable()
+    assert dataset_problems(pkg, today=TODAY) == [
+        Problem("", "check_failed", {"error": "RuntimeError"})]
