@@ -455,3 +455,24 @@ def test_records_that_do_not_fit_apply_to_nothing():
     assert "assessment" not in report["parts"]["use"]
     assert [r["code"] for r in report["parts"]["use"]["reasons"]] == ["use_no_evidence"]
     assert report["datasets"][0]["assessments"]["use"]["criterion"] == "use"
+
+
+def test_the_newest_record_counts_whatever_the_order_and_junk_around_it():
+    old = record("catalog", False, created="2026-11-01T10:00:00")
+    new = record("catalog", True, created="2026-11-02T10:00:00")
+    undated = record("catalog", False, created=None)
+    same_time = dict(record("catalog", False, created="2026-11-02T10:00:00"), id="r-same")
+    key = ("", "catalog")
+    assert assessment.current([old, new])[key] is new
+    assert assessment.current([new, old])[key] is new
+    assert assessment.current([undated, old])[key] is old
+    assert assessment.current([old, undated])[key] is old
+    assert assessment.current([new, same_time])[key] is same_time   # same time: the later
+    junk = [dict(new, deleted="2026-11-03T00:00:00"), record("no-such-criterion", True),
+            record("catalog", True, action="delete")]
+    assert assessment.current(junk + [old]) == {key: old}
+
+
+def test_value_text_defaults_to_thai_and_an_unknown_criterion_is_yes_or_no():
+    assert assessment.value_text("complete", True) == "ผ่าน"
+    assert assessment.value_text("no-such-criterion", False, "en") == "no"

@@ -9,7 +9,8 @@ from ckanext.opdc_kpi.scoring import criteria
 from ckanext.opdc_kpi.scoring.criteria import (
     access_criterion, dataset_openness, format_criterion, granularity_criterion,
     normalize_format)
-from ckanext.opdc_kpi.scoring.model import DEFAULT_FORMAT_MAP, Rules, parse_format_map, round_points
+from ckanext.opdc_kpi.scoring.model import (
+    DEFAULT_FORMAT_MAP, Criterion, Reason, Rules, parse_format_map, round_points)
 from tests.scoring._data import complete_dataset, public_dataset
 
 RULES = Rules()
@@ -333,3 +334,28 @@ def test_focus_area_from_field_or_vocabulary_tag():
         "economy", "health"]
     assert criteria.declared_focus_areas({"focus_areas": "health,tourism"}) == ["tourism",
                                                                                "health"]
+
+
+def test_thai_reasons_of_access_and_of_formats_nobody_knows():
+    """The default language is Thai; a structured dataset whose published resources
+    have no known format (its CSV has no URL) gets format tier 0, and so tier 0."""
+    assert access_criterion(public_dataset(), "th") == Criterion(1, Reason(
+        "access_file", "มีไฟล์ข้อมูลให้เข้าถึง แต่ยังไม่ได้กำหนดเป็นแหล่งข้อมูลต้นทางที่ถูกต้อง"
+                       "เชื่อถือได้ (single source of truth)"))
+    api = public_dataset(single_source_of_truth="True",
+                         resources=[dict(CSV, datastore_active=True)])
+    assert access_criterion(api, "th") == Criterion(3, Reason(
+        "access_api", "เป็นแหล่งข้อมูลต้นทาง และเข้าถึงผ่าน API โดยระบุเงื่อนไขได้ "
+                      "(DataStore หรือ API)"))
+    no_link = public_dataset(resources=[{"format": "CSV", "url": ""},
+                                        {"url": "https://x/a.zip", "format": "ZIP"}])
+    assert format_criterion(no_link, RULES, "th") == Criterion(0, Reason(
+        "format_unknown", "ไม่มีทรัพยากรในรูปแบบที่รู้จัก"))
+    openness = dataset_openness(no_link, RULES)
+    assert (openness.tier, openness.reason.code) == (0, "tier_structured")
+    assert openness.reason.message == (
+        "ข้อมูลมีโครงสร้าง: ระดับ = ค่าต่ำสุดของการเข้าถึง (1) ความละเอียด (2) และรูปแบบ (0) = 0")
+    unknown = dataset_openness(public_dataset(resources=[{"url": "https://x/a.zip",
+                                                          "format": "ZIP"}]), RULES)
+    assert (unknown.tier, unknown.reason) == (0, Reason(
+        "tier_no_known_format", "ไม่มีทรัพยากรในรูปแบบที่รู้จัก: ระดับ 0"))
