@@ -359,3 +359,7 @@ def test_thai_reasons_of_access_and_of_formats_nobody_knows():
                                                           "format": "ZIP"}]), RULES)
     assert (unknown.tier, unknown.reason) == (0, Reason(
         "tier_no_known_format", "ไม่มีทรัพยากรในรูปแบบที่รู้จัก: ระดับ 0"))
+
+
+def test_a_reason_without_a_language_has_no_message():
+    assert criteria.reason("basic_passed", "") == Reason("basic_passed", "")

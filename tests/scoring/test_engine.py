@@ -510,3 +510,14 @@ def test_several_problems_of_one_field_are_joined():
         "Data format: “nonsense” is not one of the allowed values; "
         "Data format: “junk” is not one of the allowed values")}
     assert report["datasets"][0]["complete"] is False
+
+
+def test_lenient_input_organization_rules_and_year():
+    own = complete_dataset(id="by-name", owner_org="opdc", mission="ภารกิจ",
+                           work_process="กระบวนการ")
+    assert [d["id"] for d in score([own])["datasets"]] == ["by-name"]   # owner by name
+    report = score_organization(None, [own], fiscal_year="not a year", today=TODAY,
+                                rules=None, catalog_url=SITE)
+    assert (report["fiscal_year"], report["basket"], report["organization"]) == (
+        0, 0, {"id": "", "name": "", "title": ""})
+    assert report["rules"]["structured_tier"] == "min"

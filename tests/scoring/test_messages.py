@@ -117,3 +117,16 @@ def test_language_and_problem_message():
     assert messages.problem_message(Problem("data_type", "required", {"field": "data_type"})) \
         == "กรุณาระบุ ประเภทข้อมูล"
     assert messages.codes() == frozenset(messages.MESSAGES)
+
+
+def test_the_default_language_is_thai_and_odd_params_still_give_a_sentence():
+    assert message("required", field="data_type") == "กรุณาระบุ ประเภทข้อมูล"
+    assert message("invalid_choice", "th", field="data_type", value=["a"]) == (
+        "ประเภทข้อมูล: “['a']” ไม่อยู่ในรายการที่กำหนด")
+
+    class Unformattable:
+        def __format__(self, spec):
+            raise ValueError("no")
+
+    assert message("other_required", "en", field="data_type_other", choice_field="data_type",
+                   choice=Unformattable()) == "Please fill in Other data type"

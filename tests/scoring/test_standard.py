@@ -724,3 +724,18 @@ def test_a_check_that_breaks_is_a_failed_check_not_an_error():
     pkg["data_format"] = Unreadable()
     assert dataset_problems(pkg, today=TODAY) == [
         Problem("", "check_failed", {"error": "RuntimeError"})]
+
+
+def test_licence_interval_and_string_tag_problems_exactly():
+    problems = mandatory_problems(complete_dataset(data_category="ข้อมูลส่วนบุคคล",
+                                                   license_id="Open Data Common"))
+    assert problems == [Problem("license_id", "open_license_not_public", {
+        "field": "license_id", "license": "Open Data Common", "category": "ข้อมูลส่วนบุคคล"})]
+    assert mandatory_problems(complete_dataset(update_frequency_interval=1)) == []
+    assert mandatory_problems(complete_dataset(update_frequency_interval="0")) == [Problem(
+        "update_frequency_interval", "not_positive_int",
+        {"field": "update_frequency_interval", "value": "0"})]
+    # plain strings in ``tags`` are keywords; blanks and non-text are skipped
+    assert mandatory_problems(complete_dataset(tags=["ข้อมูล", " ", 5, "a!b"])) == [Problem(
+        "tag_string", "keyword_invalid_char",
+        {"field": "tag_string", "keyword": "a!b", "char": "!"})]
