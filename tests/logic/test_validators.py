@@ -137,6 +137,34 @@ def test_bad_tag_string_is_a_field_error(raw, message):
     assert errors == {("tag_string",): [message]}
 
 
+def test_tag_string_keywords_follow_the_tags_already_given():
+    data = {("tag_string",): "ข้อมูล, สถิติ", ("tags", 0, "name"): "เดิม",
+            ("tags", 1, "name"): "health", ("tags", 1, "vocabulary_id"): "v1"}
+    errors = {("tag_string",): []}
+    validators.opdc_kpi_tag_string(("tag_string",), data, errors, {})
+    assert errors == {("tag_string",): []}
+    assert data == {("tag_string",): "ข้อมูล, สถิติ", ("tags", 0, "name"): "เดิม",
+                    ("tags", 1, "name"): "health", ("tags", 1, "vocabulary_id"): "v1",
+                    ("tags", 2, "name"): "ข้อมูล", ("tags", 3, "name"): "สถิติ"}
+
+
+def test_every_bad_keyword_of_a_tag_string_is_reported():
+    data = {("tag_string",): "a!b, ข้อมูล, x;y"}
+    errors = {("tag_string",): []}
+    with pytest.raises(tk.StopOnError):
+        validators.opdc_kpi_tag_string(("tag_string",), data, errors, {})
+    assert errors == {("tag_string",): [BAD_CHAR.format("a!b", "!"), BAD_CHAR.format("x;y", ";")]}
+
+
+@pytest.mark.parametrize("raw", [None, tk.missing])
+def test_no_tag_string_leaves_the_tags_alone(raw):
+    data = {("tag_string",): raw, ("tags", 0, "name"): "ข้อมูล"}
+    errors = {("tag_string",): []}
+    validators.opdc_kpi_tag_string(("tag_string",), data, errors, {})
+    assert errors == {("tag_string",): []}
+    assert data == {("tag_string",): raw, ("tags", 0, "name"): "ข้อมูล"}
+
+
 # --- choices -------------------------------------------------------------------
 
 def test_every_choice_field_takes_its_list_from_the_standard():
