@@ -476,3 +476,8 @@ def test_the_newest_record_counts_whatever_the_order_and_junk_around_it():
 def test_value_text_defaults_to_thai_and_an_unknown_criterion_is_yes_or_no():
     assert assessment.value_text("complete", True) == "ผ่าน"
     assert assessment.value_text("no-such-criterion", False, "en") == "no"
+
+
+def test_criterion_labels_default_to_thai_and_name_an_unknown_criterion():
+    assert assessment.criterion_label("use") == "มีการนำข้อมูลไปใช้ประโยชน์"
+    assert assessment.criterion_label("no-such-criterion", "en") == "no-such-criterion"

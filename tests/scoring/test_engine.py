@@ -521,3 +521,13 @@ def test_lenient_input_organization_rules_and_year():
     assert (report["fiscal_year"], report["basket"], report["organization"]) == (
         0, 0, {"id": "", "name": "", "title": ""})
     assert report["rules"]["structured_tier"] == "min"
+
+
+def test_use_evidence_names_a_dataset_without_title_by_its_name():
+    datasets = _advanced_datasets()
+    for pkg in datasets:
+        pkg["title"] = ""
+    reason = score(datasets, lang="en")["parts"]["use"]["reasons"][0]
+    assert reason == {"code": "use_evidence",
+                      "message": "Evidence of use: dataset “dataset-0” "
+                                 "(https://dash.example.go.th)"}
