@@ -739,3 +739,13 @@ def test_licence_interval_and_string_tag_problems_exactly():
     assert mandatory_problems(complete_dataset(tags=["ข้อมูล", " ", 5, "a!b"])) == [Problem(
         "tag_string", "keyword_invalid_char",
         {"field": "tag_string", "keyword": "a!b", "char": "!"})]
+
+
+def test_blank_items_inside_nested_lists_and_unprintable_values():
+    assert parse_kpi_years([[" "], 2565], today=TODAY) == ([2565], [])
+
+    class Unprintable:
+        def __str__(self):
+            raise RuntimeError("no text")
+
+    assert normalize_text(Unprintable()) == ""
