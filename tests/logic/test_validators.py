@@ -154,12 +154,14 @@ def test_tag_string_keywords_are_the_first_tags_when_none_is_given():
 
 def test_tag_string_keywords_follow_the_tags_already_given():
     data = {("tag_string",): "ข้อมูล, สถิติ", ("tags", 0, "name"): "เดิม",
-            ("tags", 1, "name"): "health", ("tags", 1, "vocabulary_id"): "v1"}
+            ("tags", 1, "name"): "health", ("tags", 1, "vocabulary_id"): "v1",
+            ("resources", 4, "name"): "r"}         # other lists do not count
     errors = {("tag_string",): []}
     validators.opdc_kpi_tag_string(("tag_string",), data, errors, {})
     assert errors == {("tag_string",): []}
     assert data == {("tag_string",): "ข้อมูล, สถิติ", ("tags", 0, "name"): "เดิม",
                     ("tags", 1, "name"): "health", ("tags", 1, "vocabulary_id"): "v1",
+                    ("resources", 4, "name"): "r",
                     ("tags", 2, "name"): "ข้อมูล", ("tags", 3, "name"): "สถิติ"}
 
 
