@@ -78,6 +78,13 @@ def test_text_is_trimmed_and_normalised(raw, stored):
     assert _check("maintainer", raw) == (stored, [])
 
 
+@pytest.mark.parametrize("raw", [None, tk.missing])
+def test_no_text_is_no_error(raw):
+    data, errors = {("maintainer",): raw}, {("maintainer",): []}
+    validators.opdc_kpi_text(("maintainer",), data, errors, {})
+    assert (data, errors) == ({("maintainer",): raw}, {("maintainer",): []})
+
+
 def test_text_refuses_structures():
     assert _errors("maintainer", {"th": "กอง"}) == {"maintainer": ["Contact name must be text"]}
 
@@ -135,6 +142,44 @@ def test_bad_tag_string_is_a_field_error(raw, message):
     with pytest.raises(tk.StopOnError):
         validators.opdc_kpi_tag_string(("tag_string",), data, errors, {})
     assert errors == {("tag_string",): [message]}
+
+
+def test_tag_string_keywords_are_the_first_tags_when_none_is_given():
+    data = {("tag_string",): ["ข้อมูล", "สถิติ"]}
+    errors = {("tag_string",): []}
+    validators.opdc_kpi_tag_string(("tag_string",), data, errors, {})
+    assert data == {("tag_string",): "ข้อมูล, สถิติ", ("tags", 0, "name"): "ข้อมูล",
+                    ("tags", 1, "name"): "สถิติ"}
+
+
+def test_tag_string_keywords_follow_the_tags_already_given():
+    data = {("tag_string",): "ข้อมูล, สถิติ", ("tags", 0, "name"): "เดิม",
+            ("tags", 1, "name"): "health", ("tags", 1, "vocabulary_id"): "v1",
+            ("resources", 4, "name"): "r"}         # other lists do not count
+    errors = {("tag_string",): []}
+    validators.opdc_kpi_tag_string(("tag_string",), data, errors, {})
+    assert errors == {("tag_string",): []}
+    assert data == {("tag_string",): "ข้อมูล, สถิติ", ("tags", 0, "name"): "เดิม",
+                    ("tags", 1, "name"): "health", ("tags", 1, "vocabulary_id"): "v1",
+                    ("resources", 4, "name"): "r",
+                    ("tags", 2, "name"): "ข้อมูล", ("tags", 3, "name"): "สถิติ"}
+
+
+def test_every_bad_keyword_of_a_tag_string_is_reported():
+    data = {("tag_string",): "a!b, ข้อมูล, x;y"}
+    errors = {("tag_string",): []}
+    with pytest.raises(tk.StopOnError):
+        validators.opdc_kpi_tag_string(("tag_string",), data, errors, {})
+    assert errors == {("tag_string",): [BAD_CHAR.format("a!b", "!"), BAD_CHAR.format("x;y", ";")]}
+
+
+@pytest.mark.parametrize("raw", [None, tk.missing])
+def test_no_tag_string_leaves_the_tags_alone(raw):
+    data = {("tag_string",): raw, ("tags", 0, "name"): "ข้อมูล"}
+    errors = {("tag_string",): []}
+    validators.opdc_kpi_tag_string(("tag_string",), data, errors, {})
+    assert errors == {("tag_string",): []}
+    assert data == {("tag_string",): raw, ("tags", 0, "name"): "ข้อมูล"}
 
 
 # --- choices -------------------------------------------------------------------

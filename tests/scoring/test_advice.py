@@ -138,3 +138,30 @@ def test_messages_in_thai_and_english_by_the_language_asked():
     assert [f["message"] for f in advice.next_fixes(report, "fr")] == [
         "Give the organization's data catalog URL (http/https)",
         "Add evidence of use (URL and description) to a public basket dataset"]
+
+
+def test_every_dataset_with_a_fix_is_listed_however_small_its_share():
+    """Datasets without an openness fix (not public, tier 3, or unpublished: that one
+    gets a publish fix) do not hide the ones after them; a share below one point
+    (6 points over 7 public datasets, 15 over 16 in the basket) still counts."""
+    report = _report(metadata_total=16, catalog=10, use=5, public=7, datasets=[
+        {"name": "internal", "complete": True, "openness": None},
+        {"name": "top", "complete": True, "openness": _open(3, access=3)},
+        {"name": "draft", "complete": True, "openness": _open(0, published=False)},
+        {"name": "open", "complete": False, "missing": ["title"], "invalid": {},
+         "openness": _open(1, access=1, granularity=2, format=3)},
+    ])
+    assert _fixes(report) == [("fix_metadata", 0.94, "open"), ("fix_publish", 0.86, "draft"),
+                              ("fix_openness", 0.86, "open")]
+
+
+def test_the_default_language_is_thai():
+    report = _report(catalog=10, metadata=15, use=0, public=0)
+    assert [f["message"] for f in advice.next_fixes(report)] == [
+        "เพิ่มหลักฐานการนำข้อมูลไปใช้ประโยชน์ (URL และรายละเอียด) ในชุดข้อมูลสาธารณะของตะกร้า"]
+
+
+def test_an_organization_fix_comes_before_a_dataset_fix_of_equal_points():
+    report = _report(metadata_total=3, catalog=10, use=0, public=0, datasets=[
+        {"name": "2565-budget", "complete": False, "missing": ["title"], "invalid": {}}])
+    assert _fixes(report) == [("fix_use", 5.0, None), ("fix_metadata", 5.0, "2565-budget")]

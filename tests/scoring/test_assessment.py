@@ -262,3 +262,222 @@ def test_every_criterion_has_a_part_a_level_and_labels():
 ])
 def test_value_text_is_what_the_pages_show(criterion, value, lang, shown):
     assert assessment.value_text(criterion, value, lang) == shown
+
+
+def test_each_record_is_reported_beside_its_computed_value_in_thai():
+    """The report's ``assessments``: the records that count, the organization's first,
+    each with its label, part, parsed value, computed value and the assessor's reason
+    in Thai (kpi-rules.md: every override carries who set it, from what, and why)."""
+    datasets = [public_dataset(**MISSION)]      # access 1, granularity 2, format 3
+    report = score(datasets, [
+        record("access", "3", dataset="d1", user="dga-assessor"),
+        record("format", "high", dataset="d1"),
+        record("use", True, action="confirm", user="", note=""),
+    ])
+    assert report["assessments"] == [
+        {"id": "r-use-2026-11-01T10:00:00", "dataset": None, "criterion": "use",
+         "label": "มีการนำข้อมูลไปใช้ประโยชน์", "part": "advanced", "action": "confirm",
+         "value": True, "computed": False, "applies": True, "changed": True, "note": "",
+         "user": "", "created": "2026-11-01T10:00:00",
+         "reason": {"code": "assessor_confirmed",
+                    "message": "ผู้ประเมิน - ยืนยัน “มีการนำข้อมูลไปใช้ประโยชน์”: ผ่าน"}},
+        {"id": "r-access-2026-11-01T10:00:00", "dataset": "d1", "criterion": "access",
+         "label": "การเข้าถึงข้อมูล", "part": "advanced", "action": "override", "value": 3,
+         "computed": 1, "applies": True, "changed": False, "note": "เอกสารหลักฐาน",
+         "user": "dga-assessor", "created": "2026-11-01T10:00:00",
+         "reason": {"code": "assessor_override",
+                    "message": "ผู้ประเมิน dga-assessor กำหนด “การเข้าถึงข้อมูล” เป็น ระดับ 3 "
+                               "(ค่าจากระบบ: ระดับ 1): เอกสารหลักฐาน"}},
+        {"id": "r-format-2026-11-01T10:00:00", "dataset": "d1", "criterion": "format",
+         "label": "รูปแบบไฟล์", "part": "advanced", "action": "override", "value": None,
+         "computed": 3, "applies": True, "changed": False, "note": "เอกสารหลักฐาน",
+         "user": "nso-assessor", "created": "2026-11-01T10:00:00",
+         "reason": {"code": "assessor_override",
+                    "message": "ผู้ประเมิน nso-assessor กำหนด “รูปแบบไฟล์” เป็น - "
+                               "(ค่าจากระบบ: ระดับ 3): เอกสารหลักฐาน"}},
+    ]
+    use = report["parts"]["use"]
+    assert use["assessment"] is report["assessments"][0]
+    assert [r["code"] for r in use["reasons"]] == ["assessor_confirmed", "use_no_evidence"]
+    entry = report["datasets"][0]
+    assert entry["assessments"] == {"access": report["assessments"][1],
+                                    "format": report["assessments"][2]}
+    # the unreadable format override changes nothing; the access one sets the criterion
+    criteria = entry["openness"]["criteria"]
+    assert criteria["access"] == {"tier": 3, "reason": {"code": "assessor_tier",
+                                                        "message": "ผู้ประเมินกำหนดระดับ 3"}}
+    assert criteria["format"]["reason"]["code"] == "format_open"
+    assert report["computed"] == {
+        "score": 81.0, "level": "standard",
+        "parts": {"basic": 50.0, "metadata": 15.0, "catalog": 10.0, "openness": 6.0,
+                  "use": 0.0}}
+    assert (report["score"], report["level"]) == (87.0, "standard")
+
+
+def test_the_thai_reason_of_access_and_format_overrides():
+    datasets = [public_dataset(**MISSION)]      # access 1, granularity 2, format 3
+    openness = score(datasets, [record("access", 3, dataset="d1"),
+                                record("format", 2, dataset="d1")])["datasets"][0]["openness"]
+    assert openness["criteria"]["access"]["reason"] == {
+        "code": "assessor_tier", "message": "ผู้ประเมินกำหนดระดับ 3"}
+    assert openness["criteria"]["format"]["reason"] == {
+        "code": "assessor_tier", "message": "ผู้ประเมินกำหนดระดับ 2"}
+    assert openness["reason"] == {"code": "tier_structured", "message": (
+        "ข้อมูลมีโครงสร้าง: ระดับ = ค่าต่ำสุดของการเข้าถึง (3) ความละเอียด (2) "
+        "และรูปแบบ (2) = 2")}
+
+
+def test_an_organization_override_in_english_leads_its_parts_reasons():
+    report = score([complete_dataset(**MISSION)],
+                   [record("catalog", False, note=None, user=None)], lang="en")
+    catalog = report["parts"]["catalog"]
+    assert catalog["points"] == 0.0 and catalog["passed"] is False
+    item = catalog["assessment"]
+    assert (item["label"], item["part"], item["value"], item["computed"], item["note"],
+            item["user"], item["dataset"]) == (
+        "The organization's catalog URL", "basic_standard", False, True, "", None, None)
+    assert catalog["reasons"][0] == item["reason"] == {
+        "code": "assessor_override",
+        "message": "Assessor - set “The organization's catalog URL” to no (computed: yes): -"}
+    assert report["assessments"] == [item]
+    assert report["computed"]["parts"]["catalog"] == 10.0
+    assert report["computed"]["score"] - report["score"] == 10.0
+
+
+def test_a_confirmation_in_english_names_the_tier():
+    datasets = [public_dataset(**MISSION)]
+    report = score(datasets, [record("format", 2, dataset="d1", action="confirm",
+                                     user="dga")], lang="en")
+    item = report["datasets"][0]["assessments"]["format"]
+    assert (item["value"], item["computed"], item["changed"]) == (2, 3, True)
+    assert item["reason"] == {"code": "assessor_confirmed",
+                              "message": "Assessor dga confirmed “Format”: tier 2"}
+    assert report["score"] == report["computed"]["score"]
+
+
+def test_the_thai_reasons_of_unstructured_scanned_and_tier_overrides():
+    pdf = public_dataset(resources=[{"url": "https://x.go.th/a.pdf", "format": "PDF"}], **MISSION)
+
+    def reason_of(*records):
+        return score([pdf], list(records))["datasets"][0]["openness"]["reason"]
+
+    assert reason_of(record("access", 2, dataset="d1")) == {
+        "code": "tier_unstructured",
+        "message": "ข้อมูลไม่มีโครงสร้าง (เอกสาร) ที่สืบค้นเนื้อความได้: ระดับ = ระดับการเข้าถึง = 2"}
+    assert reason_of(record("searchable_text", False, dataset="d1")) == {
+        "code": "tier_scanned_image",
+        "message": "ผู้ประเมินบันทึกว่าไฟล์เป็นภาพสแกนที่สืบค้นเนื้อความไม่ได้: ระดับ 0"}
+    assert reason_of(record("openness", 0, dataset="d1")) == {
+        "code": "assessor_tier", "message": "ผู้ประเมินกำหนดระดับ 0"}
+
+
+def test_every_criterion_counts_in_a_recomputed_structured_tier():
+    datasets = [public_dataset(**MISSION)]      # access 1, granularity 2, format 3
+    lowest_access = score(datasets, [record("access", 0, dataset="d1")])
+    assert lowest_access["datasets"][0]["openness"]["tier"] == 0
+    assert lowest_access["parts"]["openness"]["points"] == 0.0
+    lowest_format = score(datasets, [record("access", 3, dataset="d1"),
+                                     record("format", 1, dataset="d1")])
+    assert lowest_format["datasets"][0]["openness"]["tier"] == 1
+    assert lowest_format["datasets"][0]["openness"]["reason"]["message"] == (
+        "ข้อมูลมีโครงสร้าง: ระดับ = ค่าต่ำสุดของการเข้าถึง (3) ความละเอียด (2) และรูปแบบ (1) = 1")
+
+
+def test_an_override_of_another_criterion_leaves_the_openness_as_computed():
+    private = [public_dataset(private=True, **MISSION)]      # structured, not published
+    computed = score(private, [])["datasets"][0]["openness"]
+    report = score(private, [record("complete", True, dataset="d1")])
+    assert report["datasets"][0]["openness"] == computed
+    assert computed["tier"] == 0 and computed["reason"] == {
+        "code": "not_published_private",
+        "message": "ชุดข้อมูลเป็นแบบส่วนตัว (private) จึงยังไม่เผยแพร่"}
+
+
+@pytest.mark.parametrize("criterion,value,expected", [
+    ("access", 2.0, 2), ("access", " 3 ", 3), ("complete", 0, False), ("complete", 1, True),
+    ("complete", " Yes ", True), ("single_source_of_truth", "ใช่", True),
+])
+def test_parse_value_reads_whole_floats_text_and_zero(criterion, value, expected):
+    assert assessment.parse_value(criterion, value) == expected
+
+
+@pytest.mark.parametrize("criterion,value,code", [
+    ("access", True, "assessment_bad_tier"), ("access", "two", "assessment_bad_tier"),
+    ("access", None, "assessment_bad_tier"), ("access", 1.5, "assessment_bad_tier"),
+    ("openness", 4, "assessment_bad_tier"), ("complete", "maybe", "assessment_bad_bool"),
+    ("use", 2, "assessment_bad_bool"), ("basic", [True], "assessment_bad_bool"),
+])
+def test_an_unreadable_value_names_its_message_code(criterion, value, code):
+    with pytest.raises(ValueError) as error:
+        assessment.parse_value(criterion, value)
+    assert error.value.args == (code,)
+
+
+def test_a_single_source_override_can_also_withdraw_the_declaration():
+    declared = [public_dataset(single_source_of_truth="True", **MISSION)]   # tier 2
+    report = score(declared, [record("single_source_of_truth", False, dataset="d1")])
+    assert report["datasets"][0]["openness"]["tier"] == 1
+    assert report["parts"]["openness"]["points"] == 6.0
+    assert report["computed"]["parts"]["openness"] == 12.0
+    item = report["assessments"][0]
+    assert (item["value"], item["computed"], item["applies"]) == (False, True, True)
+    assert item["reason"]["message"] == (
+        "ผู้ประเมิน nso-assessor กำหนด “แหล่งข้อมูลต้นทางที่ถูกต้องเชื่อถือได้ (single source of "
+        "truth)” เป็น ไม่ผ่าน (ค่าจากระบบ: ผ่าน): เอกสารหลักฐาน")
+
+
+def test_the_computed_value_beside_each_dataset_criterion():
+    public = public_dataset(**MISSION)          # tier 1, structured, no use evidence
+    report = score([public, complete_dataset(id="b", data_source="", **MISSION)], [
+        record("openness", 2, dataset="d1"), record("use_evidence", True, dataset="d1"),
+        record("searchable_text", False, dataset="d1"), record("complete", True, dataset="b"),
+        record("complete", True, dataset="d1")])
+    computed = {(a["dataset"], a["criterion"]): (a["computed"], a["applies"])
+                for a in report["assessments"]}
+    assert computed == {
+        ("d1", "openness"): (1, True), ("d1", "use_evidence"): (False, True),
+        ("d1", "searchable_text"): (None, False),        # structured data: no gate
+        ("b", "complete"): (False, True), ("d1", "complete"): (True, True)}
+
+
+def test_records_that_do_not_fit_apply_to_nothing():
+    """A dataset criterion without a dataset, an organization criterion named on a
+    dataset, a dataset of the organization outside the basket: shown, not applied."""
+    datasets = [public_dataset(**MISSION), complete_dataset(id="old", kpi_years=[2564])]
+    report = score(datasets, [record("openness", 0, action="confirm"),
+                              record("use", True, dataset="d1"),
+                              record("complete", False, dataset="old")])
+    assert [(a["dataset"], a["criterion"], a["computed"], a["applies"])
+            for a in report["assessments"]] == [
+        (None, "openness", None, False), ("d1", "use", None, False),
+        ("old", "complete", None, False)]
+    assert report["score"] == report["computed"]["score"]
+    assert "assessment" not in report["parts"]["use"]
+    assert [r["code"] for r in report["parts"]["use"]["reasons"]] == ["use_no_evidence"]
+    assert report["datasets"][0]["assessments"]["use"]["criterion"] == "use"
+
+
+def test_the_newest_record_counts_whatever_the_order_and_junk_around_it():
+    old = record("catalog", False, created="2026-11-01T10:00:00")
+    new = record("catalog", True, created="2026-11-02T10:00:00")
+    undated = record("catalog", False, created=None)
+    same_time = dict(record("catalog", False, created="2026-11-02T10:00:00"), id="r-same")
+    key = ("", "catalog")
+    assert assessment.current([old, new])[key] is new
+    assert assessment.current([new, old])[key] is new
+    assert assessment.current([undated, old])[key] is old
+    assert assessment.current([old, undated])[key] is old
+    assert assessment.current([new, same_time])[key] is same_time   # same time: the later
+    junk = [dict(new, deleted="2026-11-03T00:00:00"), record("no-such-criterion", True),
+            record("catalog", True, action="delete")]
+    assert assessment.current(junk + [old]) == {key: old}
+
+
+def test_value_text_defaults_to_thai_and_an_unknown_criterion_is_yes_or_no():
+    assert assessment.value_text("complete", True) == "ผ่าน"
+    assert assessment.value_text("no-such-criterion", False, "en") == "no"
+
+
+def test_criterion_labels_default_to_thai_and_name_an_unknown_criterion():
+    assert assessment.criterion_label("use") == "มีการนำข้อมูลไปใช้ประโยชน์"
+    assert assessment.criterion_label("no-such-criterion", "en") == "no-such-criterion"

@@ -85,3 +85,41 @@ def test_basket_reasons_in_thai():
                    "ของชุดข้อมูลไม่ใช่ด้านที่องค์กรประกาศไว้"}
     assert dataset_completeness(_pkg(focus_area=""), fiscal_year=2565,
                                 focus_areas=["tourism"])["focus_area"] is None
+
+
+def test_each_missing_item_in_thai_names_its_label_and_message():
+    """The form's list in Thai: each item's label in Thai (the line the form shows),
+    both labels, and the message of its first problem."""
+    pkg = _pkg(maintainer_email="x", data_format=[], objective=["อื่นๆ"],
+               update_frequency_interval="0")
+    result = dataset_completeness(pkg, fiscal_year=2565, focus_areas=["tourism"])
+    assert (result["complete"], result["is_complete"]) == (10, False)
+    assert [(m["item"], m["field"], m["code"], m["label"]) for m in result["missing"]] == [
+        ("5", "maintainer_email", "invalid_email", "อีเมลผู้ติดต่อ"),
+        ("8", "objective_other", "other_required", "วัตถุประสงค์อื่นๆ (ระบุ)"),
+        ("9", "update_frequency_interval", "not_positive_int",
+         "ค่าความถี่ของการปรับปรุงข้อมูล"),
+        ("12", "data_format", "required", "รูปแบบการเก็บข้อมูล"),
+    ]
+    assert [m["message"] for m in result["missing"]] == [
+        "อีเมลผู้ติดต่อ: “x” ไม่ใช่อีเมลที่ถูกต้อง",
+        "เลือก “อื่นๆ” ใน วัตถุประสงค์ แล้ว กรุณาระบุ วัตถุประสงค์อื่นๆ (ระบุ)",
+        "ค่าความถี่ของการปรับปรุงข้อมูล: ต้องเป็นจำนวนเต็มบวก (เช่น 1, 2, 10) หรือเว้นว่าง",
+        "กรุณาระบุ รูปแบบการเก็บข้อมูล",
+    ]
+    assert result["missing"][2]["labels"] == {"th": "ค่าความถี่ของการปรับปรุงข้อมูล",
+                                              "en": "Update frequency interval"}
+
+
+def test_an_item_with_several_problems_shows_its_first():
+    """Item 9 is two fields and a multi-choice can hold several bad values: the line
+    shows the item's first problem (the standard's order), once."""
+    pkg = _pkg(update_frequency_unit="", update_frequency_interval="x",
+               data_format=["nonsense", "junk"])
+    result = dataset_completeness(pkg, fiscal_year=2565, focus_areas=["tourism"], lang="en")
+    assert [(m["item"], m["field"], m["code"], m["message"]) for m in result["missing"]] == [
+        ("9", "update_frequency_unit", "required", "Update frequency unit is required"),
+        ("12", "data_format", "invalid_choice",
+         "Data format: “nonsense” is not one of the allowed values"),
+    ]
+    assert result["complete"] == 12

@@ -9,7 +9,8 @@ from ckanext.opdc_kpi.scoring import criteria
 from ckanext.opdc_kpi.scoring.criteria import (
     access_criterion, dataset_openness, format_criterion, granularity_criterion,
     normalize_format)
-from ckanext.opdc_kpi.scoring.model import DEFAULT_FORMAT_MAP, Rules, parse_format_map, round_points
+from ckanext.opdc_kpi.scoring.model import (
+    DEFAULT_FORMAT_MAP, Criterion, Reason, Rules, parse_format_map, round_points)
 from tests.scoring._data import complete_dataset, public_dataset
 
 RULES = Rules()
@@ -51,6 +52,47 @@ def test_parse_format_map():
             parse_format_map(bad)
 
 
+@pytest.mark.parametrize("raw, name", [
+    ("image/tiff; application=geotiff", "GEOTIFF"),    # the MIME type with its parameter
+    ("Application/JSON ; charset=utf-8", "JSON"),
+    ("application/foo+xml", "XML"),                    # an unknown type: its +suffix
+    ("application/a+b+xml", "XML"),
+    ("application/vnd.foo", "FOO"), ("application/x-vnd.foo", "FOO"),
+    ("application/zip", "ZIP"), ("text/turtle", "TTL"), ("TEXT/CSV", "CSV"),
+    ("XLSX/XLS", "XLSX"), ("a/b/c", "A/B/C"),
+    ("text/csv extra", "TEXT/CSV EXTRA"),              # not a MIME type: kept as typed
+    ("text/ csv", "TEXT/ CSV"),
+    ("rest   api", "API"), ("data.xlsx", "XLSX"), ("file.htm", "HTML"),
+    ("x.toolongextension1", "X.TOOLONGEXTENSION1"),
+])
+def test_normalize_format_of_mime_types_labels_and_file_names(raw, name):
+    assert normalize_format(raw) == name
+
+
+def test_format_tier_of_a_hand_built_map():
+    """A map built by hand may spell its keys in any case or as labels; tiers are
+    kept within 0..3 and a map that cannot be read gives 0."""
+    assert criteria.format_tier("CSV", {"csv": 3}) == 3
+    assert criteria.format_tier("XLSX", {"XLS/XLSX": 2}) == 2
+    assert criteria.format_tier("csv", {"XLS/XLSX": 2}) == 0
+    assert criteria.format_tier("CSV", {"CSV": 5}) == 3
+    assert criteria.format_tier("CSV", {"CSV": -1}) == 0
+    assert criteria.format_tier("CSV", {"CSV": "x"}) == 0
+    assert criteria.format_tier("CSV", None) == 0
+
+
+def test_parse_format_map_details():
+    assert dict(parse_format_map("CSV:3,,PDF:0")) == {"CSV": 3, "PDF": 0}
+    assert dict(parse_format_map("x:y:3")) == {"X:Y": 3}
+    with pytest.raises(ValueError, match=r"^format map: expected text like 'CSV:3 XLS:2 PDF:1'$"):
+        parse_format_map(None)
+    for bad in ("CSV:", "CSV:-1", "CSV3"):
+        with pytest.raises(ValueError) as error:
+            parse_format_map(bad)
+        assert str(error.value) == (
+            f"format map: bad entry {bad!r}; expected FORMAT:TIER, tier 0..3")
+
+
 def test_rules_defaults_and_checks():
     assert Rules().format_map is DEFAULT_FORMAT_MAP
     assert Rules(format_map="CSV:3").format_map == {"CSV": 3}
@@ -59,6 +101,21 @@ def test_rules_defaults_and_checks():
         Rules(structured_tier="mean")
     with pytest.raises(ValueError):
         Rules(openness_scope="world")
+
+
+def test_rules_read_blank_settings_as_the_defaults_and_name_a_bad_one():
+    blank = Rules(report_parts_when_basic_fails=None, format_map=None, structured_tier=None,
+                  openness_scope=" Catalog ")
+    assert (blank.report_parts_when_basic_fails, blank.format_map, blank.structured_tier,
+            blank.openness_scope) == (True, DEFAULT_FORMAT_MAP, "min", "catalog")
+    assert Rules(format_map="  ").format_map is DEFAULT_FORMAT_MAP
+    assert Rules(structured_tier="").structured_tier == "min"
+    with pytest.raises(ValueError) as error:
+        Rules(structured_tier="mean")
+    assert str(error.value) == "structured_tier must be one of ('min', 'max'), not 'mean'"
+    with pytest.raises(ValueError) as error:
+        Rules(openness_scope=" World ")
+    assert str(error.value) == "openness_scope must be one of ('basket', 'catalog'), not 'world'"
 
 
 @pytest.mark.parametrize("value, rounded", [
@@ -277,3 +334,32 @@ def test_focus_area_from_field_or_vocabulary_tag():
         "economy", "health"]
     assert criteria.declared_focus_areas({"focus_areas": "health,tourism"}) == ["tourism",
                                                                                "health"]
+
+
+def test_thai_reasons_of_access_and_of_formats_nobody_knows():
+    """The default language is Thai; a structured dataset whose published resources
+    have no known format (its CSV has no URL) gets format tier 0, and so tier 0."""
+    assert access_criterion(public_dataset(), "th") == Criterion(1, Reason(
+        "access_file", "มีไฟล์ข้อมูลให้เข้าถึง แต่ยังไม่ได้กำหนดเป็นแหล่งข้อมูลต้นทางที่ถูกต้อง"
+                       "เชื่อถือได้ (single source of truth)"))
+    api = public_dataset(single_source_of_truth="True",
+                         resources=[dict(CSV, datastore_active=True)])
+    assert access_criterion(api, "th") == Criterion(3, Reason(
+        "access_api", "เป็นแหล่งข้อมูลต้นทาง และเข้าถึงผ่าน API โดยระบุเงื่อนไขได้ "
+                      "(DataStore หรือ API)"))
+    no_link = public_dataset(resources=[{"format": "CSV", "url": ""},
+                                        {"url": "https://x/a.zip", "format": "ZIP"}])
+    assert format_criterion(no_link, RULES, "th") == Criterion(0, Reason(
+        "format_unknown", "ไม่มีทรัพยากรในรูปแบบที่รู้จัก"))
+    openness = dataset_openness(no_link, RULES)
+    assert (openness.tier, openness.reason.code) == (0, "tier_structured")
+    assert openness.reason.message == (
+        "ข้อมูลมีโครงสร้าง: ระดับ = ค่าต่ำสุดของการเข้าถึง (1) ความละเอียด (2) และรูปแบบ (0) = 0")
+    unknown = dataset_openness(public_dataset(resources=[{"url": "https://x/a.zip",
+                                                          "format": "ZIP"}]), RULES)
+    assert (unknown.tier, unknown.reason) == (0, Reason(
+        "tier_no_known_format", "ไม่มีทรัพยากรในรูปแบบที่รู้จัก: ระดับ 0"))
+
+
+def test_a_reason_without_a_language_has_no_message():
+    assert criteria.reason("basic_passed", "") == Reason("basic_passed", "")

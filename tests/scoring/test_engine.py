@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 
 from ckanext.opdc_kpi.scoring import Rules, score_organization, score_row, score_rows
-from ckanext.opdc_kpi.scoring.model import round_points
+from ckanext.opdc_kpi.scoring.model import DEFAULT_FORMAT_MAP, round_points
 from tests.scoring._data import complete_dataset, organization, public_dataset
 
 TODAY = date(2022, 3, 1)
@@ -349,3 +349,185 @@ def test_fiscal_year_leniency(year):
     report = score_organization(organization(), basket(1), fiscal_year=year, today=TODAY,
                                 rules=Rules(), catalog_url=SITE)
     assert report["fiscal_year"] == 2565 and report["basket"] == 1
+
+
+def test_score_rows_follow_the_rules_and_the_fallback_catalog_url():
+    """The list's rows use the rules and the site's catalog URL as the full reports
+    do, for organizations with and without assessors' records."""
+    mission = dict(mission="ภารกิจ", work_process="กระบวนการ")
+    outside = public_dataset(id="old", kpi_years=[2564], single_source_of_truth="True")
+    datasets = basket(2, public=1) + [outside]
+    records = [{"id": "r1", "dataset": "d0", "criterion": "complete", "action": "confirm",
+                "value": True, "user": "nso", "note": "", "created": "2026-11-01T10:00:00",
+                "deleted": None}]
+    rules = Rules(openness_scope="catalog", report_parts_when_basic_fails=False)
+    inputs = [(organization(), datasets, None), (organization(), datasets, records),
+              (organization(focus_areas=[]), [complete_dataset(**mission)], None),
+              (organization(focus_areas=[]), [complete_dataset(**mission)], records)]
+    rows = score_rows(inputs, fiscal_year=FY, today=TODAY, rules=rules, catalog_url=SITE)
+    assert [(r["score"], r["parts"]["catalog"], r["parts"]["openness"]) for r in rows] == [
+        (84.0, 10.0, 9.0), (84.0, 10.0, 9.0), (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)]
+    assert rows == [score_row(score_organization(
+        org, pool, fiscal_year=FY, today=TODAY, rules=rules, catalog_url=SITE,
+        assessments=assessments)) for org, pool, assessments in inputs]
+
+
+def test_score_row_of_a_bare_report():
+    assert score_row({}) == {
+        "organization": None, "score": None, "level": None,
+        "parts": {"basic": 0.0, "metadata": 0.0, "catalog": 0.0, "openness": 0.0, "use": 0.0},
+        "basket": 0}
+    assert score_row({"basket": 5, "parts": {"metadata": {"total": 3}}})["basket"] == 5
+
+
+# --- the whole report, in Thai ----------------------------------------------------------
+
+def test_the_whole_report_in_thai():
+    """api.md's report, every part and dataset with its reasons in Thai: a public
+    dataset that is the single source of truth with a use case, an incomplete one,
+    and a private public-category document."""
+    datasets = [
+        public_dataset(id="d0", name="budget-2565", title="งบประมาณ 2565",
+                       single_source_of_truth="True", mission="ภารกิจ", work_process="กระบวนการ",
+                       use_case_url="https://dash.go.th/b", use_case_description="แดชบอร์ด"),
+        complete_dataset(id="d1", name="plan", title="", data_source="", maintainer_email="x"),
+        public_dataset(id="d2", name="docs", private=True,
+                       resources=[{"url": "https://x.go.th/a.pdf", "format": "PDF"}]),
+    ]
+    report = score(datasets, org=organization(catalog_url="https://data.opdc.go.th"))
+    private = {"code": "not_published_private",
+               "message": "ชุดข้อมูลเป็นแบบส่วนตัว (private) จึงยังไม่เผยแพร่"}
+    assert report == {
+        "organization": {"id": "org-1", "name": "opdc", "title": "สำนักงาน ก.พ.ร."},
+        "fiscal_year": 2565, "public_only": False, "focus_areas": ["public-administration"],
+        "basket": 3, "score": 81.0, "level": "basic",
+        "parts": {
+            "basic": {"passed": True, "points": 50.0, "max": 50, "reasons": [{
+                "code": "basic_passed",
+                "message": "ผ่านขั้นต้น: หน่วยงานเลือก Focus Area 1 ด้าน และมีชุดข้อมูลในตะกร้า 1 "
+                           "ชุดที่ระบุภารกิจและกระบวนการทำงานหลัก"}]},
+            "metadata": {"passed": False, "points": 10.0, "max": 15, "complete": 2, "total": 3,
+                         "reasons": [{"code": "metadata_complete",
+                                      "message": "ชุดข้อมูลที่มีคำอธิบายข้อมูลครบ 14 รายการ "
+                                                 "2 จาก 3 ชุด: 15 × 2/3 = 10.00 คะแนน"}]},
+            "catalog": {"passed": True, "points": 10.0, "max": 10,
+                        "url": "https://data.opdc.go.th",
+                        "reasons": [{"code": "catalog_url_ok",
+                                     "message": "มีระบบบัญชีข้อมูลของหน่วยงาน: "
+                                                "https://data.opdc.go.th"}]},
+            "openness": {"passed": False, "points": 6.0, "max": 20, "public": 2, "published": 1,
+                         "scope": "basket",
+                         "reasons": [{"code": "openness_mean",
+                                      "message": "ค่าเฉลี่ยคะแนนการเปิดเผยข้อมูลของชุดข้อมูล"
+                                                 "หมวดหมู่ข้อมูลสาธารณะ 2 ชุด (เผยแพร่แล้ว 1 ชุด): "
+                                                 "6.00 คะแนน"}]},
+            "use": {"passed": True, "points": 5.0, "max": 5, "dataset": "budget-2565",
+                    "reasons": [{"code": "use_evidence",
+                                 "message": "มีหลักฐานการนำข้อมูลไปใช้ประโยชน์: ชุดข้อมูล "
+                                            "“งบประมาณ 2565” (https://dash.go.th/b)"}]},
+        },
+        "datasets": [
+            {"id": "d0", "name": "budget-2565", "title": "งบประมาณ 2565", "private": False,
+             "data_category": "ข้อมูลสาธารณะ", "focus_area": "public-administration",
+             "complete": True, "missing": [], "invalid": {}, "in_previous_year": False,
+             "openness": {
+                 "tier": 2, "points": 12.0, "structured": True, "published": True,
+                 "reason": {"code": "tier_structured",
+                            "message": "ข้อมูลมีโครงสร้าง: ระดับ = ค่าต่ำสุดของการเข้าถึง (2) "
+                                       "ความละเอียด (2) และรูปแบบ (3) = 2"},
+                 "criteria": {
+                     "access": {"tier": 2, "reason": {
+                         "code": "access_single_source",
+                         "message": "ไฟล์ข้อมูลมีลิงก์ที่ชัดเจน และกำหนดเป็นแหล่งข้อมูลต้นทางที่"
+                                    "ถูกต้องเชื่อถือได้ (single source of truth)"}},
+                     "granularity": {"tier": 2, "reason": {
+                         "code": "granularity_detailed",
+                         "message": "ข้อมูลมีรายละเอียด (หน่วยความถี่ “เดือน”, "
+                                    "ขอบเขตเชิงพื้นที่ “จังหวัด”)"}},
+                     "format": {"tier": 3, "reason": {
+                         "code": "format_open",
+                         "message": "รูปแบบไฟล์เปิดที่ใช้ได้กับซอฟต์แวร์ทั่วไป: CSV"}}}}},
+            {"id": "d1", "name": "plan", "title": "plan", "private": False,
+             "data_category": "ข้อมูลความลับทางราชการ", "focus_area": "public-administration",
+             "complete": False, "missing": ["title", "data_source"],
+             "invalid": {"maintainer_email": "อีเมลผู้ติดต่อ: “x” ไม่ใช่อีเมลที่ถูกต้อง"},
+             "in_previous_year": False, "openness": None},
+            {"id": "d2", "name": "docs", "title": "แผนการดำเนินงานขับเคลื่อน Biz Portal",
+             "private": True, "data_category": "ข้อมูลสาธารณะ",
+             "focus_area": "public-administration", "complete": True, "missing": [],
+             "invalid": {}, "in_previous_year": False,
+             "openness": {"tier": 0, "points": 0.0, "structured": False, "published": False,
+                          "reason": private,
+                          "criteria": {"access": {"tier": 0, "reason": private},
+                                       "granularity": None, "format": None}}},
+        ],
+        "rules": {"report_parts_when_basic_fails": True, "format_map": dict(DEFAULT_FORMAT_MAP),
+                  "structured_tier": "min", "openness_scope": "basket"},
+    }
+
+
+def test_a_failed_basic_level_in_thai_with_the_parts_at_zero():
+    report = score(basket(2), org=organization(focus_areas=[], catalog_url="not a url", title=""),
+                   rules=Rules(report_parts_when_basic_fails=False))
+    failed = {"code": "basic_failed", "message": "ไม่ผ่านขั้นต้น จึงไม่นับคะแนนส่วนนี้"}
+    assert report["organization"] == {"id": "org-1", "name": "opdc", "title": "opdc"}
+    assert (report["score"], report["level"], report["basket"], report["focus_areas"]) == (
+        0.0, None, 0, [])
+    assert report["parts"]["basic"] == {"passed": False, "points": 0.0, "max": 50, "reasons": [
+        {"code": "no_focus_area",
+         "message": "หน่วยงานยังไม่ได้เลือก Focus Area อย่างน้อย 1 ด้าน (จาก 10 ด้าน)"},
+        {"code": "basket_empty",
+         "message": "ไม่มีชุดข้อมูลในตะกร้าปีงบประมาณ 2565 (ชุดข้อมูลที่ใช้งานอยู่ ระบุปี 2565 "
+                    "ในปีงบประมาณที่ประเมินตัวชี้วัด และอยู่ใน Focus Area ของหน่วยงาน)"}]}
+    assert {name: part["reasons"] for name, part in report["parts"].items() if name != "basic"} == {
+        "metadata": [failed, {"code": "metadata_empty_basket",
+                              "message": "ไม่มีชุดข้อมูลในตะกร้า: 0 คะแนน"}],
+        "catalog": [failed, {"code": "catalog_url_invalid",
+                             "message": "URL ระบบบัญชีข้อมูล “not a url” ไม่ใช่ URL "
+                                        "แบบเต็มที่ขึ้นต้นด้วย http:// หรือ https://"}],
+        "openness": [failed, {"code": "openness_no_public",
+                              "message": "ไม่มีชุดข้อมูลหมวดหมู่ข้อมูลสาธารณะ: 0 คะแนน"}],
+        "use": [failed, {"code": "use_no_evidence",
+                         "message": "ไม่มีชุดข้อมูลสาธารณะที่ไม่เป็นแบบส่วนตัวในตะกร้าที่ระบุ URL "
+                                    "และรายละเอียดการนำข้อมูลไปใช้ประโยชน์"}]}
+    assert report["rules"]["report_parts_when_basic_fails"] is False
+
+
+def test_the_public_view_without_mission_or_catalog_in_thai():
+    report = score(basket(2, mission=0), catalog_url=None, public_only=True)
+    assert (report["public_only"], report["score"], report["level"]) == (True, 0.0, None)
+    assert report["parts"]["basic"]["reasons"] == [{
+        "code": "no_mission_work_process",
+        "message": "ไม่มีชุดข้อมูลในตะกร้าที่ระบุทั้งภารกิจและกระบวนการทำงานหลัก"}]
+    assert report["parts"]["catalog"]["reasons"] == [{
+        "code": "catalog_url_missing", "message": "ไม่ได้ระบุ URL ระบบบัญชีข้อมูลของหน่วยงาน"}]
+    assert report["parts"]["metadata"]["points"] == 15.0      # still reported
+
+
+def test_several_problems_of_one_field_are_joined():
+    report = score(basket(1, data_format=["nonsense", "junk"]), lang="en")
+    assert report["datasets"][0]["invalid"] == {"data_format": (
+        "Data format: “nonsense” is not one of the allowed values; "
+        "Data format: “junk” is not one of the allowed values")}
+    assert report["datasets"][0]["complete"] is False
+
+
+def test_lenient_input_organization_rules_and_year():
+    own = complete_dataset(id="by-name", owner_org="opdc", mission="ภารกิจ",
+                           work_process="กระบวนการ")
+    assert [d["id"] for d in score([own])["datasets"]] == ["by-name"]   # owner by name
+    report = score_organization(None, [own], fiscal_year="not a year", today=TODAY,
+                                rules=None, catalog_url=SITE)
+    assert (report["fiscal_year"], report["basket"], report["organization"]) == (
+        0, 0, {"id": "", "name": "", "title": ""})
+    assert report["rules"]["structured_tier"] == "min"
+
+
+def test_use_evidence_names_a_dataset_without_title_by_its_name():
+    datasets = _advanced_datasets()
+    for pkg in datasets:
+        pkg["title"] = ""
+    reason = score(datasets, lang="en")["parts"]["use"]["reasons"][0]
+    assert reason == {"code": "use_evidence",
+                      "message": "Evidence of use: dataset “dataset-0” "
+                                 "(https://dash.example.go.th)"}

@@ -282,3 +282,134 @@ def test_sample_window_splits_the_datasets():
 def test_every_harvest_code_reads_in_both_languages(code):
     th, en = message(code, "th"), message(code, "en")
     assert th != code and en != code and th != en
+
+
+# --- paging: details ----------------------------------------------------------------
+
+def test_each_page_counts_its_new_ids_and_the_query_carries_the_filters():
+    catalog = Catalog(IDS)
+    got = harvest.walk(catalog, fq_terms=["organization:a", None])
+    assert [(p.start, p.new, p.count) for p in got.pages] == [
+        (0, 100, 250), (100, 100, 250), (200, 50, 250), (300, 0, 250)]
+    assert [p["fq"] for p in catalog.requests] == ["organization:a"] * 4
+
+
+def test_what_is_no_dataset_in_a_page_is_skipped_not_fatal():
+    def fetch(params):
+        if params["start"] != "0":
+            return {"count": "3", "results": []}
+        return {"count": "3", "results": ["x", {"name": "no-id"}, {"id": ""}, {"id": "a"},
+                                          {"id": 7}]}
+    got = harvest.walk(fetch)
+    assert got.ids == ["a", "7"] and got.stopped == "empty_page"
+    assert got.reported_count is None            # a count that is no number is not reported
+
+
+def test_a_search_error_on_a_later_page_names_that_page():
+    got = harvest.walk(Catalog(IDS, fail_at=200))
+    assert got.pages[-1] == harvest.Page(200, [], 0, None, "Search Query Error")
+    assert got.unavailable is False
+    assert found(harvest.paging_problems(got, IDS))[0] == (
+        "paging", "harvest_search_error", {"start": 200, "error": "Search Query Error"})
+
+
+def test_an_unreachable_search_engine_and_the_error_text():
+    def down(params):
+        raise harvest.SearchUnavailable()
+    got = harvest.walk(down)
+    assert got.unavailable is True and got.stopped == "error"
+    assert got.pages == [harvest.Page(0, [], 0, None, "SearchUnavailable")]
+    for length, kept in ((300, 300), (301, 299)):
+        def failing(params, length=length):
+            raise RuntimeError("x" * length)
+        error = harvest.walk(failing).error
+        assert error == "x" * kept + ("…" if kept < length else "")
+        assert len(error) == 300
+
+
+def test_a_repeat_inside_a_page_is_a_repeat_and_order_is_checked_pair_by_pair():
+    def fetch(params):
+        results = [{"id": i} for i in ("a", "a", "b")] if params["start"] == "0" else []
+        return {"count": 2, "results": results}
+    assert found(harvest.paging_problems(harvest.walk(fetch), ["a", "b"])) == [
+        ("paging", "harvest_paging_repeated", {"count": 1})]
+
+    def shuffled(params):
+        results = [{"id": i} for i in ("b", "a", "c")] if params["start"] == "0" else []
+        return {"count": 3, "results": results}
+    assert found(harvest.paging_problems(harvest.walk(shuffled), ["a", "b", "c"])) == [
+        ("paging", "harvest_paging_unsorted", {"sort": "id asc"})]
+
+
+def test_the_sample_window_is_the_median_in_utc():
+    stamps = ["2026-01-01T00:00:00", "2026-02-01T00:00:00", "2026-03-01T00:00:00",
+              "2026-04-01T00:00:00"]
+    assert harvest.sample_since(stamps) == dt.datetime(2026, 3, 1)
+    aware = "2026-02-01T07:00:00+07:00"                 # 00:00 UTC
+    assert harvest.sample_since([aware]) == dt.datetime(2026, 2, 1)
+    assert harvest.modified_at_or_after(aware, dt.datetime(2026, 2, 1)) is True
+    assert harvest.modified_at_or_after(dt.datetime(2026, 2, 2), dt.datetime(2026, 2, 1)) is True
+    assert harvest.modified_at_or_after(5, dt.datetime(2026, 2, 1)) is False
+    assert harvest.modified_at_or_after("", dt.datetime(2026, 2, 1)) is False
+
+
+def test_times_do_not_depend_on_the_servers_time_zone(monkeypatch):
+    """A server set to Bangkok time still writes and reads the harvester's UTC."""
+    time = pytest.importorskip("time")
+    if not hasattr(time, "tzset"):
+        pytest.skip("no tzset on this platform")
+    monkeypatch.setenv("TZ", "Asia/Bangkok")
+    time.tzset()
+    try:
+        aware = dt.datetime(2026, 1, 1, 7, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+        assert harvest.modified_since_filter(aware) == (
+            "metadata_modified:[2026-01-01T00:00:00Z TO *]")
+        assert harvest.sample_since(["2026-02-01T07:00:00+07:00"]) == dt.datetime(2026, 2, 1)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+# --- one received dataset: details ------------------------------------------------------
+
+def test_a_value_that_is_no_text_is_not_canonical_and_lists_are_read_item_by_item():
+    assert said(harvest.received_problems(received(allow_harvest=True))) == [
+        ("allow_harvest", "harvest_not_canonical",
+         NOT_IDENTICAL.format("Allow the GD Catalog to list this dataset", "True", "True"))]
+    # the same item twice is said once; a canonical item does not stop the check
+    assert said(harvest.received_problems(received(data_format=["CSV ", "CSV ", "XLS"]))) == [
+        ("data_format", "harvest_not_canonical", NOT_IDENTICAL.format("Data format", "CSV ",
+                                                                      "CSV"))]
+    assert said(harvest.received_problems(received(data_format=["XLS", "CSV "]))) == [
+        ("data_format", "harvest_not_canonical", NOT_IDENTICAL.format("Data format", "CSV ",
+                                                                      "CSV"))]
+    assert said(harvest.received_problems(received(data_format=[1, "CSV "]))) == [
+        ("data_format", "invalid_choice", "Data format: “1” is not one of the allowed values"),
+        ("data_format", "harvest_not_canonical", NOT_IDENTICAL.format("Data format", "CSV ",
+                                                                      "CSV"))]
+
+
+def test_extras_only_matter_for_a_field_missing_at_the_top_level():
+    pkg = received(data_source="กรมการท่องเที่ยว")
+    pkg["extras"] = ["x", {"key": "data_source", "value": "กรมการท่องเที่ยว"}, {"key": 5}]
+    assert harvest.received_problems(pkg) == []
+    pkg["data_source"] = None
+    assert codes(harvest.received_problems(pkg)) == [("data_source", "harvest_extras_only")]
+
+
+def test_a_copy_names_the_originals_url():
+    problem = harvest.copy_problem(received(reference_url_catalog=" https://other.go.th/d/x "))
+    assert problem == harvest.Problem("reference_url_catalog", "harvest_copy",
+                                      {"url": "https://other.go.th/d/x"})
+
+
+def test_a_dataset_that_cannot_be_read_is_a_failed_check():
+    class Hostile(dict):
+        def keys(self):
+            raise RuntimeError("unreadable")
+
+        def __iter__(self):
+            raise RuntimeError("unreadable")
+
+    assert said(harvest.received_problems(Hostile(title="x"))) == [
+        ("", "check_failed", "The check could not be completed (RuntimeError)")]

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from ckanext.opdc_kpi.scoring import messages, standard
+from ckanext.opdc_kpi.scoring import fiscal, messages, standard
 from ckanext.opdc_kpi.scoring.standard import (
     CHOICES, Problem, as_list, dataset_problems, fiscal_year_of, is_blank, keyword_problem,
     mandatory_problems, normalize_text, parse_kpi_years, plausible_fiscal_year)
@@ -532,3 +532,220 @@ def test_mandatory_items():
     assert dict(standard.MANDATORY_ITEMS)["6"] == ("tag_string",)
     assert standard.item_of("data_format_other") == "12"
     assert standard.FIELD_LABELS["data_type"] == ("ประเภทข้อมูล", "Data type")
+
+
+def test_the_other_checks_name_the_field_and_the_value_exactly():
+    """Beyond the 14 items: each problem names its field and what was given, so the
+    form can show it beside the box ("Sports" is no focus area; "ลับ" is not open)."""
+    def problems(**values):
+        return dataset_problems(complete_dataset(**values), today=TODAY)
+
+    without_focus = complete_dataset()
+    del without_focus["focus_area"]
+    assert dataset_problems(without_focus, today=TODAY) == [Problem(
+        "focus_area", "required", {"field": "focus_area"})]
+    assert problems(focus_area="Sports") == [Problem(
+        "focus_area", "invalid_focus_area", {"field": "focus_area", "value": "Sports"})]
+    assert problems(focus_area=["health", "tourism"]) == [Problem(
+        "focus_area", "invalid_focus_area",
+        {"field": "focus_area", "value": '["health", "tourism"]'})]
+    assert problems(focus_area="HEALTH") == [] and problems(focus_area=["health"]) == []
+    public = dict(data_category="ข้อมูลสาธารณะ", license_id="Creative Commons Attributions")
+    assert problems(data_classification="ลับ", **public) == [Problem(
+        "data_classification", "classification_not_open",
+        {"field": "data_classification", "value": "ลับ", "category": "ข้อมูลสาธารณะ"})]
+    assert problems(data_classification="nonsense", **public) == [Problem(
+        "data_classification", "invalid_choice",
+        {"field": "data_classification", "value": "nonsense"})]
+    assert problems(use_case_url="ftp://x") == [Problem(
+        "use_case_url", "invalid_url", {"field": "use_case_url", "value": "ftp://x"})]
+    assert problems(kpi_years=[2570]) == [Problem(
+        "kpi_years", "implausible_kpi_year",
+        {"field": "kpi_years", "year": 2570, "min": 2550, "max": 2566})]
+
+
+def test_resources_are_numbered_from_one_and_non_dicts_skipped():
+    problems = dataset_problems(
+        complete_dataset(resources=["x", {"resource_official_statistics": "yes"}]), today=TODAY)
+    assert problems == [Problem("resources", "resource_invalid_choice", {
+        "field": "resource_official_statistics", "value": "yes", "resource": 2})]
+    assert dataset_problems(complete_dataset(resources={"a": 1}), today=TODAY) == []
+
+
+def test_choice_labels_in_each_language():
+    assert standard.choice_label("data_format", "XLS", "th") == "XLS/XLSX"
+    assert standard.choice_label("allow_harvest", "True") == "ยินยอม"
+    assert standard.choice_label("allow_harvest", "True", "en") == "Yes"
+    assert standard.choice_label("geo_coverage", "ไม่มี", "en") == "None"
+    assert standard.choice_label("allow_harvest", "maybe", "en") == "maybe"
+    assert standard.choice_label("no_such_list", "v", "th") == "v"
+
+
+def test_field_labels_in_thai_by_default_and_the_name_when_unknown():
+    assert standard.field_label("data_type") == "ประเภทข้อมูล"
+    assert standard.field_label("data_type", "en") == "Data type"
+    assert standard.field_label("no_such_field", "en") == "no_such_field"
+    assert standard.field_label(["x"]) == "['x']"
+    assert standard.field_label(None) == "None"
+    assert [standard.item_of(f) for f in ("geo_coverage_other", "nope", 5)] == ["10", None, None]
+
+
+MEMO_VARIANTS = [
+    {}, {"update_frequency_interval": 1}, {"update_frequency_interval": True},
+    {"update_frequency_interval": 1.0}, {"update_frequency_interval": "1"},
+    {"data_format": [1]}, {"data_format": [True]}, {"data_format": [2]},
+    {"data_type": {"a": 1}}, {"data_type": {"a": 2}}, {"data_type": {"b": 1}},
+    {"data_format": [["CSV"], "XML"]}, {"data_format": [["PDF"], "nonsense"]},
+    {"title": ""}, {"title": {"th": "x"}}, {"title": "x"},
+    {"tag_string": "ข้อมูล, a!b"}, {"tag_string": "ข้อมูล"},
+    {"tags": [{"name": "ok-word"}]}, {"tags": [{"name": "a!b"}]},
+    {"tags": [{"name": "health", "vocabulary_id": "v1"}]},
+    {"tags": [{"name": "health", "vocabulary_id": None}]},
+    {"tags": ["ข้อมูล", "สถิติ"]}, {"tags": None}, {"tags": ({"name": "ข้อมูล"},)},
+    {"data_format": {"CSV"}}, {"data_format": {"nonsense"}},   # sets: no signature
+    {"data_format": ["อื่นๆ"], "data_format_other": ""},
+    {"data_format": ["อื่นๆ"], "data_format_other": "GeoJSON"},
+]
+
+
+def test_the_memo_of_the_14_item_check_never_mixes_up_two_datasets():
+    """``mandatory_problems`` remembers its answer per dataset signature: datasets that
+    differ in anything the check reads (a value's type, a nested value, a keyword, a
+    tag's vocabulary) each get their own answer, in either order, the same as the
+    full check gives."""
+    for values in MEMO_VARIANTS + MEMO_VARIANTS[::-1]:
+        pkg = complete_dataset(**values)
+        assert mandatory_problems(pkg) == dataset_problems(pkg, today=TODAY), values
+
+
+# --- text helpers: edges ------------------------------------------------------------
+
+def _nested(value, levels):
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def test_nesting_deeper_than_twenty_levels_is_ignored():
+    assert as_list(_nested("x", 20)) == ["x"] and as_list(_nested("x", 21)) == []
+    assert not is_blank(_nested("x", 21)) and is_blank(_nested("x", 22))
+
+
+@pytest.mark.parametrize("value, expected", [
+    ({1, "a"}, ["a", "1"]), ({"XML", "CSV"}, ["CSV", "XML"]),          # sets, in a stable order
+    ([{"b": 1, "a": "ก"}], ['{"a": "ก", "b": 1}']),                    # junk kept as text
+    ('{"a": 1}', ['{"a": 1}']), ('{"CSV","XML"}', ["CSV", "XML"]), ("CSV}", ["CSV}"]),
+])
+def test_as_list_of_sets_junk_and_braces(value, expected):
+    assert as_list(value) == expected
+
+
+def test_shown_values_in_messages():
+    circular = []
+    circular.append(circular)
+    assert [standard.shown(v) for v in (circular, {"b": 1, "a": "ก"}, [date(2022, 1, 1)], 5,
+                                        ["a"], None)] == [
+        "?", '{"a": "ก", "b": 1}', '["2022-01-01"]', "5", '["a"]', ""]
+    assert standard.shown("x" * 80) == "x" * 80
+    assert standard.shown("x" * 81) == "x" * 79 + "…"
+
+
+def test_blank_text_of_any_length_and_kind():
+    class Text(str):
+        pass
+
+    assert not is_blank(Text("x")) and is_blank(Text("  "))
+    assert not is_blank("x" * 300) and is_blank(" " * 300)
+
+
+def test_email_url_and_keyword_edges():
+    longest = "a" * 64 + "@" + ("b" * 61 + ".") * 3 + "tha"        # 254 characters
+    assert len(longest) == 254 and standard.is_email(longest)
+    assert not standard.is_email("a" + longest)
+    assert not standard.is_email(5) and not standard.is_http_url(5)
+    assert not standard.is_http_url("http://a.b/\x00x")
+    assert not standard.is_http_url("http://a.b/\x7fx")
+    assert keyword_problem("हिन्दी") is None      # spacing combining marks (Mc) of any script
+
+
+def test_kpi_years_problems_name_each_bad_year_and_keep_the_good_ones():
+    assert parse_kpi_years(["", "abc", 2565, 2570, 2566], today=TODAY) == ([2565, 2566], [
+        Problem("kpi_years", "invalid_kpi_year", {"field": "kpi_years", "value": "abc"}),
+        Problem("kpi_years", "implausible_kpi_year",
+                {"field": "kpi_years", "year": 2570, "min": 2550, "max": 2566})])
+    assert parse_kpi_years(2565.0) == ([2565], [])
+    assert [fiscal.parse_year(v) for v in (2565.0, 999999.0, 1e6, 2565.5)] == [
+        2565, 999999, None, None]
+
+
+def test_choice_problems_name_the_value_exactly():
+    assert mandatory_problems(complete_dataset(data_type={"a": 1})) == [Problem(
+        "data_type", "invalid_choice", {"field": "data_type", "value": '{"a": 1}'})]
+    assert mandatory_problems(complete_dataset(update_frequency_unit=["ปี", "เดือน"])) == [
+        Problem("update_frequency_unit", "invalid_choice",
+                {"field": "update_frequency_unit", "value": '["ปี", "เดือน"]'})]
+    # the same bad value twice is one problem; an empty list text is not given
+    assert mandatory_problems(complete_dataset(data_format=["junk", "junk"])) == [Problem(
+        "data_format", "invalid_choice", {"field": "data_format", "value": "junk"})]
+    assert mandatory_problems(complete_dataset(data_format="[]")) == [Problem(
+        "data_format", "required", {"field": "data_format"})]
+    assert dataset_problems(complete_dataset(data_language="[]"), today=TODAY) == []
+
+
+def test_resource_problems_name_the_resource_and_both_fields():
+    resources = [{"resource_official_statistics": {"a": 1}},
+                 {"resource_unit_of_multiplier": "อื่นๆ"}]
+    assert dataset_problems(complete_dataset(resources=resources), today=TODAY) == [
+        Problem("resources", "resource_invalid_choice",
+                {"field": "resource_official_statistics", "value": '{"a": 1}', "resource": 1}),
+        Problem("resources", "resource_other_required",
+                {"field": "resource_unit_of_multiplier_other",
+                 "choice_field": "resource_unit_of_multiplier", "resource": 2})]
+
+
+def test_keyword_problems_once_each_with_their_details():
+    problems = mandatory_problems(complete_dataset(tag_string="a!b, a!b, x;y, x\ty, a"))
+    assert [dict(p.params) for p in problems] == [
+        {"field": "tag_string", "keyword": "a!b", "char": "!"},
+        {"field": "tag_string", "keyword": "x;y", "char": ";"},
+        {"field": "tag_string", "keyword": "x\ty", "char": "U+0009"},   # unprintable: named
+        {"field": "tag_string", "keyword": "a", "min": 2, "max": 100}]
+    assert [p.code for p in problems] == ["keyword_invalid_char"] * 3 + ["keyword_too_short"]
+    assert mandatory_problems(complete_dataset(tag_string=[5, "ok"])) == [Problem(
+        "tag_string", "keyword_not_text", {"field": "tag_string", "keyword": "5"})]
+
+
+def test_a_check_that_breaks_is_a_failed_check_not_an_error():
+    class Unreadable(list):
+        def __iter__(self):
+            raise RuntimeError("unreadable")
+
+    pkg = complete_dataset()
+    pkg["data_format"] = Unreadable()
+    assert dataset_problems(pkg, today=TODAY) == [
+        Problem("", "check_failed", {"error": "RuntimeError"})]
+
+
+def test_licence_interval_and_string_tag_problems_exactly():
+    problems = mandatory_problems(complete_dataset(data_category="ข้อมูลส่วนบุคคล",
+                                                   license_id="Open Data Common"))
+    assert problems == [Problem("license_id", "open_license_not_public", {
+        "field": "license_id", "license": "Open Data Common", "category": "ข้อมูลส่วนบุคคล"})]
+    assert mandatory_problems(complete_dataset(update_frequency_interval=1)) == []
+    assert mandatory_problems(complete_dataset(update_frequency_interval="0")) == [Problem(
+        "update_frequency_interval", "not_positive_int",
+        {"field": "update_frequency_interval", "value": "0"})]
+    # plain strings in ``tags`` are keywords; blanks and non-text are skipped
+    assert mandatory_problems(complete_dataset(tags=["ข้อมูล", " ", 5, "a!b"])) == [Problem(
+        "tag_string", "keyword_invalid_char",
+        {"field": "tag_string", "keyword": "a!b", "char": "!"})]
+
+
+def test_blank_items_inside_nested_lists_and_unprintable_values():
+    assert parse_kpi_years([[" "], 2565], today=TODAY) == ([2565], [])
+
+    class Unprintable:
+        def __str__(self):
+            raise RuntimeError("no text")
+
+    assert normalize_text(Unprintable()) == ""
