@@ -175,6 +175,24 @@ def test_organization_overrides_basic_catalog_and_use():
     assert report["parts"]["use"]["reasons"][0]["message"].endswith("รายงานการใช้ประโยชน์")
 
 
+def test_a_catalog_override_keeps_the_catalogs_own_reason_after_the_assessors():
+    """The reasons say what the catalog holds, whichever way an assessor
+    decided: a valid URL overridden to "no" is not called invalid."""
+    valid = organization(catalog_url="https://catalog.example.go.th")
+    report = score([complete_dataset(**MISSION)], [record("catalog", False, note="ปิดปรับปรุง")],
+                   org=valid)
+    part = report["parts"]["catalog"]
+    assert part["points"] == 0.0 and report["computed"]["parts"]["catalog"] == 10.0
+    assert [r["code"] for r in part["reasons"]] == ["assessor_override", "catalog_url_ok"]
+    assert part["reasons"][1]["message"] == (
+        "มีระบบบัญชีข้อมูลของหน่วยงาน: https://catalog.example.go.th")
+    invalid = organization(catalog_url="not a url")
+    report = score([complete_dataset(**MISSION)], [record("catalog", True)], org=invalid)
+    part = report["parts"]["catalog"]
+    assert part["points"] == 10.0
+    assert [r["code"] for r in part["reasons"]] == ["assessor_override", "catalog_url_invalid"]
+
+
 def test_use_evidence_of_a_dataset():
     datasets = [public_dataset(**MISSION)]
     assert score(datasets, [])["parts"]["use"]["points"] == 0.0

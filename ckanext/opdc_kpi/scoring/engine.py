@@ -182,12 +182,14 @@ def _score(org: dict, pool: list[dict], overrides: dict[tuple[str, str], bool | 
                         if total else [reason("metadata_empty_basket", lang)])
 
     # standard: catalog
-    url, url_ok = resolve_catalog_url(org.get("catalog_url"), catalog_url)
-    url_ok = bool(overrides.get(("", "catalog"), url_ok))
+    # the reason states what the catalog holds; an assessor's override of it
+    # comes first among the part's reasons (``_annotate``)
+    url, url_valid = resolve_catalog_url(org.get("catalog_url"), catalog_url)
+    url_ok = bool(overrides.get(("", "catalog"), url_valid))
     catalog = Fraction(10 if url_ok else 0)
     if url is None:
         catalog_reasons = [reason("catalog_url_missing", lang)]
-    elif url_ok:
+    elif url_valid:
         catalog_reasons = [reason("catalog_url_ok", lang, url=url)]
     else:
         catalog_reasons = [reason("catalog_url_invalid", lang, url=url)]
