@@ -17,8 +17,8 @@ from ckanext.opdc_kpi.scoring.messages import language, message
 from ckanext.opdc_kpi.scoring.model import Openness, Reason, Rules, round_points
 from ckanext.opdc_kpi.scoring.standard import is_not_given, mandatory_problems
 
-BASIC_POINTS = 50
-MAXIMA = {"basic": 50, "metadata": 15, "catalog": 10, "openness": 20, "use": 5}
+BASIC_POINTS = tally.BASIC_POINTS
+MAXIMA = tally.MAXIMA
 PARTS = ("basic", "metadata", "catalog", "openness", "use")
 
 
@@ -224,16 +224,7 @@ def _score(org: dict, pool: list[dict], overrides: dict[tuple[str, str], bool | 
             points[part] = Fraction(0)
             reasons[part] = [reason("basic_failed", lang)] + reasons[part]
 
-    score = (BASIC_POINTS + sum(points.values(), Fraction(0))) if basic_passed else Fraction(0)
-    at_max = {part: points[part] == MAXIMA[part] for part in points}
-    if not basic_passed:
-        level = None
-    elif all(at_max.values()):
-        level = "advanced"
-    elif at_max["metadata"] and at_max["catalog"]:
-        level = "standard"
-    else:
-        level = "basic"
+    score, at_max, level = tally.ladder(basic_passed, points)
 
     parts = {
         "basic": {"passed": basic_passed, "points": float(BASIC_POINTS if basic_passed else 0),

@@ -91,6 +91,24 @@ def tally(contributions: Iterable[Contribution], *, year: int, focus_areas: list
     return out
 
 
+def ladder(basic_passed: bool, points: dict[str, Fraction]
+           ) -> tuple[Fraction, dict[str, bool], str | None]:
+    """The score, which parts are at their maximum, and the level, from
+    the basic level and the points of the four other parts (the full report
+    and the list row both climb it here)."""
+    score = (BASIC_POINTS + sum(points.values(), Fraction(0))) if basic_passed else Fraction(0)
+    at_max = {part: points[part] == MAXIMA[part] for part in points}
+    if not basic_passed:
+        level = None
+    elif all(at_max.values()):
+        level = "advanced"
+    elif at_max["metadata"] and at_max["catalog"]:
+        level = "standard"
+    else:
+        level = "basic"
+    return score, at_max, level
+
+
 def row(organization: dict, t: Tally, *, rules: Rules, catalog_url: str | None
         ) -> dict[str, Any]:
     """The list row (as ``engine.score_row`` of the full report) from the sums."""
@@ -105,16 +123,7 @@ def row(organization: dict, t: Tally, *, rules: Rules, catalog_url: str | None
     }
     if not basic_passed and not rules.report_parts_when_basic_fails:
         points = {part: Fraction(0) for part in points}
-    score = (BASIC_POINTS + sum(points.values(), Fraction(0))) if basic_passed else Fraction(0)
-    at_max = {part: points[part] == MAXIMA[part] for part in points}
-    if not basic_passed:
-        level = None
-    elif all(at_max.values()):
-        level = "advanced"
-    elif at_max["metadata"] and at_max["catalog"]:
-        level = "standard"
-    else:
-        level = "basic"
+    score, _at_max, level = ladder(basic_passed, points)
     parts = {"basic": float(BASIC_POINTS if basic_passed else 0)}
     parts.update((part, round_points(value)) for part, value in points.items())
     return {
