@@ -94,7 +94,6 @@ def stored_organizations(session: Any) -> list[str]:
         sa.select(figures_table.c.organization_id).distinct())]
 
 
-
 def list_rows(session: Any, fiscal_year: int, public_only: bool, fingerprint: str
               ) -> dict[str, tuple[Any, bool]]:
     """``{organization id: (the row of the year, or of ANY_YEAR; usable)}``

@@ -19,6 +19,7 @@ from ckanext.opdc_kpi.logic.score import basket_years, stored_basket_years
 from ckanext.opdc_kpi.scoring import advice, assessment
 from ckanext.opdc_kpi.scoring.cells import csv_row, xlsx_append
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS
+from ckanext.opdc_kpi.scoring.tally import MAXIMA
 from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context as _context
 from ckanext.opdc_kpi.views.common import login_or_403 as _login_or_403
@@ -152,8 +153,7 @@ def admin():
         "rows": rows[(page - 1) * ADMIN_PAGE_SIZE:page * ADMIN_PAGE_SIZE], "count": len(rows),
         "page": page, "pages": pages,
         "year": year, "years": years, "sort": sort, "descending": descending,
-        "buckets": buckets, "parts": PARTS, "maxima": {"basic": 50, "metadata": 15,
-                                                       "catalog": 10, "openness": 20, "use": 5}})
+        "buckets": buckets, "parts": PARTS, "maxima": MAXIMA})
 
 
 # --- /organization/<id>/kpi -----------------------------------------------------------

@@ -11,9 +11,9 @@ list does), in a transaction of its own that holds the organization's
 advisory lock (``model.figures.lock``): whoever applies last started after
 every committed change and applies every noted change, so no update is
 lost. A change to the organization itself, or anything unexpected, and
-``rebuild`` recompute an organization whole. Stored rows carry a fingerprint of the settings and the scoring
-core's code; a row that is stale, missing or from another fingerprint is
-recomputed when read. The scoring of a year does not depend on today's date
+``rebuild`` recompute an organization whole. Stored rows carry a fingerprint
+of the settings and the scoring core's code; a row that is stale, missing or
+from another fingerprint is recomputed when read. The scoring of a year does not depend on today's date
 (``scoring.score_organization`` ignores it), so stored figures never age.
 """
 from __future__ import annotations
