@@ -224,8 +224,20 @@ def path_args(rule: Any) -> list[str]:
     return sorted(rule.arguments - set(rule.defaults or {}))
 
 
-def path_variants(rule: Any, cat: Catalog, full: bool) -> list[dict[str, Any]]:
-    """The values of the rule's path arguments, one dict per request."""
+def site_values(flask_app: Any) -> dict[str, list[str]]:
+    """Path arguments whose values the site holds: CKAN 2.11's
+    ``/api/util/snippet/<snippet_path>`` renders a template of
+    ``ajax_snippets/`` with the query string as its variables (each one of
+    the enabled plugins' and CKAN's)."""
+    snippets = flask_app.jinja_env.list_templates(
+        filter_func=lambda name: name.startswith("ajax_snippets/"))
+    return {"snippet_path": sorted(name[len("ajax_snippets/"):] for name in snippets)}
+
+
+def path_variants(rule: Any, cat: Catalog, full: bool,
+                  site: Optional[dict[str, list[str]]] = None) -> list[dict[str, Any]]:
+    """The values of the rule's path arguments, one dict per request
+    (``site``: those of ``site_values``)."""
     args = path_args(rule)
     if not args:
         return [{}]
@@ -258,6 +270,8 @@ def path_variants(rule: Any, cat: Catalog, full: bool) -> list[dict[str, Any]]:
         for name in missing:
             if name in FIXED:
                 values = [FIXED[name]]
+            elif site and site.get(name):
+                values = site[name]
             elif name in extra:
                 values = extra[name]
             else:
