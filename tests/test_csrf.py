@@ -45,11 +45,15 @@ def _free_port() -> int:
 
 
 def _csrf_ini(directory: pathlib.Path) -> pathlib.Path:
-    """The run's ini with CSRF on (the rest, database and plugins, as is)."""
+    """The run's ini with CSRF on (the rest, database, plugins, search, as
+    is); a ``use = config:`` it names (test-solr.ini) is made absolute."""
     source = pathlib.Path(os.environ.get("CKAN_INI") or ROOT / "test.ini")
     text = source.read_text(encoding="utf-8").replace("%(here)s", str(source.parent))
-    text, count = re.subn(r"(?m)^WTF_CSRF_ENABLED\s*=.*$", "WTF_CSRF_ENABLED = true", text)
-    assert count == 1, f"{source} has no WTF_CSRF_ENABLED line to turn on"
+    text = re.sub(r"(?m)^(use\s*=\s*config:)(?!/)(\S+)",
+                  lambda m: m.group(1) + str(source.parent / m.group(2)), text)
+    text = re.sub(r"(?m)^WTF_CSRF_ENABLED\s*=.*\n", "", text)
+    text = text.replace("[app:main]\n", "[app:main]\nWTF_CSRF_ENABLED = true\n", 1)
+    assert "WTF_CSRF_ENABLED = true" in text, f"{source} has no [app:main] section"
     target = directory / "csrf.ini"
     target.write_text(text, encoding="utf-8")
     return target
