@@ -160,14 +160,15 @@ OPTIONS
   chmod 600 "$file"
 }
 
-# user_create through CKAN's own CLI, in a Python process that takes the password
-# from its environment: `ckan user add ... password=...` would show it in ps.
+# CKAN's own `ckan user add` (user_create, as a sysadmin: the site user), in a
+# Python process that takes the password from its environment: on the command
+# line (`ckan user add ... password=...`) it would show in ps.
 ADD_SYSADMIN='
 import os, sys
 from ckan.cli.cli import ckan
 password = os.environ.pop("OPDC_KPI_ADMIN_PASSWORD")
 ckan(["-c", sys.argv[1], "user", "add", "admin", "email=admin@example.org",
-      "password=" + password])
+      "sysadmin=true", "password=" + password])
 '
 
 site() {
@@ -184,7 +185,6 @@ site() {
     log "creating sysadmin 'admin' (password in $STATE/admin-password)"
     OPDC_KPI_ADMIN_PASSWORD=$(cat "$STATE/admin-password") \
       "$dir/bin/python" -c "$ADD_SYSADMIN" "$file" >/dev/null
-    "$dir/bin/ckan" -c "$file" sysadmin add admin >/dev/null
   fi
 }
 
