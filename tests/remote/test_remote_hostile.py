@@ -113,6 +113,7 @@ def test_a_redirect_from_https_to_http_does_not_carry_the_key(capsys, monkeypatc
     ("http://a.example", "http://a.example/y", True),
     ("http://127.0.0.1:5000", "http://localhost:5000/x", False),
     ("http://a.example", "ftp://a.example/x", False),
+    ("https://a.example", "https://a.example:99999/x", False),   # not a port
 ])
 def test_which_redirect_keeps_the_key(catalog, target, kept):
     assert keeps_key(catalog, target) is kept
@@ -264,6 +265,12 @@ def test_a_redirect_loop_is_cut_off(capsys):
         code, _, err = _run(capsys, "score", hostile.url, "--org", "agency", *FAST)
     assert code == 7 and "redirects more than 5 times" in err
     assert len(hostile.requests) == 6
+
+
+def test_a_redirect_to_a_broken_url_is_not_ckan(capsys):
+    with Hostile(lambda answer, action, params: answer.redirect("http://[::1/x")) as hostile:
+        code, _, err = _run(capsys, "score", hostile.url, "--org", "agency", *FAST)
+    assert code == 4 and "redirects to a URL that is not a valid http(s) URL" in err
 
 
 def test_a_nesting_bomb_is_not_ckan(capsys):
