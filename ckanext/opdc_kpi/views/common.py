@@ -131,4 +131,3 @@ def _check_csrf() -> None:
     if not tk.current_user.is_authenticated or g.get("login_via_auth_header"):
         return
     current_app.extensions["csrf"].protect()
-
