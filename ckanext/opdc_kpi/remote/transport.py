@@ -20,7 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 USER_AGENT = "opdc-kpi-remote/0.1 (+https://github.com/; OPDC Data Catalog KPI)"
 _CHUNK = 64 * 1024
