@@ -39,22 +39,20 @@ def _call(action, user, **data):
                                         "ignore_auth": False}, **data)
 
 
-@pytest.mark.parametrize("who", ["anonymous", "stranger"])
-def test_no_listing_gives_the_tags_or_formats_of_a_dataset_the_caller_may_not_find(
-        catalog, who):
-    user = catalog.get(who)
-    assert set(_call("tag_list", user)) == {"opentag"}
-    assert [t["name"] for t in _call("tag_list", user, all_fields=True)] == ["opentag"]
-    assert _call("tag_list", user, query="tag") == ["opentag"]
-    found = _call("tag_search", user, query="tag")
-    assert found["count"] == 1 and [t["name"] for t in found["results"]] == ["opentag"]
-    assert _call("tag_search", user, query="secret", limit=0)["count"] == 0
-    assert _call("tag_autocomplete", user, query="tag") == ["opentag"]
-    assert _call("format_autocomplete", user, q="fmt") == ["openfmt"]
-    for tag in ("secrettag", "drafttag"):
-        with pytest.raises(tk.ObjectNotFound):
-            _call("tag_show", user, id=tag)
-    assert _call("tag_show", user, id="opentag")["name"] == "opentag"
+def test_no_listing_gives_the_tags_or_formats_of_a_dataset_the_caller_may_not_find(catalog):
+    for user in (None, catalog["stranger"]):     # anonymous, a user of no organization
+        assert set(_call("tag_list", user)) == {"opentag"}
+        assert [t["name"] for t in _call("tag_list", user, all_fields=True)] == ["opentag"]
+        assert _call("tag_list", user, query="tag") == ["opentag"]
+        found = _call("tag_search", user, query="tag")
+        assert found["count"] == 1 and [t["name"] for t in found["results"]] == ["opentag"]
+        assert _call("tag_search", user, query="secret", limit=0)["count"] == 0
+        assert _call("tag_autocomplete", user, query="tag") == ["opentag"]
+        assert _call("format_autocomplete", user, q="fmt") == ["openfmt"]
+        for tag in ("secrettag", "drafttag"):
+            with pytest.raises(tk.ObjectNotFound):
+                _call("tag_show", user, id=tag)
+        assert _call("tag_show", user, id="opentag")["name"] == "opentag"
 
 
 def test_a_member_lists_the_tags_and_formats_of_the_organizations_private_datasets(catalog):
