@@ -255,12 +255,17 @@ def plant() -> Catalog:
                 sysadmin["id"]),
     ]
     # the record of A's last check as the harvester (anonymous) saw it: a
-    # dataset received then, purged since (the check page lists it as gone)
+    # dataset received then, purged since (the check page lists it as gone),
+    # and P1 and D by the names they had then
+    seen = {str(uuid.uuid4()): {"name": canaries.new("A harvest record: a dataset gone since"),
+                                "owner_org": org_a["id"]}}
+    for key in ("P1", "D"):
+        seen[datasets[key]["id"]] = {
+            "name": canaries.new(f"A harvest record: {key}'s name as recorded"),
+            "owner_org": org_a["id"]}
     harvest_check.save_record(
         org_a["id"], harvest_db.Viewer(None).key, dt.datetime.utcnow() - dt.timedelta(days=1),
-        {str(uuid.uuid4()): {"name": canaries.new("A harvest record: a dataset gone since"),
-                             "owner_org": org_a["id"]}},
-        {"seen": 1, "expected": 1, "paging_ok": True, "problems": 0, "gone": 0})
+        seen, {"seen": 3, "expected": 3, "paging_ok": True, "problems": 0, "gone": 0})
     job = tk.enqueue_job(run_import_job, [None, org_a["id"], {}, users["control"]["name"]],
                          title="opdc_kpi workbook import")
     activities = {}

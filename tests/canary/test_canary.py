@@ -188,8 +188,12 @@ class Run:
 
 
 #: canaries no page or action shows to anyone, A's admin included (so the
-#: positive control cannot find them), each with why: none today
-NEVER_SHOWN: dict[str, str] = {}
+#: positive control cannot find them), by where they are, each with why
+NEVER_SHOWN: dict[str, str] = {
+    "A harvest record: P1's name as recorded": "the harvest check names a dataset still "
+    "in the catalog by its current name; a recorded name shows only for one gone since",
+    "A harvest record: D's name as recorded": "the same, for the draft",
+}
 
 
 def test_no_page_shows_a_canary_to_anyone_who_may_not_read_it(app, catalog):
@@ -256,7 +260,9 @@ def test_the_positive_control_finds_every_canary(catalog):
         pytest.skip("runs after the pages' and the actions' tests")
     found = _CATALOG["pages_found"] | _CATALOG["actions_found"]
     where = catalog.canaries.where
-    missing = sorted(set(where) - found - set(NEVER_SHOWN))
+    never = {c for c, w in where.items() if w in NEVER_SHOWN}
+    assert len(never) == len(NEVER_SHOWN), "NEVER_SHOWN names a canary not planted"
+    missing = sorted(set(where) - found - never)
     assert not missing, [f"{c}: {where[c]}" for c in missing]
     kinds = collections.Counter(catalog.canaries.kind(c) for c in found)
     print(f"\ncanary positive control: {len(found)} of {len(where)} canaries found, {dict(kinds)}")
