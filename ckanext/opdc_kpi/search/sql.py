@@ -164,7 +164,8 @@ class Condition:
 
     def _json_field(self, field: str, term: qp.Term) -> str:
         if term.kind == "any":
-            return f"fields ? {self.bind(field)}"
+            # the index of the documents' keys (migration a1c3e5f70004)
+            return f"opdc_kpi_search_keys(fields) @> CAST({self.bind([field])} AS text[])"
         if term.kind in ("word", "phrase") and is_facet_field(field):
             # the small in-row array and its GIN index
             return f"facets @> CAST({self.bind([facet_value(field, term.value)])} AS text[])"
