@@ -12,7 +12,9 @@ are read together (``build_conjunction``):
   ``-word`` ran into the statement timeout; the anti-joins take ~60 ms;
 - required facet values become one containment of the ``facets`` array,
   required exact values of the document one containment of ``fields``,
-  required keys one containment of the keys' index.
+  required keys one containment of the keys' index;
+- alternatives all of which an index answers (``a OR b OR ...``) become a
+  semi-join on the ids the indexes find, one lookup per term.
 
 Within a group of alternatives (``tags:a OR tags:b``) the facet values and
 the document keys become one overlap (``&&``). Everything else is built term
@@ -90,14 +92,19 @@ def build_conjunction(condition: sql.Condition, nodes: list[qp.Node]) -> list[st
         _flatten_and(node, conjuncts)
     excluded: dict[tuple, list] = {}
     required: dict[str, list] = {}
+    alternatives: list[list[tuple]] = []
     rest: list[qp.Node] = []
     for node in conjuncts:
         if isinstance(node, qp.Not):
             kinds = [kind_of(arm) for arm in _arms(node.node)]
             if all(kinds):  # NOT (a OR b) = NOT a AND NOT b
-                for kind in kinds:
-                    excluded.setdefault(kind[:2] if kind[0] == "text" else kind[:1],
-                                        []).append(kind)
+                for group, members in _grouped(kinds).items():
+                    excluded.setdefault(group, []).extend(members)
+                continue
+        elif isinstance(node, qp.Or):
+            kinds = [kind_of(arm) for arm in _arms(node)]
+            if all(kinds):
+                alternatives.append(kinds)
                 continue
         else:
             kind = kind_of(node)
@@ -108,6 +115,7 @@ def build_conjunction(condition: sql.Condition, nodes: list[qp.Node]) -> list[st
     out = [condition.build(node) for node in rest]
     out += [_required(condition, kind, values) for kind, values in required.items()]
     out += [_excluded(condition, group, kinds) for group, kinds in excluded.items()]
+    out += [_any_of(condition, kinds) for kinds in alternatives]
     return out or ["TRUE"]
 
 
@@ -126,9 +134,29 @@ def _required(condition: sql.Condition, kind: str, values: list) -> str:
     return f"{KEYS}(fields) @> CAST({condition.bind(values)} AS text[])"
 
 
+def _grouped(kinds: list[tuple]) -> dict[tuple, list[tuple]]:
+    groups: dict[tuple, list[tuple]] = {}
+    for kind in kinds:
+        groups.setdefault(kind[:2] if kind[0] == "text" else kind[:1], []).append(kind)
+    return groups
+
+
+def _any_of(condition: sql.Condition, kinds: list[tuple]) -> str:
+    """Rows any of ``kinds`` matches (a top-level ``a OR b OR ...``): a
+    semi-join on the ids each kind's index finds."""
+    lookups = [_lookup(condition, group, members) for group, members in _grouped(kinds).items()]
+    return f"{TABLE}.id IN ({' UNION ALL '.join(lookups)})"
+
+
 def _excluded(condition: sql.Condition, group: tuple, kinds: list[tuple]) -> str:
-    """Rows none of ``kinds`` matches: an anti-join whose inner side looks each
-    term up in its index (``unnest`` of the terms, then the index)."""
+    """Rows none of ``kinds`` matches: an anti-join on the ids the index finds."""
+    return f"NOT EXISTS ({_lookup(condition, group, kinds)} AND x.id = {TABLE}.id)"
+
+
+def _lookup(condition: sql.Condition, group: tuple, kinds: list[tuple]) -> str:
+    """``SELECT x.id ...`` of the rows any of ``kinds`` (one kind) matches,
+    each term looked up in its index (``unnest`` of the terms, then the
+    index): the statement's cost follows the terms, not the rows."""
     if group[0] == "facet":
         terms = f"unnest(CAST({condition.bind([k[1] for k in kinds])} AS text[])) AS e(v)"
         match = "x.facets @> ARRAY[e.v]"
@@ -144,8 +172,7 @@ def _excluded(condition: sql.Condition, group: tuple, kinds: list[tuple]) -> str
         terms = (f"unnest(CAST({condition.bind([k[2] for k in kinds])} AS text[]), "
                  f"CAST({condition.bind([k[3] for k in kinds])} AS text[])) AS e(v, r)")
         match = f"x.{column} LIKE e.v AND (e.r IS NULL OR x.{column} ~ e.r)"
-    return (f"NOT EXISTS (SELECT 1 FROM {terms}, {TABLE} AS x "
-            f"WHERE {match} AND x.id = {TABLE}.id)")
+    return f"SELECT x.id FROM {terms}, {TABLE} AS x WHERE {match}"
 
 
 def build_alternatives(condition: sql.Condition, node: qp.Or) -> str:
