@@ -208,6 +208,8 @@ def hostile(draw, dimension, organization):
     if dimension in ("page q", "organization page q"):
         words = [(f"-zzword{i}" if everything else f"zzword{i}") for i in range(
             draw(st.integers(2, 1000)))]
+        while len(" ".join(words)) > 9_950:  # the PostgreSQL search's longest q
+            words.pop()
         path = "/dataset/" if dimension == "page q" else f"/organization/{organization}"
         return path, lambda n: [("q", " ".join(words[:n]))], len(words)
     if dimension == "page facets":  # each a filter the page adds to fq

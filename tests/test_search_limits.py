@@ -55,8 +55,13 @@ def test_sort_clauses_fq_list_entries_and_a_limit_of_zero():
 
 # --- through the API and the pages ------------------------------------------------
 
-@pytest.fixture
-def site():
+@pytest.fixture(scope="module")
+def site(fresh_db):
+    """One organization with two datasets, made once (the tests only read)."""
+    from ckan import plugins
+
+    plugins.load_all()
+    fresh_db()
     org = factories.Organization(name="limits-org")
     for name, tags in (("limits-one", "water"), ("limits-two", "road")):
         factories.Dataset(**dict(dga_dataset_dict(owner_org=org["id"], name=name),
@@ -92,7 +97,7 @@ PARAMETER = {"facet_fields": "facet.field", "other_facet_fields": "facet.field",
              "fq_list": "fq_list", "sort_clauses": "sort", "clauses": "fq_list"}
 
 
-@pytest.mark.usefixtures("with_plugins", "clean_db")
+@pytest.mark.usefixtures("with_plugins")
 @pytest.mark.parametrize("name", list(BOUNDARIES))
 def test_at_a_limit_the_api_answers_and_one_over_it_is_a_409_naming_it(app, site, name):
     limit, at, over = BOUNDARIES[name]
@@ -111,7 +116,7 @@ def test_at_a_limit_the_api_answers_and_one_over_it_is_a_409_naming_it(app, site
             or f"more than {DEFAULTS[limit]}" in message)
 
 
-@pytest.mark.usefixtures("with_plugins", "clean_db")
+@pytest.mark.usefixtures("with_plugins")
 @pytest.mark.ckan_config("ckanext.opdc_kpi.search.max_sort_clauses", "2")
 @pytest.mark.ckan_config("ckanext.opdc_kpi.search.max_facet_fields", "0")
 def test_the_sites_own_values_are_the_limits(app, site):
@@ -123,7 +128,7 @@ def test_the_sites_own_values_are_the_limits(app, site):
     assert _search(app, 200, rows=0, **{"facet.field": fields})["result"]["facets"]["tags"]
 
 
-@pytest.mark.usefixtures("with_plugins", "clean_db")
+@pytest.mark.usefixtures("with_plugins")
 def test_fq_list_must_be_a_list_of_strings_and_one_string_is_one_entry(app, site):
     error = _search(app, 409, fq_list={"a": 1})["error"]
     assert "list of strings" in error["fq_list"][0]
@@ -131,7 +136,7 @@ def test_fq_list_must_be_a_list_of_strings_and_one_string_is_one_entry(app, site
     assert [d["name"] for d in found.json["result"]["results"]] == ["limits-two"]
 
 
-@pytest.mark.usefixtures("with_plugins", "clean_db")
+@pytest.mark.usefixtures("with_plugins")
 @pytest.mark.parametrize("url, key", [
     ("/dataset/?sort=" + ",".join(["name asc"] * 11), KEY["sort_clauses"]),
     ("/dataset/?q=" + "+".join(["w"] * 1025), KEY["clauses"]),
@@ -146,7 +151,7 @@ def test_pages_answer_400_naming_the_limit(app, site, url, key):
     assert key in body and "Too many" in body
 
 
-@pytest.mark.usefixtures("with_plugins", "clean_db")
+@pytest.mark.usefixtures("with_plugins")
 def test_the_page_says_it_in_thai_and_the_api_in_english(app, site):
     thai = app.get("/th/dataset/?sort=" + ",".join(["name asc"] * 11), status=400)
     assert "เงื่อนไขการเรียงลำดับ" in thai.get_data(as_text=True)
