@@ -60,7 +60,7 @@ def require(action: str, org_id: str, login_message: str, forbidden_message: str
         tk.abort(403, forbidden_message)
 
 
-def _error_page(code: int, message: str):
+def error_page(code: int, message: str):
     return tk.render("error_document_template.html", extra_vars={
         "code": code, "content": message, "name": {400: "Bad Request", 403: "Forbidden",
                                                    404: "Not Found"}[code],
@@ -72,15 +72,15 @@ def _validation_error(error: Exception):
     """Input an action refused (its messages are in the request's language)."""
     summary = getattr(error, "error_summary", None) or {}
     message = "; ".join(f"{field}: {text}" for field, text in summary.items())
-    return _error_page(400, message or tk._("The request's parameters are not valid"))
+    return error_page(400, message or tk._("The request's parameters are not valid"))
 
 
 def _not_found(error: Exception):
-    return _error_page(404, str(error) or tk._("The page or record was not found"))
+    return error_page(404, str(error) or tk._("The page or record was not found"))
 
 
 def _not_authorized(error: Exception):
-    return _error_page(403, str(error) or tk._("You are not allowed to do this"))
+    return error_page(403, str(error) or tk._("You are not allowed to do this"))
 
 
 def _refuse_nul() -> Any:
@@ -92,7 +92,7 @@ def _refuse_nul() -> Any:
     if request.method == "POST":
         values += [*request.form.keys(), *request.form.values()]
     if any("\x00" in str(value) for value in values):
-        return _error_page(400, tk._("Text must not contain NUL characters"))
+        return error_page(400, tk._("Text must not contain NUL characters"))
     return None
 
 
