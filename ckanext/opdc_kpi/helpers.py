@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+
 from ckanext.opdc_kpi.logic.site import from_config, msg, request_language, today
 from ckanext.opdc_kpi.scoring import assessment, dataset_openness, standard
 from ckanext.opdc_kpi.scoring.criteria import is_public_category
