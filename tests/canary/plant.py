@@ -14,8 +14,9 @@ A's objects:
 - ``D``: a public draft (``private`` false, ``state`` draft), text canaries;
 - ``M``: a dataset of B, assessed there, since moved to A and made private:
   its new name, title and notes are canaries (its name is never sent);
-- assessors' records of A (their notes canaries), A's harvest-check records
-  (a dataset gone since, named by a canary), A's import job.
+- assessors' records of A: overrides of P1 and of A, a confirmation of D
+  (their notes canaries); A's harvest-check record (a dataset gone since, P1
+  and D, named by canaries); A's import job.
 
 Also on each dataset, through the model: author, author_email, version.
 """
@@ -164,14 +165,14 @@ def _write_through_the_model(key: str, pkg_id: str, canaries: Canaries, every_fi
 
 
 def _record(org_id: str, package_id: Optional[str], criterion: str, note: str,
-            user_id: str) -> str:
+            user_id: str, action: str = "override") -> str:
     from ckan import model
     from ckanext.opdc_kpi.model import confirmation as store
 
     record_id = str(uuid.uuid4())
     model.Session.execute(store.confirmation_table.insert().values(
         id=record_id, organization_id=org_id, fiscal_year=YEAR, package_id=package_id,
-        criterion=criterion, action="override", value=3 if package_id else False, note=note,
+        criterion=criterion, action=action, value=3 if package_id else False, note=note,
         user_id=user_id, created=dt.datetime.utcnow()))
     model.repo.commit()
     return record_id
@@ -253,6 +254,9 @@ def plant() -> Catalog:
                 canaries.new("A note: assessor's note on P1"), sysadmin["id"]),
         _record(org_a["id"], None, "catalog", canaries.new("A note: assessor's note on A"),
                 sysadmin["id"]),
+        _record(org_a["id"], datasets["D"]["id"], "complete",
+                canaries.new("A note: a confirmation's note on the draft D"), sysadmin["id"],
+                action="confirm"),
     ]
     # the record of A's last check as the harvester (anonymous) saw it: a
     # dataset received then, purged since (the check page lists it as gone),
