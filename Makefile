@@ -29,7 +29,7 @@ WORKERS ?= $(shell echo $$(( 2 * $$(nproc) )))
 
 export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
 
-.PHONY: serve setup test test-pure test-all demo bench i18n i18n-extract clean-venv mutation \
+.PHONY: serve setup test test-canary test-pure test-all demo bench i18n i18n-extract clean-venv mutation \
   site-ready serve-production start-production stop-production bench-load \
   solr solr-stop solr-status test-solrcloud bench-search-solr
 
@@ -129,6 +129,15 @@ test-solrcloud: setup
 	scripts/setup.sh db $(SOLRCLOUD_DB)
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url $(SOLRCLOUD_DB)) \
 	  scripts/test-solrcloud.sh $(CKAN_VERSION) $(VENV) $(SOLRCLOUD_TESTS) $(PYTEST_ARGS)
+
+# The canary test's full matrix (issue 26; not in `make test` or CI, which run
+# one request per route and role): each query parameter a route or an action
+# reads, separately, set to each of organization A's private and draft objects,
+# and the path to each of them (tests/canary). Same variables as `make test`
+# (SEARCH=solr, CKAN_VERSION, TEST_DB, CKAN_REDIS_URL); it prints its counts.
+test-canary:
+	OPDC_KPI_CANARY_FULL=1 $(MAKE) --no-print-directory test TESTS=tests/canary \
+	  PYTEST_ARGS="-q -s $(PYTEST_ARGS)"
 
 # The pure scoring core and the remote tool: no CKAN, no database.
 test-pure:

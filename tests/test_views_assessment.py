@@ -152,3 +152,44 @@ def test_the_dataset_panel_lists_the_records_that_count(app, catalog):
                          .get_data(as_text=True), "html.parser")
     item = page.select_one(".opdc-kpi-panel-assessments li[data-criterion=access]")
     assert "มี API ภายนอก" in item.get_text() and catalog["dga"]["name"] in item.get_text()
+
+
+def test_a_dataset_moved_away_and_made_private_shows_only_its_id_in_the_history(app, catalog):
+    """Issue 26, item 5: a record keeps its dataset's id; its name and title
+    are read now, and are shown only to whoever may read the dataset now."""
+    _post(app, catalog["dga"], criterion="access", dataset=catalog["dataset"]["id"], value="3",
+          note="บันทึกก่อนย้าย")
+    elsewhere = factories.Organization()
+    sysadmin = factories.SysadminWithToken()
+    helpers.call_action("package_patch", {"user": sysadmin["name"]}, id=catalog["dataset"]["id"],
+                        owner_org=elsewhere["id"], private=True, name="moved-secret-name",
+                        title="moved-secret-title")
+    dataset_id = catalog["dataset"]["id"]
+    for user in (catalog["member"], catalog["dga"]):
+        response = app.get("/organization/tourism-office/kpi/assessments",
+                           headers=_headers(user))
+        body = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "moved-secret-name" not in body and "moved-secret-title" not in body
+        assert "บันทึกก่อนย้าย" in body                 # the record stays in the history
+        assert dataset_id in body
+        records = helpers.call_action("opdc_kpi_confirmation_list",
+                                      {"user": user["name"], "ignore_auth": False},
+                                      id="tourism-office")
+        assert [(r["dataset_id"], r["dataset"], r["dataset_title"]) for r in records] == [
+            (dataset_id, None, None)]
+    # whoever may read it now sees its name and title
+    body = app.get("/organization/tourism-office/kpi/assessments",
+                   headers=_headers(sysadmin)).get_data(as_text=True)
+    assert "moved-secret-title" in body
+    records = helpers.call_action("opdc_kpi_confirmation_list",
+                                  {"user": sysadmin["name"], "ignore_auth": False},
+                                  id="tourism-office")
+    assert records[0]["dataset"] == "moved-secret-name"
+    # a name is no key to the records of a dataset the caller may not read
+    assert helpers.call_action("opdc_kpi_confirmation_list",
+                               {"user": catalog["member"]["name"], "ignore_auth": False},
+                               id="tourism-office", dataset="moved-secret-name") == []
+    assert len(helpers.call_action("opdc_kpi_confirmation_list",
+                                   {"user": catalog["member"]["name"], "ignore_auth": False},
+                                   id="tourism-office", dataset=dataset_id)) == 1

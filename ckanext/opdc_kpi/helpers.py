@@ -11,11 +11,11 @@ import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 
 from ckanext.opdc_kpi.logic.site import from_config, msg, request_language, today
 from ckanext.opdc_kpi.scoring import assessment, dataset_openness, standard
 from ckanext.opdc_kpi.scoring.criteria import is_public_category
+from ckanext.opdc_kpi.views import editing
 
 
 def get_helpers() -> dict[str, Any]:
@@ -115,23 +115,12 @@ def _given_values(value: Any) -> list[str]:
     return [item for item in items if isinstance(item, str) and item.strip()]
 
 
-def _stored_owner(data: dict) -> Any:
-    """The stored dataset (or resource) the form edits, or None (a new one).
-    A failed save shows the form again with what was posted: the dataset's id
-    is then in ``pkg_name``."""
-    key = data.get("id") or data.get("pkg_name")
-    if not isinstance(key, str) or not key:
-        return None
-    return model.Package.get(key) or model.Session.get(model.Resource, key)
-
-
 def _stored_values(owner: Any, name: str) -> list[str]:
-    if owner is None:
+    """The stored values of a field of the dataset or resource being edited
+    (its ``package_show`` dict)."""
+    if not isinstance(owner, dict):
         return []
-    raw = (owner.extras or {}).get(name)
-    if raw is None and name in ("license_id", "format"):
-        raw = getattr(owner, name, None)
-    return _given_values(raw)
+    return _given_values(owner.get(name))
 
 
 def _stored_mark(value: str) -> dict[str, str]:
@@ -150,7 +139,9 @@ def opdc_kpi_form_field(field: dict, data: Any) -> dict:
     outside its list (a legacy value, saved before this schema) and still in
     the form's ``data`` gets that value as one more choice, marked as such, so
     the form shows what is stored and a save that leaves it untouched keeps
-    it, as an API update does. Values never stored get no choice."""
+    it, as an API update does. Values never stored get no choice. "Stored"
+    is read from the dataset or resource CKAN's edit view is editing, for a
+    user who may edit it (``views.editing``), never from ``data``."""
     if field.get("choices_helper") != "opdc_kpi_choices" or not isinstance(data, dict):
         return field
     choices = opdc_kpi_choices(field)
@@ -158,7 +149,7 @@ def opdc_kpi_form_field(field: dict, data: Any) -> dict:
     name = field.get("field_name")
     legacy = [v for v in _given_values(data.get(name)) if v not in listed]
     if legacy:
-        stored = set(_stored_values(_stored_owner(data), name))
+        stored = set(_stored_values(editing.edited_object(), name))
         legacy = [v for v in legacy if v in stored]
     if not legacy:
         return field
@@ -166,18 +157,22 @@ def opdc_kpi_form_field(field: dict, data: Any) -> dict:
     return dict(field, choices=choices + marked)
 
 
-def opdc_kpi_undeclared_extras(data: Any) -> dict[str, str]:
+def opdc_kpi_undeclared_extras(data: Any = None) -> dict[str, str]:
     """The stored extras of the dataset being edited that its schema does
     not declare (saved by an older extension or another tool): the edit form
     sends them back unchanged, so a save through the form keeps them, as an
-    API update does."""
-    pkg = _stored_owner(data) if isinstance(data, dict) else None
-    if not isinstance(pkg, model.Package):
+    API update does. Only on CKAN's edit views, for a user who may edit the
+    dataset (``views.editing``); ``data``, the form's values, is not read:
+    CKAN fills the new dataset form from the query string."""
+    found = editing.edited()
+    if found is None or found["resource"] is not None:
         return {}
-    schema = tk.h.scheming_get_dataset_schema(pkg.type or "dataset") or {}
+    pkg = found["dataset"]
+    schema = tk.h.scheming_get_dataset_schema(pkg.get("type") or "dataset") or {}
     declared = {f["field_name"] for f in schema.get("dataset_fields", [])}
-    return {k: v for k, v in (pkg.extras or {}).items()
-            if k not in declared and isinstance(v, str)}
+    return {e["key"]: e["value"] for e in pkg.get("extras") or []
+            if isinstance(e, dict) and e.get("key") not in declared
+            and isinstance(e.get("value"), str)}
 
 
 def opdc_kpi_choice_label(list_name: str, value: Any, lang: str | None = None) -> str:

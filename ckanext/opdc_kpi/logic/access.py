@@ -6,7 +6,7 @@ work. The seed splits the work: NSO checks basic/standard, DGA advanced,
 OPDC everything."""
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Iterable, Optional
 
 import ckan.authz as authz
 import ckan.model as model
@@ -69,3 +69,27 @@ def sees_full_report(user_name: Optional[str], org_id: Optional[str]) -> bool:
     its members (any capacity) and its assessors. Sysadmins are admitted by
     CKAN before any auth function runs."""
     return assesses(user_name, org_id) or (bool(org_id) and is_member(user_name, org_id))
+
+
+def readable_datasets(context: dict[str, Any], ids: Iterable[Optional[str]]) -> set[str]:
+    """Which of the datasets ``ids`` the context's user may read now
+    (``package_show``'s auth): public active ones without a check, the
+    others one by one."""
+    wanted = {pid for pid in ids if pid}
+    if not wanted:
+        return set()
+    rows = model.Session.query(model.Package.id, model.Package.private,
+                               model.Package.state).filter(model.Package.id.in_(wanted))
+    auth_context = {"user": context.get("user") or "",
+                    "ignore_auth": bool(context.get("ignore_auth"))}
+    out = set()
+    for pid, private, state in rows:
+        if state == "active" and not private:
+            out.add(pid)
+            continue
+        try:
+            tk.check_access("package_show", dict(auth_context), {"id": pid})
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            continue
+        out.add(pid)
+    return out

@@ -24,20 +24,30 @@ from ckanext.opdc_kpi.logic.score import organization, score_organizations, touc
 from ckanext.opdc_kpi.model import confirmation as store
 from ckanext.opdc_kpi.scoring import assessment
 
-def _dictize(row: Any, current_ids: set[str]) -> dict[str, Any]:
+def _dictize(row: Any, current_ids: set[str], readable: set[str]) -> dict[str, Any]:
+    """A record as the actions return it. Its dataset's name and title are
+    read now (the dataset may have moved to another organization or turned
+    private since): shown only when the caller may read the dataset now
+    (``readable``), else its id only."""
     org = model.Group.get(row.organization_id)
+    shown = row.package_id in readable
     return {
         "id": row.id,
         "organization": org.name if org else row.organization_id,
         "fiscal_year": row.fiscal_year,
-        "dataset": row.package_name, "dataset_id": row.package_id,
-        "dataset_title": row.package_title,
+        "dataset": row.package_name if shown else None, "dataset_id": row.package_id,
+        "dataset_title": row.package_title if shown else None,
         "criterion": row.criterion, "part": assessment.part_of(row.criterion),
         "action": row.action, "value": row.value, "note": row.note,
         "user": row.user_name or row.user_id, "created": store.iso(row.created),
         "deleted": store.iso(row.deleted), "deleted_by": row.deleter_name or row.deleted_by,
         "current": row.id in current_ids,
     }
+
+
+def _readable(context: dict, rows: list[Any]) -> set[str]:
+    """The ids of the records' datasets the caller may read now."""
+    return access.readable_datasets(context, {row.package_id for row in rows})
 
 
 def _current_ids(rows: list[Any]) -> set[str]:
@@ -151,7 +161,7 @@ def opdc_kpi_confirmation_create(context: dict, data_dict: dict[str, Any]) -> di
     touch_figures(org["id"])
     model.repo.commit()
     stored = store.rows_where(store.confirmation_table.c.id == row["id"])[0]
-    return _dictize(stored, {row["id"]})
+    return _dictize(stored, {row["id"]}, _readable(context, [stored]))
 
 
 def _list_schema() -> dict[str, list]:
@@ -179,7 +189,9 @@ def opdc_kpi_confirmation_list(context: dict, data_dict: dict[str, Any]
     :param criterion: only this criterion
     :param current_only: only the records that count (default false)
 
-    Whoever may see the organization's full KPI report.
+    Whoever may see the organization's full KPI report. A record's
+    ``dataset`` (name) and ``dataset_title`` are the dataset's now, given only
+    when the caller may read it now (else None: ``dataset_id`` only).
     """
     data = inputs.validate(data_dict, _list_schema(), context)
     org = organization(data["id"])
@@ -189,8 +201,11 @@ def opdc_kpi_confirmation_list(context: dict, data_dict: dict[str, Any]
     if data.get("fiscal_year"):
         where.append(t.c.fiscal_year == data["fiscal_year"])
     if data.get("dataset"):
+        # by name only a dataset the caller may read (a name of another is no
+        # key to its id); by id any
         pkg = model.Package.get(data["dataset"])
-        where.append(t.c.package_id == (pkg.id if pkg else data["dataset"]))
+        readable = pkg is not None and pkg.id in access.readable_datasets(context, [pkg.id])
+        where.append(t.c.package_id == (pkg.id if readable else data["dataset"]))
     if data.get("criterion"):
         where.append(t.c.criterion == data["criterion"])
     rows = store.rows_where(sa.and_(*where))
@@ -198,7 +213,8 @@ def opdc_kpi_confirmation_list(context: dict, data_dict: dict[str, Any]
     for row in rows:
         by_year[row.fiscal_year].append(row)
     current = set().union(*(_current_ids(year_rows) for year_rows in by_year.values()))
-    out = [_dictize(row, current) for row in reversed(rows)]
+    readable = _readable(context, rows)
+    out = [_dictize(row, current, readable) for row in reversed(rows)]
     if data.get("current_only"):
         out = [record for record in out if record["current"]]
     return out
@@ -226,7 +242,7 @@ def opdc_kpi_confirmation_delete(context: dict, data_dict: dict[str, Any]) -> di
         touch_figures(row.organization_id)
         model.repo.commit()
         row = store.rows_where(store.confirmation_table.c.id == row.id)[0]
-    return _dictize(row, set())
+    return _dictize(row, set(), _readable(context, [row]))
 
 
 # --- auth -------------------------------------------------------------------

@@ -2,11 +2,13 @@
 converters the scheming YAML names (``validators``, ``output``), the checks
 that need the whole dataset (``checks``), what a dataset made before the
 schema may keep (``legacy``) and the focus-area tag vocabulary
-(``vocabulary``), and the form's KPI completeness action
-(``completeness``). What other packages may use is named here."""
+(``vocabulary``), the form's KPI completeness action
+(``completeness``) and CKAN's tag and format listings limited to the
+datasets the caller may find (``visible``). What other packages may use is named here."""
 from __future__ import annotations
 
 from ckanext.opdc_kpi.logic.dataset.auth import get_auth_functions
+from ckanext.opdc_kpi.logic.dataset import visible
 from ckanext.opdc_kpi.logic.dataset.completeness import opdc_kpi_dataset_completeness
 from ckanext.opdc_kpi.logic.dataset.validators import get_validators
 from ckanext.opdc_kpi.logic.dataset.vocabulary import (
@@ -20,4 +22,5 @@ __all__ = ["FOCUS_VOCABULARY", "expose_focus_area", "focus_vocabulary_id", "get_
 
 
 def get_actions() -> dict:
-    return {"opdc_kpi_dataset_completeness": opdc_kpi_dataset_completeness}
+    return {"opdc_kpi_dataset_completeness": opdc_kpi_dataset_completeness,
+            **visible.get_actions()}
