@@ -8,11 +8,11 @@ page's background job, ``--org-id``, ``--user``; it is given a copy of the
 file, which it removes) and ``cli`` (``ckan opdc-kpi import FILE --org ORG
 --dry-run``).
 
-Everything the path needs (CKAN, the app) is loaded first; the process's
-resident size then is the baseline. Each file is read in a child forked
-from that state: the child's peak resident size (``getrusage`` of the
-child, through ``wait4``) minus the baseline is the file's cost, the
-child's clock its time. A child that passes ``--kill-mb`` above the
+Everything the path needs (CKAN, the app) is loaded first. Each file is
+read in a child forked from that state: the child's peak resident size
+(``getrusage`` of the child, through ``wait4``) minus its resident size
+when it starts (the baseline) is the file's cost, the child's clock its
+time. A child that passes ``--kill-mb`` above the
 baseline or runs ``--kill-seconds`` is stopped (reported as ``killed``),
 so a reader without limits cannot take the machine with it.
 
@@ -159,13 +159,14 @@ def _measure(run, path: str, kill_kb: int, kill_seconds: float) -> dict:
     pid = os.fork()
     if pid == 0:  # the child: read the file, report, leave at once
         os.close(receive)
+        start_kb = _rss_kb()   # the pages it shares with its parent, as it sees them
         started = time.perf_counter()
         try:
             outcome, message = run(path)
         except BaseException as error:  # noqa: BLE001 - reported, not raised
             outcome, message = "error", "".join(traceback.format_exception(error))[-2000:]
         report = {"seconds": round(time.perf_counter() - started, 3),
-                  "outcome": outcome, "message": message}
+                  "outcome": outcome, "message": message, "start_kb": start_kb}
         with os.fdopen(send, "w") as out:
             out.write(json.dumps(report, ensure_ascii=False))
         os._exit(0)
@@ -189,13 +190,17 @@ def _measure(run, path: str, kill_kb: int, kill_seconds: float) -> dict:
     _, _, usage = os.wait4(pid, 0)
     seconds = round(time.perf_counter() - started, 3)
     report = {"file": os.path.basename(path),
-              "rss_mb": round((usage.ru_maxrss - baseline) / 1024, 1),
               "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3)}
     if killed:
         report.update(seconds=seconds, outcome="killed", message=killed)
     else:
         report.update(json.loads("".join(chunks) or '{"outcome": "error", "message": "no report"}'))
         report.setdefault("seconds", seconds)
+    # the rise above the child's own start (a forked child counts the parent's
+    # file-backed pages only once it touches them: the parent's size would
+    # understate the rise)
+    start_kb = report.pop("start_kb", baseline)
+    report["rss_mb"] = round((usage.ru_maxrss - start_kb) / 1024, 1)
     return report
 
 
