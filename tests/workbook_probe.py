@@ -78,7 +78,8 @@ def _setup(args, mode):
             return "accepted", f"{len(basket.rows)} rows"
         return run
 
-    flask_app = _app(args)
+    app = _app(args)
+    flask_app = app._wsgi_app
     import ckan.model as model
     from click.testing import CliRunner
 
@@ -89,7 +90,10 @@ def _setup(args, mode):
         model.meta.engine.dispose(close=False)   # never a connection of the parent's
 
     if mode == "view":
-        client = flask_app.test_client()
+        from ckan.tests.helpers import CKANTestApp
+
+        # through CKAN's middleware, as a served request (2.11 sets the language there)
+        client = CKANTestApp(app).test_client()
         # the pages' templates compiled before the baseline, as in a serving process
         client.get(f"/organization/{args.org}/import", headers={"Authorization": args.token})
         client.post(f"/organization/{args.org}/import", data={"run": "check"},
@@ -97,7 +101,6 @@ def _setup(args, mode):
 
         def run(path):
             fresh_connections()
-            client = flask_app.test_client()
             with open(path, "rb") as handle:
                 answer = client.post(f"/organization/{args.org}/import",
                                      data={"run": "check", "workbook": (handle, "book.xlsx")},
@@ -141,7 +144,7 @@ _APP = []
 
 
 def _app(args):
-    """The CKAN app of ``--ini`` (one per process)."""
+    """The CKAN app of ``--ini``, with its middleware (one per process)."""
     if not _APP:
         from ckan.cli import load_config
         from ckan.config.middleware import make_app
@@ -149,7 +152,7 @@ def _app(args):
         config = load_config(args.ini)
         if args.storage:
             config["ckan.storage_path"] = args.storage
-        _APP.append(make_app(config)._wsgi_app)
+        _APP.append(make_app(config))
     return _APP[0]
 
 
