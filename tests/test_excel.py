@@ -252,6 +252,7 @@ def test_the_check_runs_as_a_job_and_its_report_is_on_the_status_page(app, tmp_p
     assert 'data-status="queued"' in waiting.get_data(as_text=True)
     (job,) = jobs.get_queue().jobs
     _work_off_jobs()
+    assert job.result_ttl == 24 * 3600   # the report outlives rq's 500 s
     meta = job.get_meta(refresh=True)
     assert (meta["phase"], meta["done"], meta["total"]) == ("checking", 2, 2)
     page = app.get(status_url, headers={"Authorization": admin["token"]})

@@ -74,8 +74,10 @@ def store_upload(stream: BinaryIO, max_bytes: int = MAX_BYTES) -> pathlib.Path:
 def enqueue(path: pathlib.Path, org_id: str, defaults: dict[str, Any], user: str,
             mode: str) -> Any:
     try:
+        # the report stays a day (rq's default: 500 s, then the page is a 404)
         return tk.enqueue_job(run_workbook_job, [str(path), org_id, defaults, user, mode],
-                              title=JOB_TITLE, rq_kwargs={"timeout": 4 * 3600})
+                              title=JOB_TITLE,
+                              rq_kwargs={"timeout": 4 * 3600, "result_ttl": 24 * 3600})
     except BaseException:
         path.unlink(missing_ok=True)
         raise
