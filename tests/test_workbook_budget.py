@@ -171,6 +171,23 @@ def test_a_part_read_whole_is_held_to_its_own_limit(tmp_path):
     assert "xl/styles.xml" in str(refused.value)
 
 
+def test_a_part_declaring_entities_is_refused_unread(tmp_path):
+    """Entities expand a few hundred bytes into gigabytes; no workbook part
+    declares a DTD."""
+    import zipfile
+
+    path = tmp_path / "book.xlsx"
+    shutil.copy(workbook_files.declared_width_bomb(tmp_path / "base.xlsx", rows=10), path)
+    laughs = "".join(f'<!ENTITY l{n} "{("&l%d;" % (n - 1)) * 10 if n else "lol"}">'
+                     for n in range(10))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/styles.xml", f'<?xml version="1.0"?><!DOCTYPE s [{laughs}]>'
+                                          "<styleSheet>&l9;</styleSheet>")
+    with pytest.raises(_over_budget()) as refused:
+        check(path, Budget(max_columns=20_000))
+    assert refused.value.limit == "dtd" and "xl/styles.xml" in str(refused.value)
+
+
 def test_resource_rows_are_never_cut_off(tmp_path):
     """Every resource row is read, down to the limit; one more is a refusal
     (the resource sheets were cut at 20,020 rows without a word)."""

@@ -11,8 +11,9 @@ standard library only:
 - every part is inflated here, counting the bytes as they come (a header's
   declared size is not trusted: a part that inflates to more than its header
   says is refused), and scanned on the way for what multiplies the reading:
-  shared strings (``<si>``), sheets (``<sheet>``), the declared dimension
-  of each sheet and cells in a column beyond the limit;
+  shared strings (``<si>``), sheets (``<sheet>``), rows (``<row>``), cells
+  (``<c>``), the declared dimension of each sheet and cells in a column
+  beyond the limit;
 - the parts openpyxl parses whole into a tree (the package's manifest and
   relationships, the workbook part, styles, properties, chart sheets: all
   but the worksheets and the shared strings, which it streams) are held to
@@ -35,6 +36,7 @@ from xml.etree import ElementTree
 
 from ckanext.opdc_kpi.excel import refusals
 from ckanext.opdc_kpi.excel.refusals import MB, unreadable
+
 _CHUNK = MB
 _READ = 64 * 1024
 _CARRY = 4096
@@ -213,6 +215,8 @@ class _Counts:
 
     def scan(self, part: str, data: bytes) -> None:
         budget = self.budget
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:   # no workbook part has a DTD
+            raise refusals.declares_a_dtd(part)
         found = _OPEN.findall(data)
         if _PREFIXED_HINT.search(data):
             found += _PREFIXED.findall(data)

@@ -81,6 +81,14 @@ def forged_size(part: str, declared: int) -> OverBudget:
         "ไฟล์เสียหายหรือถูกปลอมแปลง")
 
 
+def declares_a_dtd(part: str) -> OverBudget:
+    return OverBudget(
+        "dtd", f"part {part} declares a DTD or an entity (no workbook part does): refused "
+        "unread, as entities can expand a small part into a huge one",
+        f"ส่วน {part} มีการประกาศ DTD หรือ entity (ส่วนของสมุดงานไม่มี) จึงไม่อ่าน เพราะ entity "
+        "ขยายส่วนเล็ก ๆ ให้ใหญ่มากได้")
+
+
 def too_many_shared_strings(limit: int) -> OverBudget:
     return OverBudget(
         "max_shared_strings",
