@@ -133,6 +133,25 @@ def test_the_page_the_job_and_the_command_refuse_each_crafted_file_within_budget
     assert not list(storage.rglob("*.xlsx"))
 
 
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_redis")
+def test_the_page_names_the_limit_in_its_language_and_keeps_nothing(app, tmp_path, ckan_config):
+    import ckan.lib.jobs as jobs
+
+    ckan_config["ckanext.opdc_kpi.workbook_max_sheets"] = "2"
+    ckan_config["ckan.storage_path"] = str(tmp_path / "storage")
+    admin = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    path = workbook_files.many_sheets(tmp_path / "sheets.xlsx", sheets=3)
+    for prefix, expected in (("", "more than 2 sheets"), ("/th", "แผ่นงานเกิน 2 แผ่น")):
+        with open(path, "rb") as handle:
+            answer = app.post(f"{prefix}/organization/{org['name']}/import",
+                              data={"run": "import", "workbook": (handle, "sheets.xlsx")},
+                              headers={"Authorization": admin["token"]},
+                              content_type="multipart/form-data", follow_redirects=False)
+        assert answer.status_code == 400 and expected in answer.get_data(as_text=True), prefix
+    assert jobs.get_queue().count == 0 and not list((tmp_path / "storage").rglob("*.xlsx"))
+
+
 def test_the_production_server_refuses_a_body_over_the_largest_workbook_upload():
     """uWSGI's limit-post: above the 20 MB workbook and its form (what the
     import page reads), and a real limit (not a gigabyte)."""
