@@ -53,7 +53,9 @@ def import_workbook(id: str):
         return tk.render("opdc_kpi/import.html", extra_vars=extra)
     too_large = tk._("The file is larger than {limit} MB").format(limit=MAX_BYTES // 2**20)
     if (tk.request.content_length or 0) > MAX_REQUEST_BYTES:
-        return _page(extra, too_large, 413)   # before the body is read
+        # refused by its size before the form is parsed here (CKAN's CSRF check may
+        # have read it already: the server's limit-post is what keeps it out)
+        return _page(extra, too_large, 413)
     form = tk.request.form
     extra["form"] = {k: v for k, v in form.items() if k != "workbook"}
     upload = tk.request.files.get("workbook")
