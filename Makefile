@@ -54,7 +54,7 @@ ifeq ($(SEARCH),solr)
 	@# datasets saved while Solr was down or reset are indexed now (the others are skipped)
 	$(VENV)/bin/ckan -c $(SERVE_INI) search-index rebuild -o -q
 endif
-	@echo "Catalog: http://$(HOST):$(PORT)  login: admin / $$(cat .state/admin-password)"
+	@echo "Catalog: http://$(HOST):$(PORT)  login: admin, password in .state/admin-password"
 	@# a jobs worker for background work (workbook imports), stopped with the server
 	$(VENV)/bin/ckan -c $(SERVE_INI) jobs worker > .state/jobs-worker.log 2>&1 & \
 	  worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -70,12 +70,12 @@ site-ready: setup
 	$(VENV)/bin/ckan -c ckan.ini opdc-kpi demo
 
 serve-production: site-ready
-	@echo "Catalog: http://$(PROD_HOST):$(PROD_PORT)  login: admin / $$(cat .state/admin-password)"
+	@echo "Catalog: http://$(PROD_HOST):$(PROD_PORT)  login: admin, password in .state/admin-password"
 	PROD_HOST=$(PROD_HOST) PROD_PORT=$(PROD_PORT) WORKERS=$(WORKERS) scripts/production.sh run $(VENV)
 
 start-production: site-ready
 	PROD_HOST=$(PROD_HOST) PROD_PORT=$(PROD_PORT) WORKERS=$(WORKERS) scripts/production.sh start $(VENV)
-	@echo "Catalog: http://$(PROD_HOST):$(PROD_PORT)  login: admin / $$(cat .state/admin-password)"
+	@echo "Catalog: http://$(PROD_HOST):$(PROD_PORT)  login: admin, password in .state/admin-password"
 
 stop-production:
 	scripts/production.sh stop $(VENV)

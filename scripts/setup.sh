@@ -6,19 +6,25 @@
 #   scripts/setup.sh system            Debian packages, services
 #   scripts/setup.sh venv VERSION      .venv (2.12.0) or .venv-VERSION
 #   scripts/setup.sh db NAME           role + database NAME (UTF-8, C.UTF-8)
-#   scripts/setup.sh ini VENV          ckan.ini, written only when missing
+#   scripts/setup.sh ini VENV          ckan.ini, written only when missing (mode 600)
 #   scripts/setup.sh site VENV         db init + migrations + sysadmin
 #   scripts/setup.sh solr VERSION      Apache Solr with the core for CKAN VERSION
 #                                      (scripts/solr.sh start; needs Java 17, Maven)
 #
 # Every step checks before it acts: a second run is quick and changes nothing.
+#
+# Secrets (ckan.ini's SECRET_KEY and database password, the sysadmin password in
+# STATE/admin-password) are written under umask 077 and kept mode 600, and never
+# passed on a command line (other users see those in ps): the database role's
+# password goes to psql on stdin, the ini's settings through a private file
+# (ckan config-tool -f), the sysadmin's password through the environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DB_USER=${DB_USER:-ckan_opdc}
 DB_PASS=${DB_PASS:-ckan_opdc}
 DB_HOST=${DB_HOST:-127.0.0.1}
-STATE=.state
+STATE=${STATE:-.state}
 mkdir -p "$STATE"
 
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
@@ -93,7 +99,10 @@ db() {
   local name=$1
   if ! as_postgres psql -tAc "SELECT 1 FROM pg_roles WHERE rolname='$DB_USER'" | grep -q 1; then
     log "creating database role $DB_USER"
-    as_postgres psql -q -c "CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASS'"
+    # on stdin: a password on psql's command line would show in ps
+    as_postgres psql -q -v ON_ERROR_STOP=1 <<SQL
+CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASS';
+SQL
   fi
   local ctype
   ctype=$(as_postgres psql -tAc "SELECT datctype FROM pg_database WHERE datname='$name'")
@@ -115,50 +124,67 @@ db_url() {
 
 ini() {
   local dir=$1 file=${INI:-ckan.ini}
+  umask 077   # the ini holds SECRET_KEY and the database password
   if [ -f "$file" ]; then
+    chmod 600 "$file"
     return 0
   fi
   log "writing $file"
   # SEARCH=solr: CKAN searches Apache Solr (SOLR_URL), so no opdc_kpi_pgsearch
   local plugins="activity scheming_datasets scheming_organizations opdc_kpi opdc_kpi_pgsearch"
   [ "${SEARCH:-pg}" = solr ] && plugins="activity scheming_datasets scheming_organizations opdc_kpi"
+  # CKAN's template draws a random SECRET_KEY (WTF_CSRF_SECRET_KEY and the API
+  # tokens' key derive from it); the settings go through a private file, not argv
   "$dir/bin/ckan" generate config "$file" >/dev/null
-  local secret
-  secret=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')
-  "$dir/bin/ckan" config-tool "$file" \
-    "sqlalchemy.url=$(db_url "${DB_NAME:-ckan_opdc}")" \
-    "ckan.site_url=http://127.0.0.1:5000" \
-    "ckan.site_id=opdc_kpi" \
-    "ckan.redis.url=redis://127.0.0.1:6379/0" \
-    "solr_url=${SOLR_URL:-http://127.0.0.1:8983/solr/ckan}" \
-    "ckan.plugins=$plugins" \
-    "scheming.dataset_schemas=ckanext.opdc_kpi:schemas/dataset.yaml" \
-    "scheming.organization_schemas=ckanext.opdc_kpi:schemas/organization.yaml" \
-    "scheming.presets=ckanext.scheming:presets.json ckanext.opdc_kpi:schemas/presets.yaml" \
-    "licenses_group_url=file://$(pwd)/ckanext/opdc_kpi/licenses/opdc-licenses.json" \
-    "ckan.locale_default=th" \
-    "ckan.locales_offered=th en" \
-    "ckan.storage_path=$(pwd)/.state/storage" \
-    "SECRET_KEY=$secret" \
-    "WTF_CSRF_SECRET_KEY=$secret" \
-    "ckan.auth.create_user_via_web=true" >/dev/null
+  local options
+  options=$(mktemp "$STATE/ini-options.XXXXXX")
+  cat > "$options" <<OPTIONS
+[app:main]
+sqlalchemy.url = $(db_url "${DB_NAME:-ckan_opdc}")
+ckan.site_url = http://127.0.0.1:5000
+ckan.site_id = opdc_kpi
+ckan.redis.url = redis://127.0.0.1:6379/0
+solr_url = ${SOLR_URL:-http://127.0.0.1:8983/solr/ckan}
+ckan.plugins = $plugins
+scheming.dataset_schemas = ckanext.opdc_kpi:schemas/dataset.yaml
+scheming.organization_schemas = ckanext.opdc_kpi:schemas/organization.yaml
+scheming.presets = ckanext.scheming:presets.json ckanext.opdc_kpi:schemas/presets.yaml
+licenses_group_url = file://$(pwd)/ckanext/opdc_kpi/licenses/opdc-licenses.json
+ckan.locale_default = th
+ckan.locales_offered = th en
+ckan.storage_path = $(pwd)/.state/storage
+ckan.auth.create_user_via_web = true
+OPTIONS
+  "$dir/bin/ckan" config-tool "$file" -f "$options" >/dev/null || { rm -f "$options"; exit 1; }
+  rm -f "$options"
+  chmod 600 "$file"
 }
+
+# CKAN's own `ckan user add` (user_create, as a sysadmin: the site user), in a
+# Python process that takes the password from its environment: on the command
+# line (`ckan user add ... password=...`) it would show in ps.
+ADD_SYSADMIN='
+import os, sys
+from ckan.cli.cli import ckan
+password = os.environ.pop("OPDC_KPI_ADMIN_PASSWORD")
+ckan(["-c", sys.argv[1], "user", "add", "admin", "email=admin@example.org",
+      "sysadmin=true", "password=" + password])
+'
 
 site() {
   local dir=$1 file=${INI:-ckan.ini}
+  umask 077   # before the password file is written
   log "database migrations"
   "$dir/bin/ckan" -c "$file" db init >/dev/null 2>&1 || "$dir/bin/ckan" -c "$file" db init
   "$dir/bin/ckan" -c "$file" db upgrade -p opdc_kpi >/dev/null 2>&1 || "$dir/bin/ckan" -c "$file" db upgrade -p opdc_kpi
   if [ ! -f "$STATE/admin-password" ]; then
     python3 -c 'import secrets; print(secrets.token_urlsafe(12))' > "$STATE/admin-password"
-    chmod 600 "$STATE/admin-password"
   fi
-  local password
-  password=$(cat "$STATE/admin-password")
+  chmod 600 "$STATE/admin-password"
   if ! "$dir/bin/ckan" -c "$file" user show admin 2>/dev/null | grep -q "name=admin"; then
-    log "creating sysadmin 'admin'"
-    "$dir/bin/ckan" -c "$file" user add admin email=admin@example.org "password=$password" >/dev/null
-    "$dir/bin/ckan" -c "$file" sysadmin add admin >/dev/null
+    log "creating sysadmin 'admin' (password in $STATE/admin-password)"
+    OPDC_KPI_ADMIN_PASSWORD=$(cat "$STATE/admin-password") \
+      "$dir/bin/python" -c "$ADD_SYSADMIN" "$file" >/dev/null
   fi
 }
 

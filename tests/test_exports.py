@@ -98,3 +98,26 @@ def test_cli_csv_output(cli, hostile):
     rows = list(csv.DictReader(io.StringIO(text[text.index("organization,"):])))
     row = next(r for r in rows if r["organization"] == hostile["org"]["name"])
     assert row["title"] == "'" + FORMULA
+
+
+QUOTED = "'" * 5000 + FORMULA     # a recursive guard ran out of stack at ~1,000 quotes
+
+
+def test_a_title_of_thousands_of_quotes_exports_everywhere(app, cli):
+    """The organization page's CSV, the national admin CSV and the CLI's:
+    one organization admin's title must not break the country's export."""
+    sysadmin = factories.SysadminWithToken()
+    org = factories.Organization(title=QUOTED, focus_areas=["tourism"])
+    factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name="quoted-title",
+                                         title=QUOTED, mission="ภารกิจ",
+                                         work_process="กระบวนการ"))
+    rows = _csv_rows(_get(app, f"/organization/{org['name']}/kpi?year=2565&format=csv",
+                          sysadmin).data)
+    assert {r["name"]: r["title"] for r in rows if r["name"]} == {"quoted-title": "'" + QUOTED}
+    rows = _csv_rows(_get(app, "/ckan-admin/opdc-kpi?year=2565&format=csv", sysadmin).data)
+    assert next(r for r in rows if r["organization"] == org["name"])["title"] == "'" + QUOTED
+    result = cli.invoke(ckan, ["opdc-kpi", "score", "--year", "2565", "--format", "csv"])
+    assert result.exit_code == 0, result.output[-500:]
+    text = result.output
+    rows = list(csv.DictReader(io.StringIO(text[text.index("organization,"):])))
+    assert next(r for r in rows if r["organization"] == org["name"])["title"] == "'" + QUOTED

@@ -127,3 +127,24 @@ def test_a_flag_that_is_no_true_or_false_is_a_field_error(app, site, action, fla
                         headers={"Authorization": site["sysadmin"]["token"]})
     assert response.status_code == 409, (action, flag, response.status_code)
     assert key in response.json["error"], response.json
+
+
+HUGE = "9" * 5000    # Python refuses int() of a text over 4,300 digits (ValueError)
+
+
+def test_a_number_of_more_than_4300_digits_is_a_400(app, site):
+    org, user = site["org"]["name"], site["sysadmin"]
+    for url in (f"/organization/{org}/kpi?page={HUGE}", f"/ckan-admin/opdc-kpi?page={HUGE}",
+                f"/organization/{org}/kpi?year={HUGE}", f"/ckan-admin/opdc-kpi?year={HUGE}",
+                f"/organization/{org}/kpi/assessments?year={HUGE}"):
+        response = _get(app, url, user)
+        assert response.status_code == 400, (url[:60], response.status_code)
+    posted = app.post(f"/organization/{org}/kpi/assessment", headers={
+        "Authorization": user["token"]}, data={
+        "fiscal_year": HUGE, "criterion": "open_license", "action": "confirm"})
+    assert posted.status_code == 400
+    assert "Enter a fiscal year in the Buddhist era" in posted.get_data(as_text=True)
+    for action in ("opdc_kpi_score", "opdc_kpi_confirmation_list"):
+        answer = app.post(f"/api/3/action/{action}", json={"id": org, "fiscal_year": HUGE},
+                          headers={"Authorization": user["token"]})
+        assert answer.status_code == 409 and "fiscal_year" in answer.json["error"], action

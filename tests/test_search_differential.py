@@ -11,9 +11,22 @@ Solr") are asserted as their rule instead:
   punctuation) only, so Solr finds a Thai word only where it stands between
   spaces; the PostgreSQL search also finds it inside longer words: Solr's
   ids are a subset of PostgreSQL's.
+
+The request limits (README, "Security" / "Request limits") are rules too:
+- at each limit (50 facet fields of which 10 outside the catalog's facets
+  and ``vocab_*``; 50 ``fq_list`` entries; 10 sort clauses; 1,024 clauses in
+  ``q``, ``fq`` and ``fq_list`` together) both backends answer, alike;
+- one over a limit, ``package_search`` refuses the search (409 naming the
+  limit) on either backend before asking it: with Solr out of reach the
+  answer is the same refusal, and the PostgreSQL search runs no statement on
+  its table;
+- Solr's own bound comes first for a free-text ``q`` (dismax): about 150
+  words reach its 1,024 nested clauses (each word once per ``qf`` field and
+  analysed token) and Solr refuses; the PostgreSQL search answers.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import random
@@ -23,6 +36,7 @@ import sqlalchemy as sa
 
 import ckan.model as model
 from ckan.lib.plugins import get_permission_labels
+from ckan.lib.search.common import SearchError, SolrConnectionError
 from ckan.lib.search.index import PackageSearchIndex
 from ckan.lib.search.query import PackageSearchQuery
 import ckan.plugins.toolkit as tk
@@ -196,6 +210,22 @@ SEARCHES = [
     ("English word", {"q": "hospital", "rows": 1000}, "set"),
     ("English word, sorted", {"q": "school", "rows": 1000, "sort": "id asc"}, "total"),
     ("Thai word", {"q": "โรงเรียน", "rows": 1000}, "subset"),
+    # the request limits: every search at them is answered alike
+    ("facet fields at the limit", {"q": "*:*", "rows": 0, "facet.limit": -1, "facet.field": (
+        FACETS + [f"vocab_zz{i}" for i in range(33)]
+        + ["data_type", "geo_coverage", "update_frequency_unit", "data_source", "work_process"]
+        + [f"no_such_field_{i}" for i in range(5)])}, "total"),
+    ("fq_list at the limit", {"q": "*:*", "rows": 1000, "sort": "id asc", "fq_list": [
+        f"-tags:zz{i}" for i in range(48)] + ["organization:diff-org-1", "-res_format:PDF"]},
+     "total"),
+    ("sort clauses at the limit", {"q": "*:*", "rows": 1000, "sort": (
+        "owner_org asc, state asc, metadata_modified desc, name asc, title_string asc, "
+        "metadata_created desc, id asc, name desc, metadata_modified asc, id desc")}, "total"),
+    ("clauses at the limit", {"q": " ".join(["-tags:zz"] * 1000) + " +organization:diff-org-2",
+                              "rows": 1000, "sort": "id asc",
+                              "fq_list": ["-tags:zy"] * 23}, "total"),
+    ("free-text q of 320 words", {"q": " ".join(ENGLISH * 40), "rows": 1000},
+     "solr-refuses"),
 ]
 ROLES = [("anonymous", False, False), ("member", True, True), ("sysadmin", True, True),
          ("sysadmin", False, False)]
@@ -209,8 +239,13 @@ def test_both_backends_answer_alike(catalog, name, params, rule, role, include_p
     params["fq"] = _fq(params.get("fq", ""), include_private, include_drafts)
     params["fl"] = "id"
     labels = catalog["labels"][role]
-    solr_ids, solr_count, solr_facets = _ask(PackageSearchQuery, params, labels)
     pg_ids, pg_count, pg_facets = _ask(PgPackageSearchQuery, params, labels)
+    if rule == "solr-refuses":
+        with pytest.raises(SearchError, match="too many nested clauses"):
+            _ask(PackageSearchQuery, params, labels)
+        assert pg_count == len(pg_ids)
+        return
+    solr_ids, solr_count, solr_facets = _ask(PackageSearchQuery, params, labels)
     if rule == "solr-ignores-or":
         unfiltered = dict(params, fq=_fq("", include_private, include_drafts))
         assert solr_ids == _ask(PackageSearchQuery, unfiltered, labels)[0]
@@ -243,3 +278,64 @@ def test_the_catalog_has_every_kind(catalog):
         query = dict(params, fq=_fq("", private, drafts))
         seen[role] = _ask(PackageSearchQuery, query, catalog["labels"][role])[1]
     assert seen["anonymous"] < seen["member"] < seen["sysadmin"] < N
+
+
+# one over each limit (search/limits.py): refused before either backend is asked
+OVER_A_LIMIT = {
+    "facet fields": ("facet.field", {"facet.field": FACETS + [
+        f"vocab_zz{i}" for i in range(44)]}),
+    "other facet fields": ("facet.field", {"facet.field": [
+        f"no_such_field_{i}" for i in range(11)]}),
+    "fq_list": ("fq_list", {"fq_list": ["-tags:zz"] * 51}),
+    "sort clauses": ("sort", {"sort": ", ".join(["name asc"] * 11)}),
+    "clauses": ("fq_list", {"q": " ".join(["-tags:zz"] * 1000), "fq_list": ["-tags:zy"] * 25}),
+}
+
+
+@pytest.mark.parametrize("backend", ["solr", "pg"])
+@pytest.mark.parametrize("name", list(OVER_A_LIMIT))
+def test_one_over_a_limit_is_refused_before_either_backend(catalog, cut_solr, name, backend):
+    """Solr out of reach, or the PostgreSQL search watched: the refusal comes
+    without the backend (each asked right after, to show it would be seen)."""
+    from ckan import plugins
+
+    from ckanext.opdc_kpi.search.limits import SearchLimitError
+
+    parameter, params = OVER_A_LIMIT[name]
+    params = dict(params, q=params.get("q", "*:*"))
+    if backend == "solr":
+        cut_solr()
+    else:
+        plugins.load("opdc_kpi_pgsearch")
+    try:
+        with _statements() as refused_statements:
+            with pytest.raises(SearchLimitError) as refused:
+                helpers.call_action("package_search", **params)
+        with _statements() as answered_statements:
+            if backend == "solr":
+                with pytest.raises((SearchError, SolrConnectionError)):
+                    helpers.call_action("package_search", q="*:*", rows=0)
+            else:
+                assert helpers.call_action("package_search", q="*:*", rows=0)["count"] > 0
+    finally:
+        if backend == "pg":
+            plugins.unload("opdc_kpi_pgsearch")
+    assert parameter in refused.value.error_dict
+    assert "ckanext.opdc_kpi.search.max_" in " ".join(refused.value.error_dict[parameter])
+    assert not any("opdc_kpi_search" in s for s in refused_statements)
+    if backend == "pg":
+        assert any("opdc_kpi_search" in s for s in answered_statements)
+
+
+@contextlib.contextmanager
+def _statements():
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    sa.event.listen(model.meta.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(model.meta.engine, "before_cursor_execute", record)

@@ -31,9 +31,10 @@ import threading
 import time
 import urllib.parse
 
+from sysadmin_token import run_token  # beside this script
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 STATE = ROOT / ".state"
-TOKEN_FILE = STATE / "bench-token"
 
 # (route, weight): the mix of a catalog's day. Pages are what people read; the
 # API calls are the national harvester's paging and the KPI dashboards' calls.
@@ -195,19 +196,6 @@ class MemorySampler(threading.Thread):
 def ckan_cmd(venv, ini, *args, **kw):
     return subprocess.run([str(venv / "bin" / "ckan"), "-c", str(ini), *args], cwd=ROOT,
                           capture_output=True, text=True, **kw)
-
-
-def sysadmin_token(venv, ini, host, port):
-    if TOKEN_FILE.exists():
-        token = TOKEN_FILE.read_text().strip()
-        status, _ = api(host, port, "opdc_kpi_score_list", {}, token, post=True)
-        if status == 200:
-            return token
-    out = ckan_cmd(venv, ini, "user", "token", "add", "admin", "bench-load", check=True).stdout
-    token = out.strip().splitlines()[-1].strip()
-    TOKEN_FILE.write_text(token + "\n")
-    TOKEN_FILE.chmod(0o600)
-    return token
 
 
 def ensure_catalog(host, port, token, datasets):
@@ -545,6 +533,8 @@ def main(argv=None):
     p.add_argument("--datasets", type=int, default=265, help="catalog size: demo copies are added up to it")
     p.add_argument("--only", choices=["dev", "prod"], help="one server only")
     p.add_argument("--seed", type=int, default=20)
+    p.add_argument("--token-minutes", type=int, default=120,
+                   help="lifetime of the run's sysadmin token (revoked at the end anyway)")
     p.add_argument("--out", default=str(ROOT / "bench" / "load" / "results.json"))
     args = p.parse_args(argv)
     if not 1 <= args.clients <= 200 or not 1 <= args.duration <= 600:
@@ -557,17 +547,20 @@ def main(argv=None):
         prod_pid = servers.prod() if args.only != "dev" else None
         dev_pid = servers.dev() if args.only != "prod" else None
         seed_port = args.prod_port if prod_pid else args.dev_port
-        token = sysadmin_token(venv, args.ini, args.host, seed_port)
-        count = ensure_catalog(args.host, seed_port, token, args.datasets)
-        site = discover(args.host, seed_port, token)
-        print(f"[load] catalog: {count} datasets ({len(site['public'])} public), "
-              f"{len(site['organizations'])} organizations", flush=True)
-        chosen = {}
-        if dev_pid:
-            chosen["development server (`make serve`)"] = (args.host, args.dev_port, dev_pid)
-        if prod_pid:
-            chosen["uWSGI (`make serve-production`)"] = (args.host, args.prod_port, prod_pid)
-        results = measure_interleaved(chosen, site, token, args)
+        # a token for this run only: it expires, and is revoked however the run ends
+        with run_token(venv, args.ini, args.token_minutes) as token:
+            count = ensure_catalog(args.host, seed_port, token, args.datasets)
+            site = discover(args.host, seed_port, token)
+            print(f"[load] catalog: {count} datasets ({len(site['public'])} public), "
+                  f"{len(site['organizations'])} organizations", flush=True)
+            chosen = {}
+            if dev_pid:
+                chosen["development server (`make serve`)"] = (args.host, args.dev_port,
+                                                               dev_pid)
+            if prod_pid:
+                chosen["uWSGI (`make serve-production`)"] = (args.host, args.prod_port,
+                                                             prod_pid)
+            results = measure_interleaved(chosen, site, token, args)
     finally:
         servers.stop()
     with open("/proc/loadavg") as f:

@@ -3,8 +3,9 @@
     .venv/bin/python bench/load/profile_routes.py [--ini ckan.ini] [--repeat 10] PATH [PATH ...]
 
 A PATH is ``GET /dataset/x`` style or just ``/dataset/x``; ``POST /api/3/action/name
-{"json": 1}`` posts JSON. Requests carry the sysadmin token of ``bench/load``
-(``.state/bench-token``) when it exists. For each path: wall time per request, the
+{"json": 1}`` posts JSON. Requests carry a sysadmin token made for the run (it
+expires, and is revoked at the end: ``sysadmin_token.py``). For each path: wall
+time per request, the
 share of the profiled time by where the code lives (self time of functions in this
 extension, CKAN, Jinja2, SQLAlchemy, psycopg2 = waiting for PostgreSQL, ...) and the
 extension's functions with the most cumulative time.
@@ -19,6 +20,8 @@ import pathlib
 import pstats
 import sys
 import time
+
+from sysadmin_token import run_token  # beside this script
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -58,9 +61,13 @@ def main(argv=None):
 
     app = make_app(CKANConfigLoader(args.ini).get_config())
     client = app.test_client()
-    token_file = ROOT / ".state" / "bench-token"
-    headers = {"Authorization": token_file.read_text().strip()} if token_file.exists() else {}
+    venv = pathlib.Path(sys.executable).parent.parent
+    with run_token(venv, args.ini, minutes=30, name="bench-profile") as token:
+        profile(client, {"Authorization": token}, args)
+    return 0
 
+
+def profile(client, headers, args):
     for spec in args.paths:
         parts = spec.split(" ", 2)
         method, path, body = ("GET", parts[0], None) if len(parts) == 1 else (
@@ -102,7 +109,6 @@ def main(argv=None):
             rel = filename.split("ckanext/opdc_kpi/")[1]
             print(f"     {100 * v[3] / total:5.1f} %  {v[3] / args.repeat * 1000:7.1f} ms  "
                   f"{rel}:{line} {func}  ({v[1] // args.repeat} calls/request)")
-    return 0
 
 
 if __name__ == "__main__":

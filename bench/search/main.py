@@ -235,8 +235,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--ini", default=str(HERE / "bench.ini"))
     parser.add_argument("--solr-ini", default=str(HERE / "bench-solr.ini"))
     parser.add_argument("--only", action="append", help="run only this scenario")
-    parser.add_argument("--out", default=str(HERE / "results.json"))
+    parser.add_argument("--worst", action="store_true",
+                        help="the worst searches the request limits accept, beside *:* "
+                             "(bench/search/worst.py), instead of the scenarios")
+    parser.add_argument("--worst-rounds", type=int, default=5)
+    parser.add_argument("--out", default=None,
+                        help="default results.json (--worst: results-worst.json)")
     args = parser.parse_args(argv)
+    args.out = args.out or str(HERE / ("results-worst.json" if args.worst else "results.json"))
     args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if not args.backends or set(args.backends) - {"pg", "solr"}:
         parser.error("--backends: pg, solr or pg,solr")
@@ -264,7 +270,11 @@ def main(argv: list[str]) -> int:
         solr = _prepare_solr(args, seed, echo) if "solr" in args.backends else None
         client = flask_app.test_client()
         report = {}
-        for name, params in scenarios(seed).items():
+        if args.worst:
+            import worst  # bench/search/worst.py
+
+            report = worst.run(client, args.worst_rounds, echo, args.only)
+        for name, params in ({} if args.worst else scenarios(seed)).items():
             if args.only and name not in args.only:
                 continue
             report[name] = {"params": params, **_measure(

@@ -8,6 +8,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.opdc_kpi import cli, helpers, views
 from ckanext.opdc_kpi.logic import dataset, registry, score
 from ckanext.opdc_kpi.search import backend as search_backend
+from ckanext.opdc_kpi.search import limits as search_limits
 
 
 @tk.blanket.config_declarations
@@ -61,6 +62,9 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController
     def after_dataset_show(self, context, pkg_dict):
         return dataset.expose_focus_area(pkg_dict)
+
+    def before_dataset_search(self, search_params):
+        return search_limits.enforce(search_params)
 
 
 @tk.blanket.config_declarations("search/config_declaration.yaml")

@@ -12,7 +12,8 @@ class FakeCkan:
     """``handlers[action](params, headers) -> (status, body)``; ``body`` a
     dict is sent as JSON, a str as HTML. Records every request."""
 
-    def __init__(self, handlers: dict[str, Callable[[dict, dict], tuple[int, Any]]]):
+    def __init__(self, handlers: dict[str, Callable[[dict, dict], tuple[int, Any]]],
+                 host: str = "127.0.0.1"):
         self.handlers = handlers
         self.requests: list[dict[str, Any]] = []
         fake = self
@@ -47,9 +48,10 @@ class FakeCkan:
             def do_GET(self):  # noqa: N802
                 self._answer({})
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.server = ThreadingHTTPServer((host, 0), Handler)
+        self.url = f"http://{host}:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever,
+                                       kwargs={"poll_interval": 0.05}, daemon=True)
 
     def __enter__(self) -> "FakeCkan":
         self.thread.start()

@@ -1,6 +1,7 @@
 """opdc-kpi-remote against a CKAN API double on loopback: no CKAN, no network."""
 from __future__ import annotations
 
+import csv
 import io
 import json
 import logging
@@ -347,3 +348,18 @@ def test_an_oversized_xlsx_basket_is_refused_like_a_csv(tmp_path, monkeypatch):
     book.active.delete_rows(book.active.max_row)
     book.save(xlsx)
     assert len(read_basket(xlsx).rows) == 3   # at the limit: read whole
+
+
+def test_a_title_of_thousands_of_quotes_in_the_csv(capsys, tmp_path):
+    quoted = "'" * 5000 + FORMULA
+    handlers = {"status_show": status_show, "organization_show": _org_show,
+                "package_search": search_over([_dataset(1, title=quoted)])}
+    basket = tmp_path / "basket.csv"
+    basket.write_text("focus_area,mission,work_process,dataset\ntourism,m,w,agency-dataset-1\n",
+                      encoding="utf-8")
+    with FakeCkan(handlers) as fake:
+        code, out, err = _run(capsys, "score", fake.url, "--org", "agency", "--year", "2565",
+                              "--quiet", "--basket", str(basket), "--format", "csv")
+    assert code == 0, err
+    (row,) = csv.DictReader(io.StringIO(out.split("\n\n")[0]))
+    assert row["title"] == "'" + quoted

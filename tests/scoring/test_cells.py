@@ -55,3 +55,10 @@ def test_xlsx_text_is_a_string_cell_never_a_formula():
         (FORMULA, "s"), ("+66 1", "s"), ("-5", "s"), (-5, "n"), (1.5, "n")]
     assert cells[6].value == "badchar"
     assert xlsx_value({"a": 1}) == "{'a': 1}"
+
+
+@pytest.mark.parametrize("tail", ["=1+1", "plain", ""])
+def test_thousands_of_leading_quotes_need_no_recursion(tail):
+    text = "'" * 100_000 + tail
+    assert csv_read(csv_cell(text)) == text
+    assert csv_cell(text) == ("'" + text if tail.startswith("=") else text)

@@ -7,7 +7,7 @@ from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from ckanext.opdc_kpi.remote.basket import Basket, apply_basket
-from ckanext.opdc_kpi.remote.client import CkanClient
+from ckanext.opdc_kpi.remote.client import CkanClient, LimitExceeded
 from ckanext.opdc_kpi.scoring import Rules, fiscal_year_of, score_organization
 from ckanext.opdc_kpi.scoring.harvest import (
     organization_filter, paging_problems, received_problems, walk)
@@ -67,19 +67,20 @@ def _issues(problems: list, lang: str) -> list[dict[str, str]]:
 
 def _all_ids(client: CkanClient, fq: str | None) -> list[str]:
     """An independent listing (``name asc``, pages of 1,000) of what the
-    harvester's walk should receive."""
+    harvester's walk should receive, within the client's page limit."""
     ids: list[str] = []
     start = 0
-    while True:
+    for _ in range(client.limits.max_pages):
         params: dict[str, Any] = {"rows": SEARCH_ROWS, "start": start, "sort": "name asc"}
         if fq:
             params["fq"] = fq
         result = client.search(params)
-        results = result.get("results") or []
+        results = result["results"]
         ids.extend(str(p["id"]) for p in results if isinstance(p, dict) and p.get("id"))
         start += len(results)
-        if not results or start >= int(result.get("count") or 0):
+        if not results or start >= result["count"]:
             return ids
+    raise client.too_many_pages("package_search (name asc)")
 
 
 def harvest_check(client: CkanClient, org: str | None = None, *,
@@ -93,8 +94,21 @@ def harvest_check(client: CkanClient, org: str | None = None, *,
         org_name = client.organization(org)["name"]
     fq = organization_filter([org_name]) if org_name else None
     received: dict[str, dict] = {}
-    got = walk(lambda params: client.search(params), [fq] if fq else [],
+    refused: list[LimitExceeded] = []
+
+    def fetch(params: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return client.search(params)
+        except LimitExceeded as error:  # the walk reads an error as the end: say why
+            refused.append(error)
+            raise
+
+    got = walk(fetch, [fq] if fq else [], max_pages=client.limits.max_pages,
                on_new=lambda pkg: received.setdefault(str(pkg["id"]), pkg))
+    if refused:
+        raise refused[0]
+    if got.stopped == "page_limit":
+        raise client.too_many_pages("package_search (the harvester's paging)")
     paging = paging_problems(got, _all_ids(client, fq))
     problems = []
     for pkg_id in got.ids:

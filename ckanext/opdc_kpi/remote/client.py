@@ -3,47 +3,29 @@
 Timeouts, retries with exponential backoff on network errors, HTTP 429 and
 5xx, bounded concurrency for paging, and errors an assessor can act on. The
 API key travels only in the ``Authorization`` header: it is never part of a
-URL, a message or a log line.
+URL, a message or a log line, and it goes only to the catalog it was given
+for (``transport.keeps_key``).
+
+A catalog is not trusted to be well-behaved: every call is bounded by
+``transport.Limits`` (a deadline, retries and their waits included; a
+response size; redirects), every listing by a largest ``count`` and a number
+of pages. Going over one raises ``LimitExceeded``, naming the limit.
 """
 from __future__ import annotations
 
+import http.client
 import json
-import socket
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
-USER_AGENT = "opdc-kpi-remote/0.1 (+https://github.com/; OPDC Data Catalog KPI)"
+from ckanext.opdc_kpi.remote.transport import (  # noqa: F401 - the client's vocabulary
+    USER_AGENT, ApiError, LimitExceeded, Limits, NotCkan, NotFound, RemoteError,
+    Unreachable, exchange, keeps_key, late)
+
 SEARCH_ROWS = 1000            # CKAN's default ckan.search.rows_max
-
-
-class RemoteError(Exception):
-    """A failure the command reports with a message and its exit status."""
-
-    exit_code = 6
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class Unreachable(RemoteError):
-    exit_code = 3
-
-
-class NotCkan(RemoteError):
-    exit_code = 4
-
-
-class NotFound(RemoteError):
-    exit_code = 5
-
-
-class ApiError(RemoteError):
-    exit_code = 6
 
 
 def site_root(url: str) -> str:
@@ -69,15 +51,20 @@ class CkanClient:
 
     def __init__(self, url: str, api_key: str | None = None, *, timeout: float = 30.0,
                  retries: int = 3, backoff: float = 0.5, workers: int = 4,
-                 opener: Callable[..., Any] | None = None):
+                 limits: Limits | None = None, warn: Callable[[str], None] | None = None):
         self.url = site_root(url)
         self._api_key = api_key or None
-        self.timeout = timeout
+        self.limits = limits or Limits(timeout=timeout)
+        self.timeout = self.limits.timeout
         self.retries = max(0, retries)
         self.backoff = backoff
         self.workers = max(1, workers)
-        self._open = opener or urllib.request.urlopen
+        self._warn = warn
+        self._warned: set[str] = set()
         self.requests = 0
+        if self._api_key and self.url.startswith("http://"):
+            self.warn_once(f"the API key goes to {self.url} over plain http: "
+                           "anyone on the way can read it; use https://")
 
     @property
     def authenticated(self) -> bool:
@@ -86,47 +73,47 @@ class CkanClient:
     def __repr__(self) -> str:  # never shows the key
         return f"CkanClient({self.url!r}, authenticated={self.authenticated})"
 
+    def warn_once(self, message: str) -> None:
+        if self._warn is not None and message not in self._warned:
+            self._warned.add(message)
+            self._warn(message)
+
     # --- one call ----------------------------------------------------------------
 
     def action(self, name: str, **params: Any) -> Any:
-        """``POST /api/3/action/<name>`` with a JSON body; the ``result``."""
-        endpoint = f"{self.url}/api/3/action/{name}"
+        """``POST /api/3/action/<name>`` with a JSON body; the ``result``.
+        Within ``limits.deadline`` seconds, retries and their waits included."""
         body = json.dumps(params).encode("utf-8")
-        headers = {"Content-Type": "application/json", "Accept": "application/json",
-                   "User-Agent": USER_AGENT}
-        if self._api_key:
-            headers["Authorization"] = self._api_key
+        due = time.monotonic() + self.limits.deadline
         attempt = 0
         while True:
             attempt += 1
-            request = urllib.request.Request(endpoint, data=body, headers=headers, method="POST")
             self.requests += 1
             try:
-                with self._open(request, timeout=self.timeout) as response:
-                    return self._result(name, response.status, response.read())
-            except urllib.error.HTTPError as error:
-                payload = error.read() if hasattr(error, "read") else b""
-                if error.code in (429, 500, 502, 503, 504) and attempt <= self.retries:
-                    self._sleep(attempt, error.headers.get("Retry-After") if error.headers else None)
-                    continue
-                return self._result(name, error.code, payload)
-            except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError) as error:
+                status, payload, retry_after = exchange(self, name, body, self._api_key, due)
+            except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
                 if attempt <= self.retries:
-                    self._sleep(attempt, None)
+                    self._sleep(name, attempt, None, due)
                     continue
                 reason = getattr(error, "reason", error)
                 raise Unreachable(f"cannot reach {self.url}: {reason}") from None
+            if status in (429, 500, 502, 503, 504) and attempt <= self.retries:
+                self._sleep(name, attempt, retry_after, due)
+                continue
+            return self._result(name, status, payload)
 
-    def _sleep(self, attempt: int, retry_after: str | None) -> None:
+    def _sleep(self, name: str, attempt: int, retry_after: str | None, due: float) -> None:
         delay = self.backoff * (2 ** (attempt - 1))
-        if retry_after and retry_after.strip().isdigit():
+        if retry_after and retry_after.strip().isdigit() and len(retry_after.strip()) < 6:
             delay = max(delay, min(float(retry_after), 60.0))
+        if time.monotonic() + delay >= due:
+            raise late(self, name)
         time.sleep(delay)
 
     def _result(self, name: str, status: int, payload: bytes) -> Any:
         try:
             data = json.loads(payload.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             data = None
         if not isinstance(data, dict) or "success" not in data:
             raise NotCkan(f"{self.url} does not answer like a CKAN action API "
@@ -145,7 +132,24 @@ class CkanClient:
             details = message or {k: v for k, v in error.items() if k != "__type"}
         else:
             details = error
+        details = str(details)
+        if len(details) > 500:
+            details = details[:499] + "…"
         raise ApiError(f"{name} failed on {self.url} (HTTP {status}): {details}")
+
+    def count_of(self, name: str, result: Any) -> int:
+        """A listing's ``count``: a whole number within ``limits.max_count``."""
+        count = result.get("count") if isinstance(result, dict) else None
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise NotCkan(f"{self.url}: {name} gave no dataset count")
+        if count > self.limits.max_count:
+            raise LimitExceeded(f"{name}: {self.url} reports {count:,} datasets, more than "
+                                f"{self.limits.max_count:,} (--max-datasets)")
+        return count
+
+    def too_many_pages(self, what: str) -> LimitExceeded:
+        return LimitExceeded(f"{what}: {self.url} needs more than {self.limits.max_pages:,} "
+                             "pages (--max-pages)")
 
     # --- what the tool needs ---------------------------------------------------------
 
@@ -171,18 +175,20 @@ class CkanClient:
         first are fetched concurrently (``workers`` at a time)."""
         base = {"fq": f'owner_org:"{org_id}"', "rows": SEARCH_ROWS, "sort": "id asc",
                 "include_private": self.authenticated}
-        first = self.action("package_search", start=0, **base)
-        count = int(first.get("count") or 0)
-        datasets = list(first.get("results") or [])
+        first = self.search(dict(base, start=0))
+        count = first["count"]
+        datasets = _results(first)
         rows = max(1, len(datasets)) if len(datasets) < SEARCH_ROWS else SEARCH_ROWS
         if progress:
             progress(len(datasets), count)
+        if datasets and -(-count // rows) > self.limits.max_pages:
+            raise self.too_many_pages("package_search")
         starts = list(range(rows, count, rows)) if datasets else []
         if starts:
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
-                pages = pool.map(lambda s: self.action("package_search", start=s, **base), starts)
+                pages = pool.map(lambda s: self.search(dict(base, start=s)), starts)
                 for page in pages:
-                    datasets.extend(page.get("results") or [])
+                    datasets.extend(_results(page))
                     if progress:
                         progress(len(datasets), count)
         seen: set[str] = set()
@@ -194,7 +200,21 @@ class CkanClient:
         return unique
 
     def search(self, params: dict[str, Any]) -> dict[str, Any]:
-        return self.action("package_search", **params)
+        """One page of ``package_search``: ``{"count", "results"}``, the count
+        within ``limits.max_count`` and no more results than ``rows`` asked."""
+        result = self.action("package_search", **params)
+        count = self.count_of("package_search", result)
+        results = _results(result)
+        rows = str(params.get("rows", ""))
+        if rows.isdigit() and len(results) > int(rows):
+            raise NotCkan(f"{self.url}: package_search gave {len(results):,} results for "
+                          f"rows={rows}")
+        return {**result, "count": count, "results": results}
+
+
+def _results(page: Any) -> list[Any]:
+    results = page.get("results") if isinstance(page, dict) else None
+    return list(results) if isinstance(results, list) else []
 
 
 def flatten_extras(item: dict[str, Any]) -> dict[str, Any]:

@@ -28,9 +28,10 @@ _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _needs_prefix(text: str) -> bool:
-    if text.startswith(FORMULA_START):
-        return True
-    return text.startswith("'") and _needs_prefix(text[1:])
+    """Whether ``text`` runs as a formula once the ``'`` it starts with are
+    set aside: the first other character decides (no recursion, so a title
+    of thousands of quotes costs one pass)."""
+    return text.lstrip("'").startswith(FORMULA_START)
 
 
 def csv_cell(value: Any) -> Any:

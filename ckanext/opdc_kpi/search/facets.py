@@ -2,11 +2,16 @@
 the rows a search matches, in Solr's shape: ``{field: {value: count}}``,
 most frequent first, ties in value order; each dataset counts once per value.
 
-The facet fields (``fields.FACET_FIELDS`` and every ``vocab_*``) are
-counted in one pass over the ``facets`` column of the matching rows; that
-pass also counts the rows themselves (the ``NULL`` element appended to each
-row's array), so a page with facets needs no separate ``count(*)``. Any
-other field is counted from the ``fields`` document, one statement per field.
+Every facet is counted in one statement, however many fields are asked for:
+one pass over the matching rows that unnests the ``facets`` column (the facet
+fields, ``fields.FACET_FIELDS`` and every ``vocab_*``) and counts the rows
+themselves (the ``NULL`` element appended to each row's array), so a page
+with facets needs no separate ``count(*)``. Any other field is a key of the
+TOASTed ``fields`` document: one statement first asks the index of the
+documents' keys (``opdc_kpi_search_keys(fields)``, migration a1c3e5f70004)
+which of the asked keys any stored dataset has; only those are read, each
+matching row's document once for all of them, so a field no dataset has is
+answered empty without reading a document.
 """
 from __future__ import annotations
 
@@ -38,69 +43,101 @@ class FacetRequest:
             wanted.setdefault(self.storage_key(field), []).append(field)
         return wanted
 
-    @property
-    def document_fields(self) -> list[str]:
-        return [f for f in self.fields if not is_facet_field(self.storage_key(f))]
+    def wanted_documents(self) -> dict[str, list[str]]:
+        """Document key -> the requested names that read it (the fields
+        that are not facet fields)."""
+        wanted: dict[str, list[str]] = {}
+        for field in self.fields:
+            if not is_facet_field(self.storage_key(field)):
+                wanted.setdefault(self.storage_key(field), []).append(field)
+        return wanted
 
 
 Execute = Callable[[str, dict[str, Any]], Any]
+KEYS_FUNCTION = "opdc_kpi_search_keys"
+DOCUMENT_MARK = "\x1e"  # RS: a document field's value, apart from the facet fields'
+
+
+def present_keys(execute: Execute, keys: list[str]) -> list[str]:
+    """The document keys some stored dataset has, from the index of the
+    documents' keys alone (no document is read)."""
+    rows = execute(
+        f"SELECT k.key FROM unnest(CAST(:_doc_keys AS text[])) AS k(key) "
+        f"WHERE EXISTS (SELECT 1 FROM {TABLE} AS d WHERE {KEYS_FUNCTION}(d.fields) "
+        f"@> ARRAY[k.key])", {"_doc_keys": keys})
+    return [key for (key,) in rows]
+
+
+def _values_sql(select: str, where_sql: str, documents: bool) -> str:
+    """``SELECT {select} FROM (each matching row's facet values) AS s(kv)``:
+    its ``facets`` (and a NULL, to count the row), and with ``documents``
+    the values of the document keys ``:_doc_keys`` (``RS key US value``),
+    each document read once (``jsonb_each``), each value once per row."""
+    sql = (f"SELECT unnest(facets || CAST(ARRAY[NULL] AS text[])) AS kv "
+           f"FROM {TABLE} WHERE {where_sql}")
+    if documents:
+        sql += (f" UNION ALL SELECT chr(30) || f.key || chr(31) || v.value "
+                f"FROM {TABLE}, jsonb_each({TABLE}.fields) AS f(key, vals), "
+                f"LATERAL (SELECT DISTINCT e.value FROM jsonb_array_elements_text(f.vals) "
+                f"AS e(value)) AS v "
+                f"WHERE f.key = ANY(CAST(:_doc_keys AS text[])) AND {where_sql}")
+    return f"SELECT {select} FROM ({sql}) AS s"
+
+
+def _field_values(rows: Any, request: FacetRequest) -> Any:
+    """(requested field, value, n) for each counted ``kv``; the row count
+    (``kv`` NULL) as (None, None, n)."""
+    columns = request.wanted_columns()
+    documents = request.wanted_documents()
+    for kv, n in rows:
+        if kv is None:
+            yield None, None, n
+            continue
+        wanted = columns
+        if kv.startswith(DOCUMENT_MARK):
+            kv, wanted = kv[1:], documents
+        key, _, value = kv.partition(FACET_SEPARATOR)
+        for field in wanted.get(key, ()):
+            yield field, value, n
 
 
 def count_and_facets(execute: Execute, request: FacetRequest, where_sql: str,
                      params: dict[str, Any],
                      visible_sql: Optional[str] = None) -> tuple[int, dict[str, dict[str, int]]]:
-    """``(number of matching rows, facets)``. ``visible_sql`` (the rows the
+    """``(number of matching rows, facets)``, in one statement over the
+    matching rows, after one over the index of document keys when fields
+    other than the facet fields are asked for. ``visible_sql`` (the rows the
     user may see at all) is needed only for ``facet.mincount`` 0, which lists
     values with no match too, as Solr does (but never values of datasets the
-    user may not see)."""
-    wanted = request.wanted_columns()
+    user may not see): one more statement."""
+    wanted_documents = list(request.wanted_documents())
+    documents = present_keys(execute, wanted_documents) if wanted_documents else []
+    params = dict(params, _doc_keys=documents)
     counts: dict[str, dict[str, int]] = {f: {} for f in request.fields}
-    rows = execute(
-        f"SELECT kv, count(*) AS n FROM (SELECT unnest(facets || CAST(ARRAY[NULL] AS text[])) "
-        f"AS kv FROM {TABLE} WHERE {where_sql}) AS s GROUP BY kv",
-        params,
-    )
     total = 0
-    for kv, n in rows:
-        if kv is None:
+    counted = _values_sql("kv, count(*) AS n", where_sql, bool(documents)) + " GROUP BY kv"
+    if request.limit >= 0 and request.mincount >= 1:
+        # only each field's first facet.limit values leave the database (a
+        # facet on a document field can have a value per dataset), in the
+        # order _trim keeps: most frequent first, ties by value's code points
+        counted = (
+            f"SELECT kv, n FROM (SELECT kv, n, row_number() OVER (PARTITION BY "
+            f"split_part(kv, chr(31), 1) ORDER BY n DESC, kv COLLATE \"C\") AS r "
+            f"FROM ({counted}) AS g WHERE n >= :_mincount OR kv IS NULL) AS ranked "
+            f"WHERE r <= :_limit OR kv IS NULL")
+        params = dict(params, _mincount=request.mincount, _limit=request.limit)
+    rows = execute(counted, params)
+    for field, value, n in _field_values(rows, request):
+        if field is None:
             total = n
-            continue
-        key, _, value = kv.partition(FACET_SEPARATOR)
-        for field in wanted.get(key, ()):
+        else:
             counts[field][value] = n
-    for field in request.document_fields:
-        counts[field] = _document_field_counts(execute, request.storage_key(field),
-                                               where_sql, params)
     if request.mincount <= 0 and visible_sql is not None:
-        _add_zero_counts(execute, request, counts, visible_sql, params)
-    return total, {field: _trim(values, request) for field, values in counts.items()}
-
-
-def _document_field_counts(execute: Execute, key: str, where_sql: str,
-                           params: dict[str, Any]) -> dict[str, int]:
-    rows = execute(
-        f"SELECT v.value, count(*) FROM {TABLE}, LATERAL (SELECT DISTINCT e.value "
-        f"FROM jsonb_array_elements_text(fields -> :_facet_key) AS e(value)) AS v "
-        f"WHERE {where_sql} GROUP BY v.value",
-        dict(params, _facet_key=key),
-    )
-    return {value: n for value, n in rows}
-
-
-def _add_zero_counts(execute: Execute, request: FacetRequest,
-                     counts: dict[str, dict[str, int]], visible_sql: str,
-                     params: dict[str, Any]) -> None:
-    wanted = request.wanted_columns()
-    if wanted:
-        rows = execute(f"SELECT DISTINCT unnest(facets) FROM {TABLE} WHERE {visible_sql}", params)
-        for (kv,) in rows:
-            key, _, value = kv.partition(FACET_SEPARATOR)
-            for field in wanted.get(key, ()):
+        rows = execute(_values_sql("DISTINCT kv, 0", visible_sql, bool(documents)), params)
+        for field, value, _ in _field_values(rows, request):
+            if field is not None:
                 counts[field].setdefault(value, 0)
-    for field in request.document_fields:
-        for value in _document_field_counts(execute, request.storage_key(field),
-                                            visible_sql, params):
-            counts[field].setdefault(value, 0)
+    return total, {field: _trim(values, request) for field, values in counts.items()}
 
 
 def _trim(values: dict[str, int], request: FacetRequest) -> dict[str, int]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional
 
+from ckanext.opdc_kpi.search.clauses import clause_tokens, count_clauses, dismax_text
 from ckanext.opdc_kpi.search.nodes import (  # noqa: F401 - the parser's API names them
     And,
     MatchAll,
@@ -38,15 +39,20 @@ _UNSUPPORTED = {
     "^": "boosts (^)",
     "~": "fuzzy or proximity search (~)",
 }
-# Solr's own limit on boolean clauses (maxBooleanClauses) and a nesting limit
-# that keeps the recursive parser far from Python's recursion limit.
+# Solr's own limit on boolean clauses (maxBooleanClauses) per query string, a
+# nesting limit that keeps the recursive parser far from Python's recursion
+# limit, and the longest query string. (The site's limit on the clauses of a
+# whole request is ckanext.opdc_kpi.search.max_clauses: search/limits.py.)
 MAX_CLAUSES = 1024
 MAX_DEPTH = 32
 MAX_LENGTH = 10000
 # CKAN's own patterns (ckan.lib.search.query): a magic field used as a field,
-# and local parameters ({!...}) anywhere they are not escaped.
+# and local parameters ({!...}) anywhere they are not escaped. Every pattern
+# run on a caller's text is linear: CKAN's magic-field pattern starts with
+# \s*, which .search tries again from every position of a run of spaces
+# (quadratic); it only widens the match, so it is left out here.
 _MAGIC_FIELD_RE = re.compile(
-    r"\s*(?<![\w\\])\\?_(?:\\?q\\?u\\?e\\?r\\?y|\\?v\\?a\\?l)\\?_\s*:")
+    r"(?<![\w\\])\\?_(?:\\?q\\?u\\?e\\?r\\?y|\\?v\\?a\\?l)\\?_\s*:")
 _LOCAL_PARAMS_RE = re.compile(r"(?:^|[^\\])(?:\\\\)*\{!")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _STOP = '()"[]{}:'
@@ -57,6 +63,7 @@ def parse(text: Optional[str]) -> Node:
     if text is None:
         return MatchAll()
     _refuse_unsupported(text)
+    _refuse_too_many_clauses(text)
     stripped = text.strip()
     if stripped in ("", "*:*", "*", '""', "''"):
         return MatchAll()
@@ -81,11 +88,9 @@ def _refuse_unsupported(text: str) -> None:
             f"Solr magic field {match.group(0).strip()} (function queries) is not supported")
 
 
-# Characters Solr's dismax escapes in a user's query (SolrPluginUtils.partialEscape):
-# they never act as syntax there. Here they separate words, as Solr's analyzer
-# would drop them from the indexed words.
-_DISMAX_INERT = re.compile(r'[\\!():^\[\]{}~*?]')
-_LONE_SIGN = re.compile(r"(?:(?<=\s)|^)[+-]+(?=\s|$)")
+def _refuse_too_many_clauses(text: str) -> None:
+    if count_clauses(text, stop_after=MAX_CLAUSES) > MAX_CLAUSES:
+        raise QuerySyntaxError(f"too many clauses (more than {MAX_CLAUSES})")
 
 
 def parse_free_text(text: Optional[str]) -> Node:
@@ -93,24 +98,30 @@ def parse_free_text(text: Optional[str]) -> Node:
     a ``q`` to dismax): words, ``"phrases"``, ``+``/``-`` prefixes and the
     ``AND``/``OR``/``NOT`` operators; any other syntax character separates
     words, an unbalanced quote is dropped. It never fails on syntax: if the
-    operators do not make sense either, every word is simply required."""
+    operators do not make sense either, every word and phrase is simply
+    required."""
     if text is None:
         return MatchAll()
     _refuse_unsupported(text)
-    if text.count('"') % 2:
-        text = text.replace('"', " ")
-    cleaned = _LONE_SIGN.sub(" ", _DISMAX_INERT.sub(" ", text))
+    cleaned = dismax_text(text)
     try:
         return parse(cleaned)
     except QuerySyntaxError:
-        words = [w.strip("+-!") for w in cleaned.replace('"', " ").split()]
-        words = [w for w in words if w and w not in ("AND", "OR", "NOT", "&&", "||")]
-        if len(words) > MAX_CLAUSES:
-            raise QuerySyntaxError(f"too many clauses (more than {MAX_CLAUSES})")
-        terms = tuple(Term(None, w, "word") for w in words)
+        _refuse_too_many_clauses(cleaned)
+        terms = tuple(_fallback_term(kind, token) for kind, token in clause_tokens(cleaned))
+        terms = tuple(t for t in terms if t.value)
         if not terms:
             return MatchAll()
         return terms[0] if len(terms) == 1 else And(terms)
+
+
+def _fallback_term(kind: str, token: str) -> Term:
+    """A clause of a free-text query whose operators make no sense: a
+    required phrase or word (dismax would keep the phrase a phrase)."""
+    if kind == "phrase":
+        return Term(None, token[1:-1] if len(token) > 1 and token.endswith('"')
+                    else token[1:], "phrase")
+    return Term(None, token.strip("+-!"), "word")
 
 
 class _Parser:
@@ -118,7 +129,6 @@ class _Parser:
         self.text = text
         self.pos = 0
         self.depth = 0
-        self.clauses = 0
 
     # -- low level -----------------------------------------------------
     def _skip_ws(self) -> None:
@@ -192,11 +202,6 @@ class _Parser:
             raise self._error(f"{_UNSUPPORTED[self.text[self.pos]]} not supported")
         return "".join(out)
 
-    def _count_clause(self) -> None:
-        self.clauses += 1
-        if self.clauses > MAX_CLAUSES:
-            raise QuerySyntaxError(f"too many clauses (more than {MAX_CLAUSES})")
-
     # -- grammar -------------------------------------------------------
     def parse_top(self) -> Node:
         node = self._parse_query(top=True)
@@ -236,7 +241,6 @@ class _Parser:
         return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
 
     def _parse_clause(self) -> Node:
-        self._count_clause()
         ch = self._peek()
         negate = False
         if ch in "+-!":
@@ -273,6 +277,9 @@ class _Parser:
             return self._parse_range(field)
         if ch in ")]}:":
             raise self._error(f"unexpected {ch!r}")
+        if any(self._at_keyword(op) for op in ("AND", "OR", "NOT", "&&", "||")):
+            # Lucene's parser refuses it too; quoted or escaped it is a word
+            raise self._error("an operator where a term was expected")
         word = self._read_word()
         if self.pos < len(self.text) and self.text[self.pos] == ":":
             if field is not None:
@@ -285,6 +292,8 @@ class _Parser:
             return self._parse_primary(field=_unescape(word))
         if not word:
             raise self._error("an unexpected character")
+        if field is None and not word.strip("+-!"):
+            raise self._error(f"a lone {word!r}")
         return _word_term(field, word)
 
     def _parse_range(self, field: str) -> Node:

@@ -31,7 +31,8 @@ from ckan.common import config
 from ckanext.opdc_kpi.search import ckan_internals
 from ckanext.opdc_kpi.search import parser as qp
 from ckanext.opdc_kpi.search.facets import FacetRequest, count_and_facets
-from ckanext.opdc_kpi.search.sql import Condition, like_escape
+from ckanext.opdc_kpi.search.grouping import Condition
+from ckanext.opdc_kpi.search.sql import like_escape
 from ckanext.opdc_kpi.search.text import normalize_for_search
 
 SearchError, SearchQueryError = ckan_internals.search_errors()
@@ -141,12 +142,10 @@ def plan(query: dict[str, Any], permission_labels: Optional[list[str]]) -> Searc
     condition = Condition()
     try:
         q_node = parse_q(query.get("q"))
-        where = [condition.build(q_node)]
         fqs = _as_list(query.get("fq")) if not isinstance(query.get("fq"), list) else [
             str(f) for f in query["fq"]]
         fqs += [str(f) for f in query.get("fq_list") or []]
-        for fq in fqs:
-            where.append(condition.build(qp.parse(fq)))
+        where = condition.build_conjunction([q_node, *(qp.parse(fq) for fq in fqs)])
         visible = []
         # as CKAN's Solr query: only active datasets unless a filter says "+state:"
         if not any("+state:" in fq for fq in fqs):

@@ -12,14 +12,13 @@ flattened document (``fields``: key → list of strings), as Solr's dynamic
 """
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import decimal
 import json
 import re
 from typing import Any, Optional
 
 from . import parser as qp
+from .dates import parse_solr_date
 from .fields import FIELD_ALIASES, facet_value, is_facet_field
 from .text import normalize_for_search
 
@@ -52,10 +51,6 @@ _FIRST_THAI = 0x0E00  # Thai, Lao and later scripts are written without spaces
 
 _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 _NUMBER_RE = re.compile(r"^-?\d{1,30}(\.\d{1,30})?$")
-_DATE_MATH_RE = re.compile(
-    r"(?P<op>[+-]\d{1,9}|/)"
-    r"(?P<unit>YEARS?|MONTHS?|DAYS?|DATE|HOURS?|MINUTES?|SECONDS?|MILLISECONDS?|MILLIS?)",
-)
 _NUMERIC_SQL = "CASE WHEN {e} ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN {e}::numeric END"
 
 
@@ -169,7 +164,8 @@ class Condition:
 
     def _json_field(self, field: str, term: qp.Term) -> str:
         if term.kind == "any":
-            return f"fields ? {self.bind(field)}"
+            # the index of the documents' keys (migration a1c3e5f70004)
+            return f"opdc_kpi_search_keys(fields) @> CAST({self.bind([field])} AS text[])"
         if term.kind in ("word", "phrase") and is_facet_field(field):
             # the small in-row array and its GIN index
             return f"facets @> CAST({self.bind([facet_value(field, term.value)])} AS text[])"
@@ -242,69 +238,3 @@ def word_start_regex(needle: str) -> str:
 def like_escape(value: str) -> str:
     """``value`` as a literal inside a LIKE pattern (escape character ``\\``)."""
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def parse_solr_date(value: str, now: dt.datetime | None = None) -> dt.datetime:
-    """A Solr date as a naive UTC datetime (CKAN stores metadata dates that way):
-    ISO 8601 with or without ``Z``, with or without a fraction of a second,
-    or ``NOW``, either followed by Solr date math (``-7DAYS``, ``/DAY``, ...)."""
-    text = value.strip()
-    base, math = _split_date_math(text)
-    if base == "NOW":
-        moment = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
-    else:
-        moment = _parse_iso(base, value)
-    try:
-        for match in _DATE_MATH_RE.finditer(math):
-            moment = _apply_date_math(moment, match.group("op"), match.group("unit"))
-    except (OverflowError, ValueError):
-        raise qp.QuerySyntaxError(f"date out of range: {value!r}")
-    return moment
-
-
-def _split_date_math(text: str) -> tuple[str, str]:
-    if text.startswith("NOW"):
-        base, math = "NOW", text[3:]
-    else:
-        match = re.match(r"^(.*?(?:Z|[+-]\d\d:\d\d|T[\d:.]+|\d{4}-\d\d-\d\d))"
-                         r"((?:[+-]\d+[A-Z]+|/[A-Z]+)*)$", text)
-        base, math = (match.group(1), match.group(2)) if match else (text, "")
-    if math and "".join(m.group(0) for m in _DATE_MATH_RE.finditer(math)) != math:
-        raise qp.QuerySyntaxError(f"unsupported date math in {text!r}")
-    return base, math
-
-
-def _parse_iso(text: str, original: str) -> dt.datetime:
-    if not re.match(r"^\d{4}-\d\d-\d\d", text):
-        raise qp.QuerySyntaxError(f"not a date: {original!r} (use e.g. 2022-01-01T00:00:00Z)")
-    text = re.sub(r"(\.\d{6})\d+", r"\1", text)  # nanoseconds: keep microseconds
-    try:
-        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise qp.QuerySyntaxError(f"not a date: {original!r} (use e.g. 2022-01-01T00:00:00Z)")
-    if parsed.tzinfo is not None:
-        try:
-            parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
-        except OverflowError:
-            raise qp.QuerySyntaxError(f"date out of range: {original!r}")
-    return parsed
-
-
-def _apply_date_math(moment: dt.datetime, op: str, unit: str) -> dt.datetime:
-    unit = unit.rstrip("S")
-    unit = {"DATE": "DAY", "MILLISECOND": "MILLI"}.get(unit, unit)
-    if op == "/":
-        fields = ["YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND", "MILLI"]
-        keep = fields.index(unit)
-        reset = {"month": 1, "day": 1, "hour": 0, "minute": 0, "second": 0, "microsecond": 0}
-        names = ["month", "day", "hour", "minute", "second", "microsecond"]
-        return moment.replace(**{n: reset[n] for n in names[keep:]})
-    amount = int(op)
-    if unit in ("YEAR", "MONTH"):
-        months = amount * (12 if unit == "YEAR" else 1)
-        year, month = divmod(moment.month - 1 + months, 12)
-        year += moment.year
-        day = min(moment.day, calendar.monthrange(year, month + 1)[1])
-        return moment.replace(year=year, month=month + 1, day=day)
-    seconds = {"DAY": 86400, "HOUR": 3600, "MINUTE": 60, "SECOND": 1, "MILLI": 0.001}[unit]
-    return moment + dt.timedelta(seconds=amount * seconds)

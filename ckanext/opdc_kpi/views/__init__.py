@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.opdc_kpi.views import assessment, assessors, harvest, kpi, workbooks
+from ckanext.opdc_kpi.views import assessment, assessors, harvest, kpi, search, workbooks
 
 
 def get_blueprints() -> list[Any]:
     blueprints: list[Any] = []
-    for module in (harvest, workbooks, kpi, assessors, assessment):
+    for module in (harvest, workbooks, kpi, assessors, assessment, search):
         blueprints.extend(module.get_blueprints())
     return blueprints

@@ -1,10 +1,13 @@
 """What every page of the extension needs: the caller's action context, the
 organization of the URL (404 when the caller may not see it), the answer
-to a caller who may not see a page (the login page when not logged in), and
-the answer to input an action refuses (a 4xx page, never a 500)."""
+to a caller who may not see a page (the login page when not logged in), the
+answer to input an action refuses (a 4xx page, never a 500), and a CSRF
+check that no earlier request can switch off."""
 from __future__ import annotations
 
 from typing import Any
+
+from flask import current_app, g
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -57,7 +60,7 @@ def require(action: str, org_id: str, login_message: str, forbidden_message: str
         tk.abort(403, forbidden_message)
 
 
-def _error_page(code: int, message: str):
+def error_page(code: int, message: str):
     return tk.render("error_document_template.html", extra_vars={
         "code": code, "content": message, "name": {400: "Bad Request", 403: "Forbidden",
                                                    404: "Not Found"}[code],
@@ -69,15 +72,15 @@ def _validation_error(error: Exception):
     """Input an action refused (its messages are in the request's language)."""
     summary = getattr(error, "error_summary", None) or {}
     message = "; ".join(f"{field}: {text}" for field, text in summary.items())
-    return _error_page(400, message or tk._("The request's parameters are not valid"))
+    return error_page(400, message or tk._("The request's parameters are not valid"))
 
 
 def _not_found(error: Exception):
-    return _error_page(404, str(error) or tk._("The page or record was not found"))
+    return error_page(404, str(error) or tk._("The page or record was not found"))
 
 
 def _not_authorized(error: Exception):
-    return _error_page(403, str(error) or tk._("You are not allowed to do this"))
+    return error_page(403, str(error) or tk._("You are not allowed to do this"))
 
 
 def _refuse_nul() -> Any:
@@ -89,16 +92,42 @@ def _refuse_nul() -> Any:
     if request.method == "POST":
         values += [*request.form.keys(), *request.form.values()]
     if any("\x00" in str(value) for value in values):
-        return _error_page(400, tk._("Text must not contain NUL characters"))
+        return error_page(400, tk._("Text must not contain NUL characters"))
     return None
 
 
 def answer_action_errors(bp: Any) -> Any:
-    """Every page of ``bp``: a NUL character in its input is a 400; an
-    action's ValidationError a view did not catch is a 400 with the action's
-    messages, NotFound a 404, NotAuthorized a 403."""
+    """Every page of ``bp``: a POST from a logged-in session without its CSRF
+    token is a 400 (``_check_csrf``); a NUL character in its input is a 400;
+    an action's ValidationError a view did not catch is a 400 with the
+    action's messages, NotFound a 404, NotAuthorized a 403."""
+    bp.before_request(_check_csrf)
     bp.before_request(_refuse_nul)
     bp.register_error_handler(tk.ValidationError, _validation_error)
     bp.register_error_handler(tk.ObjectNotFound, _not_found)
     bp.register_error_handler(tk.NotAuthorized, _not_authorized)
     return bp
+
+
+def _check_csrf() -> None:
+    """A POST (PUT, PATCH, DELETE) of a user logged in by the session cookie
+    carries a valid CSRF token, else a 400, whatever CKAN's own check let
+    through.
+
+    CKAN 2.12 exempts a view from Flask-WTF's check *for the whole process*
+    once any request reaches it with an API token, or without a logged-in
+    session (``ckan_before_request`` calls ``csrf.exempt(view)``); CKAN 2.11
+    exempts every plugin's blueprint while
+    ``ckan.csrf_protection.ignore_extensions`` is true (its default). Neither
+    may open the extension's forms to a forged cookie POST. A request that
+    authenticated with an API token (the browser never adds that header by
+    itself) and an anonymous one (no one's rights to borrow) are left as
+    CKAN answers them."""
+    config = current_app.config
+    if not config.get("WTF_CSRF_ENABLED", True) or g.get("csrf_valid"):
+        return  # CSRF off for the site, or Flask-WTF checked this request
+    if tk.request.method not in config.get("WTF_CSRF_METHODS", ("POST",)):
+        return
+    if not tk.current_user.is_authenticated or g.get("login_via_auth_header"):
+        return
+    current_app.extensions["csrf"].protect()

@@ -209,7 +209,9 @@ def _page_number(count: int, size: int) -> tuple[int, int]:
     asked = tk.request.args.get("page", "").strip()
     if not asked:
         return 1, pages
-    if not asked.isdecimal() or not 1 <= int(asked) <= pages:
+    # the length first: int() refuses a text of more than 4,300 digits
+    if (not asked.isdecimal() or len(asked) > len(str(pages))
+            or not 1 <= int(asked) <= pages):
         return tk.abort(400, tk._("page: a number from 1 to {pages}").format(pages=pages)), pages
     return int(asked), pages
 
@@ -257,8 +259,11 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
     # the years offered count only what this viewer may see: private
     # datasets only for the full view (members, assessors of it, sysadmins)
     year, years = _year(basket_years(org["id"], public_only=not _full_view(org["id"])))
-    if form and str(form.get("fiscal_year") or "").isdecimal():
-        year = int(form["fiscal_year"])
+    if form:  # the year the refused form was for, when it is one
+        try:
+            year = inputs.fiscal_year(form.get("fiscal_year"), {})
+        except tk.Invalid:
+            pass
     params = {"id": org["id"], "fiscal_year": year}
     if _flag("live"):
         params["live"] = True
