@@ -303,7 +303,7 @@ def test_a_job_given_a_file_over_the_budget_refuses_it_on_its_page(app, tmp_path
     org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
     path = workbook_files.many_sheets(tmp_path / "sheets.xlsx", sheets=20)
     job = excel.enqueue(path, org["id"], {}, admin["name"], "check")
-    ckan_config["ckanext.opdc_kpi.workbook_max_sheets"] = "10"
+    ckan_config["ckanext.opdc_kpi.workbook.max_sheets"] = "10"
     _work_off_jobs()
     for prefix, expected in (("", "more than 10 sheets"), ("/th", "เกิน 10 แผ่น")):
         page = app.get(f"{prefix}/organization/{org['name']}/import/{job.id}",

@@ -137,7 +137,7 @@ def test_the_page_the_job_and_the_command_refuse_each_crafted_file_within_budget
 def test_the_page_names_the_limit_in_its_language_and_keeps_nothing(app, tmp_path, ckan_config):
     import ckan.lib.jobs as jobs
 
-    ckan_config["ckanext.opdc_kpi.workbook_max_sheets"] = "2"
+    ckan_config["ckanext.opdc_kpi.workbook.max_sheets"] = "2"
     ckan_config["ckan.storage_path"] = str(tmp_path / "storage")
     admin = factories.UserWithToken()
     org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
@@ -150,6 +150,24 @@ def test_the_page_names_the_limit_in_its_language_and_keeps_nothing(app, tmp_pat
                               content_type="multipart/form-data", follow_redirects=False)
         assert answer.status_code == 400 and expected in answer.get_data(as_text=True), prefix
     assert jobs.get_queue().count == 0 and not list((tmp_path / "storage").rglob("*.xlsx"))
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_redis")
+def test_a_body_larger_than_the_page_reads_is_a_413_and_nothing_is_queued(app):
+    import io
+
+    import ckan.lib.jobs as jobs
+
+    admin = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    answer = app.post(f"/organization/{org['name']}/import",
+                      data={"run": "check",
+                            "workbook": (io.BytesIO(b"\0" * (21 * 2**20 + 1)), "big.xlsx")},
+                      headers={"Authorization": admin["token"]},
+                      content_type="multipart/form-data", follow_redirects=False)
+    assert answer.status_code == 413
+    assert "larger than 20 MB" in answer.get_data(as_text=True)
+    assert jobs.get_queue().count == 0
 
 
 def test_the_production_server_refuses_a_body_over_the_largest_workbook_upload():

@@ -53,12 +53,12 @@ _SHARED_STRINGS_TYPE = ("application/vnd.openxmlformats-officedocument.spreadshe
 
 @dataclass(frozen=True)
 class Budget:
-    """The limits (``ckanext.opdc_kpi.workbook_*`` settings where named)."""
+    """The limits (``ckanext.opdc_kpi.workbook.*`` settings where named)."""
     max_file_bytes: int = 20 * MB              # the file on disk (and the upload)
-    max_inflated_bytes: int = 256 * MB         # workbook_max_uncompressed_mb: all parts
-    max_shared_strings: int = 500_000          # workbook_max_shared_strings
-    max_sheets: int = 100                      # workbook_max_sheets
-    max_columns: int = 1_000                   # workbook_max_columns
+    max_inflated_bytes: int = 256 * MB         # workbook.max_uncompressed_mb: all parts
+    max_shared_strings: int = 500_000          # workbook.max_shared_strings
+    max_sheets: int = 100                      # workbook.max_sheets
+    max_columns: int = 1_000                   # workbook.max_columns
     max_sheet_rows: int = 200_000              # rows of all sheets, and a sheet's last row
     max_cells: int = 5_000_000                 # cells of all sheets
     max_parts: int = 1_000

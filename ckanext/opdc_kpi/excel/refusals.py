@@ -5,7 +5,7 @@ remote tool ``str()`` (English)."""
 from __future__ import annotations
 
 MB = 2**20
-_SETTING = "ckanext.opdc_kpi.workbook_"
+_SETTING = "ckanext.opdc_kpi.workbook."
 
 
 class WorkbookError(ValueError):

@@ -18,10 +18,28 @@ from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context as _context
 from ckanext.opdc_kpi.views.common import organization_or_404, require
 
-bp = answer_action_errors(
-    Blueprint("opdc_kpi_import", __name__, url_prefix="/organization"))
 #: the largest request body this page reads: the workbook and the form around it
 MAX_REQUEST_BYTES = MAX_BYTES + 2**20
+
+
+def _refuse_a_large_body():
+    """Before this blueprint's other checks read the form: a body announced
+    larger than the page reads is a 413 unread, and no body is read past it
+    (werkzeug's limit, for a body sent without its length). CKAN's own CSRF
+    check may read a form before any blueprint: the server's limit-post is
+    what keeps a large body out."""
+    if tk.request.method != "POST":
+        return None
+    tk.request.max_content_length = MAX_REQUEST_BYTES
+    if (tk.request.content_length or 0) > MAX_REQUEST_BYTES:
+        tk.abort(413, tk._("The file is larger than {limit} MB").format(
+            limit=MAX_BYTES // 2**20))
+    return None
+
+
+bp = Blueprint("opdc_kpi_import", __name__, url_prefix="/organization")
+bp.before_request(_refuse_a_large_body)
+bp = answer_action_errors(bp)
 
 
 def _allowed(org_id: str) -> None:
@@ -52,10 +70,6 @@ def import_workbook(id: str):
     if tk.request.method != "POST":
         return tk.render("opdc_kpi/import.html", extra_vars=extra)
     too_large = tk._("The file is larger than {limit} MB").format(limit=MAX_BYTES // 2**20)
-    if (tk.request.content_length or 0) > MAX_REQUEST_BYTES:
-        # refused by its size before the form is parsed here (CKAN's CSRF check may
-        # have read it already: the server's limit-post is what keeps it out)
-        return _page(extra, too_large, 413)
     form = tk.request.form
     extra["form"] = {k: v for k, v in form.items() if k != "workbook"}
     upload = tk.request.files.get("workbook")

@@ -5,7 +5,7 @@ upload where the worker reads it and checks the file's budget before it
 queues the job, so a hostile file is refused at once; the job checks it
 again, reads it and removes it.
 
-The reading budget comes from the ``ckanext.opdc_kpi.workbook_*`` settings."""
+The reading budget comes from the ``ckanext.opdc_kpi.workbook.*`` settings."""
 from __future__ import annotations
 
 import os
@@ -33,7 +33,7 @@ def budget() -> Budget:
     config = tk.config
 
     def number(key: str) -> int:
-        return tk.asint(config.get(f"ckanext.opdc_kpi.workbook_{key}"))
+        return tk.asint(config.get(f"ckanext.opdc_kpi.workbook.{key}"))
 
     return Budget(max_file_bytes=MAX_BYTES,
                   max_inflated_bytes=number("max_uncompressed_mb") * MB,
