@@ -300,10 +300,10 @@ _LETTERS = [""]
 def _xml_row(number: int, values: list[str]) -> str:
     """One row as openpyxl writes it (``<c r=.. t="inlineStr"><is><t>``; an
     empty text an empty cell)."""
-    from ckanext.opdc_kpi.excel.budget import column_letters
+    from openpyxl.utils import get_column_letter
 
     while len(_LETTERS) <= len(values):
-        _LETTERS.append(column_letters(len(_LETTERS)))
+        _LETTERS.append(get_column_letter(len(_LETTERS)))
     cells = "".join(
         f'<c r="{_LETTERS[i]}{number}" t="inlineStr"><is><t>{_escape(v)}</t></is></c>' if v
         else f'<c r="{_LETTERS[i]}{number}" t="inlineStr"></c>'
