@@ -221,32 +221,95 @@ def test_import_page_is_for_organization_admins(app):
     assert app.get(f"/organization/{org['name']}/import").status_code in (401, 403)
 
 
-def test_import_page_checks_then_imports_in_the_background(app, tmp_path):
+def _work_off_jobs():
+    """Run the queued jobs in this process, as ``ckan jobs worker`` runs them
+    (rq's SimpleWorker: the result and the meta are stored in Redis)."""
+    import ckan.lib.jobs as jobs
+    from rq import SimpleWorker
+
+    queue = jobs.get_queue()
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+
+@pytest.mark.usefixtures("clean_redis")
+def test_the_check_runs_as_a_job_and_its_report_is_on_the_status_page(app, tmp_path,
+                                                                        ckan_config):
+    """"Check the rows" answers at once with the job's page; the job checks
+    every row (nothing written) and the page then shows the report the
+    check showed before: counts, and each error by sheet, row, field and
+    Thai message."""
     import ckan.lib.jobs as jobs
 
+    ckan_config["ckan.storage_path"] = str(tmp_path / "storage")
+    admin = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    rows = [dga_dataset_dict(name="check-good"),
+            dga_dataset_dict(name="check-bad", maintainer_email="nope")]
+    answer = _upload(app, org, _workbook(tmp_path, rows), admin, run="check")
+    assert answer.status_code == 302, answer.get_data(as_text=True)[-3000:]
+    status_url = answer.headers["Location"]
+    waiting = app.get(status_url, headers={"Authorization": admin["token"]})
+    assert 'data-status="queued"' in waiting.get_data(as_text=True)
+    (job,) = jobs.get_queue().jobs
+    _work_off_jobs()
+    assert job.result_ttl == 24 * 3600   # the report outlives rq's 500 s
+    meta = job.get_meta(refresh=True)
+    assert (meta["phase"], meta["done"], meta["total"]) == ("checking", 2, 2)
+    page = app.get(status_url, headers={"Authorization": admin["token"]})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'data-status="finished"' in text
+    assert "Check of 2 rows" in text and "1 new datasets, 0 updates, 1 rows with errors" in text
+    assert "Temp2_Meta_Stat" in text and "maintainer_email" in text and "อีเมล" in text
+    assert 'http-equiv="refresh"' not in text
+    assert model.Package.get("check-good") is None and model.Package.get("check-bad") is None
+    assert not list((tmp_path / "storage").rglob("*.xlsx"))   # the job removed the upload
+
+
+@pytest.mark.usefixtures("clean_redis")
+def test_import_page_checks_then_imports_in_the_background(app, tmp_path, ckan_config):
+    ckan_config["ckan.storage_path"] = str(tmp_path / "storage")
     admin = factories.UserWithToken()
     org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
     bad = _workbook(tmp_path, [dga_dataset_dict(name="page-bad", maintainer_email="nope")])
     checked = _upload(app, org, bad, admin, run="import")
-    text = checked.get_data(as_text=True)
-    assert checked.status_code == 200
+    assert checked.status_code == 302
+    _work_off_jobs()
+    text = app.get(checked.headers["Location"],
+                   headers={"Authorization": admin["token"]}).get_data(as_text=True)
     assert "Temp2_Meta_Stat" in text and "maintainer_email" in text and "อีเมล" in text
+    assert "Fix the rows with errors first: nothing was imported" in text
     assert model.Package.get("page-bad") is None
 
     good = _workbook(tmp_path, [dga_dataset_dict(name=f"page-{n}") for n in range(3)], "g.xlsx")
     started = _upload(app, org, good, admin, run="import")
     assert started.status_code == 302, started.get_data(as_text=True)[-3000:]
     status_url = started.headers["Location"]
-    queue = jobs.get_queue()
-    job = queue.jobs[-1]
-    job.perform()  # what `ckan jobs worker` does
-    job.set_status("finished")
-    job.save()
+    _work_off_jobs()
     done = app.get(status_url, headers={"Authorization": admin["token"]})
     assert done.status_code == 200
+    assert "3 new datasets, 0 updates, 0 rows with errors" in done.get_data(as_text=True)
     assert [helpers.call_action("package_show", id=f"page-{n}")["name"] for n in range(3)]
     stranger = factories.UserWithToken()
     assert app.get(status_url, headers={"Authorization": stranger["token"]}).status_code == 403
+
+
+@pytest.mark.usefixtures("clean_redis")
+def test_a_job_given_a_file_over_the_budget_refuses_it_on_its_page(app, tmp_path, ckan_config):
+    """The page checks the budget before it queues; a job that still meets
+    a file over it (the limits changed meanwhile) refuses it the same way."""
+    from . import workbook_files
+
+    admin = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    path = workbook_files.many_sheets(tmp_path / "sheets.xlsx", sheets=20)
+    job = excel.enqueue(path, org["id"], {}, admin["name"], "check")
+    ckan_config["ckanext.opdc_kpi.workbook.max_sheets"] = "10"
+    _work_off_jobs()
+    for prefix, expected in (("", "more than 10 sheets"), ("/th", "เกิน 10 แผ่น")):
+        page = app.get(f"{prefix}/organization/{org['name']}/import/{job.id}",
+                       headers={"Authorization": admin["token"]})
+        assert expected in page.get_data(as_text=True), prefix
+    assert not path.exists()
 
 
 # --- importing with several processes -------------------------------------------------

@@ -30,9 +30,9 @@ def import_(path: str, org: str, dry_run: bool, focus_area: str | None, kpi_year
             mission: str | None, work_process: str | None, fmt: str, workers: int | None):
     """Import a Template 2/3 workbook (.xlsx): create or update datasets."""
     try:
-        workbook = read_workbook(path)
-    except WorkbookError as error:
-        tk.error_shout(f"{path}: {error}")
+        workbook = read_workbook(path, budget=workbooks.budget())
+    except WorkbookError as error:   # refused before anything is written
+        tk.error_shout(f"{path}: {error.message_en}\n{path}: {error.message_th}")
         raise click.Abort()
     defaults = {"focus_area": focus_area, "kpi_years": [kpi_year] if kpi_year else None,
                 "mission": mission, "work_process": work_process}

@@ -14,11 +14,16 @@ to its dataset and becomes the dataset's URL name.
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 import pathlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
+from ckanext.opdc_kpi.excel.budget import Budget
+from ckanext.opdc_kpi.excel.budget import check as check_budget
+from ckanext.opdc_kpi.excel.refusals import (
+    WorkbookError, too_many_rows, too_many_sheet_rows, unreadable)
 from ckanext.opdc_kpi.scoring.choices import (
     ACCEPTED, CHOICES, MULTI_CHOICE_FIELDS, OTHER_VALUE)
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS, RESOURCE_FIELD_LABELS
@@ -36,6 +41,8 @@ HEADER_ROW = 4
 FIRST_DATA_ROW = 6
 CODE = "dataset_code"
 MAX_ROWS = 20_000
+#: resource rows (Temp3 sheets) per file: a file with more is refused, never cut
+MAX_RESOURCE_ROWS = 100_000
 MAX_BYTES = 20 * 1024 * 1024
 
 # the dataset sheet's columns, in the template's order (the 14 items first)
@@ -65,10 +72,6 @@ YES_NO_FIELDS = frozenset({"high_value_dataset", "reference_data", "official_sta
 _CODE_HEADER = "รหัสชุดข้อมูล"
 _NUMBERING = re.compile(r"^\s*\d+(\.\d+)*\s*\.?\s*")
 _TECHNICAL = re.compile(r"[a-z][a-z0-9_]{1,60}")
-
-
-class WorkbookError(ValueError):
-    """A workbook that cannot be read at all (not one bad row)."""
 
 
 @dataclass
@@ -271,87 +274,111 @@ def convert(fields: dict[str, str], resource: bool, sheet: str, row: int,
 
 # --- reading ---------------------------------------------------------------------------
 
-def _find_header(rows: list[tuple], resource: bool) -> int | None:
-    for index, row in enumerate(rows[:10]):
-        if any(header_field(c, resource) == CODE for c in row):
-            return index
-    return None
-
-
 def _is_hint_row(row: Iterable[Any]) -> bool:
     cells = [c for c in row if c is not None and str(c).strip()]
     return bool(cells) and sum(str(c).strip().startswith("(") for c in cells) >= len(cells) / 2
 
 
-def _sheet_rows(sheet: Any, resource: bool) -> Iterator[tuple[int, dict[str, str]]]:
-    rows = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 20))
-    header_index = _find_header(rows, resource)
-    if header_index is None:
+def _sheet_rows(sheet: Any, resource: bool, budget: Budget
+                ) -> Iterator[tuple[int, dict[str, str]]]:
+    """The sheet's data rows as (row number, header field -> text), streamed:
+    the header is looked for in the first 10 rows (at most
+    ``budget.max_columns`` wide), then each row below it is read only as
+    wide as the header. Every row is read (none is cut off): a row numbered
+    beyond ``budget.max_sheet_rows`` is refused."""
+    top = sheet.iter_rows(min_row=1, max_row=10, max_col=budget.max_columns, values_only=True)
+    header_row = header = None
+    for number, row in enumerate(top, start=1):
+        if any(header_field(c, resource) == CODE for c in row):
+            header_row, header = number, row
+            break
+    if header is None:
         return
-    columns = {i: header_field(c, resource) for i, c in enumerate(rows[header_index])}
-    for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+    columns = {i: name for i, name in ((i, header_field(c, resource))
+                                       for i, c in enumerate(header)) if name}
+    width = max(columns) + 1
+    rows = sheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True)
+    for number, row in enumerate(rows, start=header_row + 1):
+        if number > budget.max_sheet_rows:
+            raise too_many_sheet_rows(budget.max_sheet_rows, sheet=sheet.title)
         if _is_hint_row(row):
             continue
-        cells = {name: _cell_text(row[i]) if i < len(row) else ""
-                 for i, name in columns.items() if name}
+        cells = {name: _cell_text(row[i]) if i < len(row) else "" for i, name in columns.items()}
         if any(cells.values()):
-            yield offset, cells
+            yield number, cells
 
 
 def read_workbook(path: str | pathlib.Path, *, max_rows: int = MAX_ROWS,
-                  max_bytes: int = MAX_BYTES) -> Workbook:
+                  max_resource_rows: int = MAX_RESOURCE_ROWS, max_bytes: int | None = None,
+                  budget: Budget | None = None) -> Workbook:
     """Every dataset row with its resource rows; row-level problems are
-    collected (a workbook that cannot be opened raises WorkbookError)."""
+    collected. A workbook over ``budget`` (checked before it is opened:
+    ``budget.check``) or with more than ``max_rows`` dataset rows or
+    ``max_resource_rows`` resource rows raises ``OverBudget``; one that
+    cannot be read at all ``WorkbookError``."""
     import openpyxl
 
+    budget = budget or Budget()
+    if max_bytes is not None:
+        budget = dataclasses.replace(budget, max_file_bytes=max_bytes)
     path = pathlib.Path(path)
     if not path.is_file():
-        raise WorkbookError(f"file not found: {path.name}")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise WorkbookError(f"the file is {size / 2**20:.1f} MB; the limit is "
-                            f"{max_bytes / 2**20:.0f} MB")
+        raise WorkbookError(f"file not found: {path.name}", f"ไม่พบไฟล์ {path.name}")
+    check_budget(path, budget)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - any unreadable file
-        raise WorkbookError(f"not a readable .xlsx workbook ({type(error).__name__})") from None
-    out = Workbook()
-    by_code: dict[str, DatasetRow] = {}
+        raise unreadable(type(error).__name__) from None
     try:
-        meta = [s for s in book.sheetnames if s.startswith("Temp2_Meta_")]
-        if not meta:
-            raise WorkbookError("no Temp2_Meta_* sheet: not the OPDC/NSO workbook layout")
-        count = 0
-        for sheet_name in meta:
-            kind = sheet_name.removeprefix("Temp2_Meta_")
-            for row, cells in _sheet_rows(book[sheet_name], resource=False):
-                count += 1
-                if count > max_rows:
-                    raise WorkbookError(f"more than {max_rows} dataset rows")
-                code = cells.get(CODE, "")
-                if not code:
-                    out.refuse(sheet_name, row, "ไม่มีรหัสชุดข้อมูล", "no dataset code")
-                    continue
-                if code in by_code:
-                    out.refuse(sheet_name, row, f"รหัสชุดข้อมูลซ้ำ: {code}",
-                               f"dataset code used twice: {code}")
-                    continue
-                fields = convert(cells, False, sheet_name, row, out.problems)
-                if not fields.get("data_type") and kind in KINDS:
-                    fields["data_type"] = KINDS[kind]
-                dataset = DatasetRow(sheet_name, row, code, fields)
-                by_code[code] = dataset
-                out.datasets.append(dataset)
-        for sheet_name in [s for s in book.sheetnames if s.startswith("Temp3_Resource_")]:
-            for row, cells in _sheet_rows(book[sheet_name], resource=True):
-                code = cells.get(CODE, "")
-                owner = by_code.get(code)
-                if owner is None:
-                    out.refuse(sheet_name, row, f"ไม่พบชุดข้อมูลรหัส {code} ในแผ่นงาน Temp2",
-                               f"no dataset with code {code} in the Temp2 sheets")
-                    continue
-                fields = convert(cells, True, sheet_name, row, out.problems)
-                owner.resources.append(ResourceRow(sheet_name, row, fields))
+        return _read(book, max_rows, max_resource_rows, budget)
+    except WorkbookError:
+        raise
+    except Exception as error:  # noqa: BLE001 - a sheet openpyxl cannot parse
+        raise unreadable(type(error).__name__) from None
     finally:
         book.close()
+
+
+def _read(book: Any, max_rows: int, max_resource_rows: int, budget: Budget) -> Workbook:
+    out = Workbook()
+    by_code: dict[str, DatasetRow] = {}
+    meta = [s for s in book.sheetnames if s.startswith("Temp2_Meta_")]
+    if not meta:
+        raise WorkbookError("no Temp2_Meta_* sheet: not the OPDC/NSO workbook layout",
+                            "ไม่มีแผ่นงาน Temp2_Meta_*: ไม่ใช่รูปแบบสมุดงานของสำนักงาน ก.พ.ร./สสช.")
+    count = 0
+    for sheet_name in meta:
+        kind = sheet_name.removeprefix("Temp2_Meta_")
+        for row, cells in _sheet_rows(book[sheet_name], False, budget):
+            count += 1
+            if count > max_rows:
+                raise too_many_rows(max_rows)
+            code = cells.get(CODE, "")
+            if not code:
+                out.refuse(sheet_name, row, "ไม่มีรหัสชุดข้อมูล", "no dataset code")
+                continue
+            if code in by_code:
+                out.refuse(sheet_name, row, f"รหัสชุดข้อมูลซ้ำ: {code}",
+                           f"dataset code used twice: {code}")
+                continue
+            fields = convert(cells, False, sheet_name, row, out.problems)
+            if not fields.get("data_type") and kind in KINDS:
+                fields["data_type"] = KINDS[kind]
+            dataset = DatasetRow(sheet_name, row, code, fields)
+            by_code[code] = dataset
+            out.datasets.append(dataset)
+    count = 0
+    for sheet_name in [s for s in book.sheetnames if s.startswith("Temp3_Resource_")]:
+        for row, cells in _sheet_rows(book[sheet_name], True, budget):
+            count += 1
+            if count > max_resource_rows:
+                raise too_many_rows(max_resource_rows, resources=True)
+            code = cells.get(CODE, "")
+            owner = by_code.get(code)
+            if owner is None:
+                out.refuse(sheet_name, row, f"ไม่พบชุดข้อมูลรหัส {code} ในแผ่นงาน Temp2",
+                           f"no dataset with code {code} in the Temp2 sheets")
+                continue
+            fields = convert(cells, True, sheet_name, row, out.problems)
+            owner.resources.append(ResourceRow(sheet_name, row, fields))
     return out

@@ -18,6 +18,9 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from ckanext.opdc_kpi.excel.budget import Budget
+from ckanext.opdc_kpi.excel.budget import check as check_budget
+from ckanext.opdc_kpi.excel.refusals import WorkbookError
 from ckanext.opdc_kpi.scoring.cells import csv_read
 from ckanext.opdc_kpi.scoring.choices import FOCUS_AREAS
 from ckanext.opdc_kpi.scoring.text import normalize_text
@@ -40,6 +43,8 @@ _FOCUS_BY_TEXT = {
     for choice in FOCUS_AREAS for text in (choice.value, choice.th, choice.en)
 }
 MAX_ROWS = 10_000
+#: a basket file on disk (.csv or .xlsx; an .xlsx is also held to the workbook budget)
+MAX_BYTES = 20 * 2**20
 
 
 class BasketError(ValueError):
@@ -111,33 +116,58 @@ def focus_code(text: Any) -> str | None:
 
 def _rows_of(path: pathlib.Path) -> list[list[Any]]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            import openpyxl
-        except ImportError:  # pragma: no cover - openpyxl is a dependency
-            raise BasketError("reading .xlsx needs openpyxl (pip install openpyxl)") from None
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # noqa: BLE001 - any unreadable workbook
-            raise BasketError(f"basket file: not a readable .xlsx workbook ({error})") from None
-        try:
-            sheet = book.worksheets[0]
-            # every non-blank row up to one past the limit (header + MAX_ROWS + 1),
-            # so an oversized sheet is refused like an oversized CSV, never cut
-            rows: list[list[Any]] = []
-            for values in sheet.iter_rows(values_only=True):
-                if any(not _blank(c) for c in values):
-                    rows.append(list(values))
-                    if len(rows) > MAX_ROWS + 1:
-                        break
-            return rows
-        finally:
-            book.close()
+        return _xlsx_rows(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise BasketError(f"basket file: {size / 2**20:.1f} MB; the limit is "
+                          f"{MAX_BYTES // 2**20} MB")
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BasketError("basket file: a CSV must be UTF-8 (save as 'CSV UTF-8')") from None
     # a cell this extension wrote with a leading ' (a formula guard) reads as typed
-    return [[csv_read(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+    try:
+        return [[csv_read(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+    except csv.Error as error:
+        raise BasketError(f"basket file: not a readable CSV ({error})") from None
+
+
+def _xlsx_rows(path: pathlib.Path, budget: Budget | None = None) -> list[list[Any]]:
+    """The first sheet's non-blank rows, the header's width wide. The file's
+    reading budget (``ckanext.opdc_kpi.excel.budget``: parts, shared strings,
+    sheets, declared dimension) is checked before openpyxl opens it, and the
+    rows are streamed at most ``max_columns`` wide."""
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise BasketError("reading .xlsx needs openpyxl (pip install openpyxl)") from None
+    budget = budget or Budget()
+    try:
+        check_budget(path, budget)
+    except WorkbookError as error:
+        raise BasketError(f"basket file: {error}") from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - any unreadable workbook
+        raise BasketError(f"basket file: not a readable .xlsx workbook ({error})") from None
+    try:
+        # every non-blank row up to one past the limit (header + MAX_ROWS + 1),
+        # so an oversized sheet is refused like an oversized CSV, never cut
+        rows: list[list[Any]] = []
+        width = budget.max_columns
+        for values in book.worksheets[0].iter_rows(values_only=True, max_col=budget.max_columns):
+            if any(not _blank(c) for c in values):
+                if not rows:   # the header: the rows below are read as wide
+                    width = max(i for i, c in enumerate(values) if not _blank(c)) + 1
+                rows.append(list(values[:width]))
+                if len(rows) > MAX_ROWS + 1:
+                    break
+        return rows
+    except Exception as error:  # noqa: BLE001 - a sheet openpyxl cannot parse
+        raise BasketError(f"basket file: not a readable .xlsx workbook "
+                          f"({type(error).__name__})") from None
+    finally:
+        book.close()
 
 
 def read_basket(path: str | pathlib.Path) -> Basket:

@@ -1,25 +1,45 @@
-"""``/organization/<id>/import``: upload a Template 2/3 workbook, see the dry
-run row by row, then import it in the background (CKAN's job queue) and
-follow its progress. For sysadmins and the organization's admins."""
+"""``/organization/<id>/import``: upload a Template 2/3 workbook; it is
+checked row by row (the dry run) and, when asked and every row is valid,
+imported, in the background (CKAN's job queue), with its progress and its
+report at ``/organization/<id>/import/<job id>``. The upload's reading
+budget is checked before the job is queued: a hostile file is refused at
+once, with the limit it passes. For sysadmins and the organization's admins."""
 from __future__ import annotations
 
-import pathlib
-import tempfile
 from typing import Any
 
 from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opdc_kpi.excel.workbook import MAX_BYTES, WorkbookError, read_workbook
-from ckanext.opdc_kpi.logic import workbooks
+from ckanext.opdc_kpi.excel.workbook import MAX_BYTES, WorkbookError
+from ckanext.opdc_kpi.logic import site, workbooks
 from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context as _context
 from ckanext.opdc_kpi.views.common import organization_or_404, require
 
-bp = answer_action_errors(
-    Blueprint("opdc_kpi_import", __name__, url_prefix="/organization"))
-JOB_TITLE = "opdc_kpi workbook import"
+#: the largest request body this page reads: the workbook and the form around it
+MAX_REQUEST_BYTES = MAX_BYTES + 2**20
+
+
+def _refuse_a_large_body():
+    """Before this blueprint's other checks read the form: a body announced
+    larger than the page reads is a 413 unread, and no body is read past it
+    (werkzeug's limit, for a body sent without its length). CKAN's own CSRF
+    check may read a form before any blueprint: the server's limit-post is
+    what keeps a large body out."""
+    if tk.request.method != "POST":
+        return None
+    tk.request.max_content_length = MAX_REQUEST_BYTES
+    if (tk.request.content_length or 0) > MAX_REQUEST_BYTES:
+        tk.abort(413, tk._("The file is larger than {limit} MB").format(
+            limit=MAX_BYTES // 2**20))
+    return None
+
+
+bp = Blueprint("opdc_kpi_import", __name__, url_prefix="/organization")
+bp.before_request(_refuse_a_large_body)
+bp = answer_action_errors(bp)
 
 
 def _allowed(org_id: str) -> None:
@@ -36,21 +56,9 @@ def _defaults(form: Any) -> dict[str, Any]:
             "work_process": (form.get("work_process") or "").strip() or None}
 
 
-class _TooLarge(WorkbookError):
-    """An upload over the size limit (answered 413)."""
-
-
-def _read_upload(upload: Any):
-    if upload is None or not getattr(upload, "filename", ""):
-        raise WorkbookError(tk._("Choose an .xlsx workbook to upload"))
-    with tempfile.TemporaryDirectory() as folder:
-        path = pathlib.Path(folder) / "upload.xlsx"
-        data = upload.stream.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise _TooLarge(tk._("The file is larger than {limit} MB").format(
-                limit=MAX_BYTES // 2**20))
-        path.write_bytes(data)
-        return read_workbook(path)
+def _page(extra: dict[str, Any], error: str, status: int):
+    extra["error"] = error
+    return tk.render("opdc_kpi/import.html", extra_vars=extra), status
 
 
 @bp.route("/<id>/import", methods=["GET", "POST"])
@@ -58,31 +66,24 @@ def import_workbook(id: str):
     org = organization_or_404(id)
     _allowed(org["id"])
     extra: dict[str, Any] = {"group_dict": org, "group_type": "organization",
-                             "am_following": False, "form": {}, "report": None, "error": None}
-    if tk.request.method == "POST":
-        form = tk.request.form
-        extra["form"] = dict(form)
-        defaults = _defaults(form)
-        try:
-            workbook = _read_upload(tk.request.files.get("workbook"))
-        except WorkbookError as error:  # the page again with the error: a 4xx
-            extra["error"] = str(error)
-            return (tk.render("opdc_kpi/import.html", extra_vars=extra),
-                    413 if isinstance(error, _TooLarge) else 400)
-        results = workbooks.import_workbook(_context(), workbook, org=org["id"],
-                                            defaults=defaults, dry_run=True)
-        extra["report"] = workbooks.summary(results)
-        extra["rows"] = len(workbook.datasets)
-        if form.get("run") == "import":
-            if extra["report"]["counts"]["error"]:
-                extra["error"] = tk._("Fix the rows with errors first: nothing was imported")
-                return tk.render("opdc_kpi/import.html", extra_vars=extra)
-            job = tk.enqueue_job(workbooks.run_import_job,
-                                 [workbook, org["id"], defaults, tk.current_user.name],
-                                 title=JOB_TITLE, rq_kwargs={"timeout": 4 * 3600})
-            return tk.h.redirect_to("opdc_kpi_import.import_status", id=org["name"],
-                                    job_id=job.id)
-    return tk.render("opdc_kpi/import.html", extra_vars=extra)
+                             "am_following": False, "form": {}, "error": None}
+    if tk.request.method != "POST":
+        return tk.render("opdc_kpi/import.html", extra_vars=extra)
+    too_large = tk._("The file is larger than {limit} MB").format(limit=MAX_BYTES // 2**20)
+    form = tk.request.form
+    extra["form"] = {k: v for k, v in form.items() if k != "workbook"}
+    upload = tk.request.files.get("workbook")
+    if upload is None or not getattr(upload, "filename", ""):
+        return _page(extra, tk._("Choose an .xlsx workbook to upload"), 400)
+    try:
+        path = workbooks.store_upload(upload.stream, MAX_BYTES)
+    except WorkbookError as error:   # over a limit or unreadable: nothing kept, nothing queued
+        too_big = getattr(error, "limit", "") == "max_file_mb"
+        return _page(extra, too_large if too_big else error.message(site.request_language()),
+                     413 if too_big else 400)
+    mode = "import" if form.get("run") == "import" else "check"
+    job = workbooks.enqueue(path, org["id"], _defaults(form), tk.current_user.name, mode)
+    return tk.h.redirect_to("opdc_kpi_import.import_status", id=org["name"], job_id=job.id)
 
 
 @bp.route("/<id>/import/<job_id>")
@@ -95,17 +96,19 @@ def import_status(id: str, job_id: str):
         job = jobs.job_from_id(job_id)
     except KeyError:
         tk.abort(404, tk._("Import job not found"))
-    args = job.args or ()
-    ours = (job.func_name or "").endswith("run_import_job") and len(args) >= 4
-    if not ours or args[1] != org["id"] or (
-            args[3] != tk.current_user.name and not tk.current_user.sysadmin):
+    if not workbooks.is_workbook_job(job, org["id"]) or (
+            workbooks.job_user(job) != tk.current_user.name and not tk.current_user.sysadmin):
         tk.abort(404, tk._("Import job not found"))
     status = job.get_status()
     status = getattr(status, "value", status)
+    result = job.result if status == "finished" else None
+    refused = (result or {}).get("refused")
     return tk.render("opdc_kpi/import_status.html", extra_vars={
         "group_dict": org, "group_type": "organization", "am_following": False,
-        "job_id": job_id, "status": status, "meta": job.meta or {},
-        "result": job.result if status == "finished" else None})
+        "job_id": job_id, "status": status, "meta": job.meta or {}, "result": result,
+        "running": status in ("queued", "started", "deferred", "scheduled"),
+        "mode": job.args[4],
+        "refused": refused and refused["th" if site.request_language() == "th" else "en"]})
 
 
 def get_blueprints() -> list[Blueprint]:

@@ -8,12 +8,21 @@ from ckanext.opdc_kpi.logic.workbooks.auth import get_auth_functions
 from ckanext.opdc_kpi.logic.workbooks.importer import (
     export_datasets,
     import_workbook,
-    run_import_job,
     summary,
     validate_catalog,
+)
+from ckanext.opdc_kpi.logic.workbooks.jobs import (
+    JOB_TITLE,
+    budget,
+    enqueue,
+    is_workbook_job,
+    job_user,
+    run_workbook_job,
+    store_upload,
 )
 from ckanext.opdc_kpi.logic.workbooks.rows import dataset_name
 from ckanext.opdc_kpi.logic.workbooks.workers import worker_count
 
-__all__ = ["dataset_name", "export_datasets", "get_auth_functions", "import_workbook",
-           "run_import_job", "summary", "validate_catalog", "worker_count"]
+__all__ = ["JOB_TITLE", "budget", "dataset_name", "enqueue", "export_datasets",
+           "get_auth_functions", "import_workbook", "is_workbook_job", "job_user",
+           "run_workbook_job", "store_upload", "summary", "validate_catalog", "worker_count"]

@@ -95,30 +95,6 @@ def validate_catalog(context: dict[str, Any], org: str | None = None, lang: str 
     return out
 
 
-# --- the background job ---------------------------------------------------------------
-
 def summary(results: list[dict[str, Any]]) -> dict[str, Any]:
     counts = {a: sum(1 for r in results if r["action"] == a) for a in ("create", "update", "error")}
     return {"counts": counts, "errors": [r for r in results if r["action"] == "error"]}
-
-
-def run_import_job(workbook: Workbook, org: str, defaults: dict[str, Any],
-                   user: str) -> dict[str, Any]:
-    """The import as a job of CKAN's queue (``ckan jobs worker``), as the
-    user who asked for it: progress in the job's ``meta``, the summary as
-    its result."""
-    from rq import get_current_job
-
-    job = get_current_job()
-
-    def progress(done: int, total: int) -> None:
-        if job is not None and (done % 25 == 0 or done == total):
-            job.meta.update(done=done, total=total)
-            job.save_meta()
-
-    if job is not None:
-        job.meta.update(done=0, total=len(workbook.datasets))
-        job.save_meta()
-    results = import_workbook({"user": user, "ignore_auth": False}, workbook, org=org,
-                              defaults=defaults, progress=progress)
-    return summary(results)

@@ -1,0 +1,370 @@
+"""What reading an .xlsx may cost, checked before openpyxl opens it.
+
+An .xlsx is a zip of XML parts. The size on disk says little about the work
+of reading it: XML compresses a thousandfold, and openpyxl trusts what the
+file declares (it pads every row to the sheet's declared width, keeps every
+shared string, opens every sheet). So the file is inspected first, with the
+standard library only:
+
+- the zip's directory: at most ``max_parts`` entries, stored or deflated,
+  not encrypted;
+- every part is inflated here, counting the bytes as they come (a header's
+  declared size is not trusted: a part that inflates to more than its header
+  says is refused), and scanned on the way for what multiplies the reading:
+  shared strings (``<si>``), sheets (``<sheet>``), rows (``<row>``), cells
+  (``<c>``), the declared dimension of each sheet and cells in a column
+  beyond the limit;
+- the parts openpyxl parses whole into a tree (the package's manifest and
+  relationships, the workbook part, styles, properties, chart sheets: all
+  but the worksheets and the shared strings, which it streams) are held to
+  ``max_whole_part_bytes`` and ``max_whole_part_tags``.
+
+Nothing is kept in memory but counters: the check costs about the time of
+inflating the file once. No CKAN import.
+"""
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from typing import BinaryIO, Iterator
+from xml.etree import ElementTree
+
+from ckanext.opdc_kpi.excel import refusals
+from ckanext.opdc_kpi.excel.refusals import MB, unreadable
+
+_CHUNK = MB
+_READ = 64 * 1024
+_CARRY = 4096
+# the package parts openpyxl reads whole whatever the manifest says
+_WHOLE_NAMES = ("[Content_Types].xml", "_rels/.rels", "xl/styles.xml", "docProps/core.xml",
+                "docProps/custom.xml", "docProps/app.xml", "xl/theme/theme1.xml")
+_WORKBOOK_TYPES = tuple(
+    f"application/vnd.{kind}.main+xml" for kind in (
+        "ms-excel.template.macroEnabled", "openxmlformats-officedocument.spreadsheetml.template",
+        "ms-excel.sheet.macroEnabled", "openxmlformats-officedocument.spreadsheetml.sheet"))
+_SHARED_STRINGS_TYPE = ("application/vnd.openxmlformats-officedocument.spreadsheetml."
+                        "sharedStrings+xml")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The limits (``ckanext.opdc_kpi.workbook.*`` settings where named)."""
+    max_file_bytes: int = 20 * MB              # the file on disk (and the upload)
+    max_inflated_bytes: int = 256 * MB         # workbook.max_uncompressed_mb: all parts
+    max_shared_strings: int = 500_000          # workbook.max_shared_strings
+    max_sheets: int = 100                      # workbook.max_sheets
+    max_columns: int = 1_000                   # workbook.max_columns
+    max_sheet_rows: int = 200_000              # rows of all sheets, and a sheet's last row
+    max_cells: int = 5_000_000                 # cells of all sheets
+    max_parts: int = 1_000
+    max_whole_part_bytes: int = 10 * MB
+    max_whole_part_tags: int = 200_000
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def column_letters(number: int) -> str:
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --- inflating, counting every byte -------------------------------------------------
+
+def _inflated(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The part's data as it inflates, read from its local header on and
+    ended by the deflate stream's own end (not by the sizes the headers
+    declare); a stored part is its stored bytes."""
+    handle.seek(info.header_offset)
+    header = handle.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise unreadable(f"no local header for {info.filename}")
+    name_length, extra_length = struct.unpack_from("<HH", header, 26)
+    handle.seek(info.header_offset + 30 + name_length + extra_length)
+    if info.compress_type == zipfile.ZIP_STORED:
+        left = info.compress_size
+        while left > 0:
+            chunk = handle.read(min(_CHUNK, left))
+            if not chunk:
+                raise unreadable(f"{info.filename} is cut short")
+            left -= len(chunk)
+            yield chunk
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    pending = b""
+    try:
+        while not inflater.eof:
+            if not pending:
+                pending = handle.read(_READ)
+                if not pending:
+                    # drain what zlib still holds, then the stream must have ended
+                    while not inflater.eof:
+                        out = inflater.decompress(b"", _CHUNK)
+                        if not out:
+                            raise unreadable(f"{info.filename} is cut short")
+                        yield out
+                    return
+            out = inflater.decompress(pending, _CHUNK)
+            pending = inflater.unconsumed_tail
+            if out:
+                yield out
+    except zlib.error:
+        raise unreadable(f"{info.filename} is not valid deflate data") from None
+
+
+# --- what openpyxl will read whole, and what it streams -----------------------------
+
+class _Manifest:
+    """The parts openpyxl streams (the worksheets and the shared strings),
+    found as openpyxl finds them: the workbook part from the content types,
+    the sheets from the workbook part's relationships."""
+
+    def __init__(self) -> None:
+        self.overrides: dict[str, str] = {}
+        self.relationships: list[tuple[str, str, str]] = []   # (rels part, type, target)
+
+    def read_content_types(self, data: bytes) -> None:
+        for element in _elements(data):
+            if _local(element.tag) == "Override":
+                name = (element.get("PartName") or "").lstrip("/")
+                self.overrides.setdefault(name, element.get("ContentType") or "")
+
+    def read_relationships(self, part: str, data: bytes) -> None:
+        for element in _elements(data):
+            if _local(element.tag) == "Relationship" and element.get("TargetMode") != "External":
+                self.relationships.append((part, element.get("Type") or "",
+                                           _target(part, element.get("Target") or "")))
+
+    def streamed(self) -> set[str]:
+        workbook = next((name for kind in _WORKBOOK_TYPES
+                         for name, content in self.overrides.items() if content == kind),
+                        "xl/workbook.xml")
+        folder, name = posixpath.split(workbook)
+        workbook_rels = posixpath.join(folder, "_rels", f"{name}.rels")
+        sheets = {target for part, kind, target in self.relationships
+                  if part == workbook_rels and kind.endswith("/worksheet")}
+        strings = {name for name, content in self.overrides.items()
+                   if content == _SHARED_STRINGS_TYPE}
+        # a part any other role names is read whole by that role
+        others = {target for part, kind, target in self.relationships
+                  if not (part == workbook_rels and kind.endswith(("/worksheet",
+                                                                   "/sharedStrings")))}
+        others |= {name for name, content in self.overrides.items()
+                   if content != _SHARED_STRINGS_TYPE and not content.endswith(
+                       ".worksheet+xml")}
+        others |= {workbook, workbook_rels}
+        return (sheets | strings) - others
+
+
+def _elements(data: bytes):
+    try:
+        for _, element in ElementTree.iterparse(io.BytesIO(data)):
+            yield element
+            element.clear()
+    except ElementTree.ParseError as error:
+        raise unreadable(f"damaged package XML: {error}") from None
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _target(rels_part: str, target: str) -> str:
+    """A relationship's target as openpyxl resolves it."""
+    if target.startswith("/"):
+        return target[1:]
+    parent = posixpath.split(posixpath.dirname(rels_part))[0]
+    return posixpath.normpath(posixpath.join(parent, target))
+
+
+# --- scanning the XML as it inflates ------------------------------------------------
+
+# the scan runs at about the speed of inflating: each pattern starts with a
+# literal, the counting is list.count, and Python code runs per match only for
+# what is rare (a dimension, a cell beyond the limit, a prefixed tag)
+_OPEN = re.compile(rb"<(si|sheet|dimension|row|c)[\s/>]")
+_PREFIXED_HINT = re.compile(rb":(?:si|sheet|dimension|row|c)[\s/>]")
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.\-]{0,40}:(si|sheet|dimension|row|c)[\s/>]")
+_DIMENSION = re.compile(rb"<(?:[\w.\-]{1,40}:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']{0,64})")
+_TAG_NAME = re.compile(rb"<([\w.\-]{1,40}:)?([\w.\-]{1,40})")
+_REFERENCE = re.compile(r"\$?([A-Za-z]{1,8})\$?(\d{0,12})")
+
+
+class _Counts:
+    """What the parts hold so far, refused as soon as a count passes its limit."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.inflated = 0
+        self.shared_strings = self.sheets = self.rows = self.cells = 0
+        # a cell reference (r="XFD7") with more letters than the last allowed column has
+        letters = len(column_letters(budget.max_columns + 1))
+        self.far = re.compile(rb"r\s*=\s*[\"']\$?([A-Za-z]{%d,})\$?\d" % letters)
+
+    def scan(self, part: str, data: bytes) -> None:
+        budget = self.budget
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:   # no workbook part has a DTD
+            raise refusals.declares_a_dtd(part)
+        found = _OPEN.findall(data)
+        if _PREFIXED_HINT.search(data):
+            found += _PREFIXED.findall(data)
+        self.shared_strings += found.count(b"si")
+        self.sheets += found.count(b"sheet")
+        self.rows += found.count(b"row")
+        self.cells += found.count(b"c")
+        if self.shared_strings > budget.max_shared_strings:
+            raise refusals.too_many_shared_strings(budget.max_shared_strings)
+        if self.sheets > budget.max_sheets:
+            raise refusals.too_many_sheets(budget.max_sheets)
+        if self.rows > budget.max_sheet_rows:
+            raise refusals.too_many_sheet_rows(budget.max_sheet_rows)
+        if self.cells > budget.max_cells:
+            raise refusals.too_many_cells(budget.max_cells)
+        if b"dimension" in found:
+            for match in _DIMENSION.finditer(data):
+                self._dimension(part, match.group(1).decode("ascii", "replace"))
+        for match in self.far.finditer(data):
+            tag = _TAG_NAME.match(data, data.rfind(b"<", 0, match.start()))
+            column = match.group(1).decode("ascii").upper()
+            if tag and tag.group(2) == b"c" and column_number(column) > budget.max_columns:
+                raise refusals.too_wide(part, f"has a cell in column {column}",
+                                        f"มีเซลล์ในคอลัมน์ {column}", budget.max_columns)
+
+    def _dimension(self, part: str, ref: str) -> None:
+        """A sheet's declared size (``A1:XFD20020``): openpyxl pads every row
+        to its width and yields empty rows down to its height."""
+        corners = _REFERENCE.findall(ref)
+        width = max((column_number(letters) for letters, _ in corners), default=0)
+        height = max((int(digits) for _, digits in corners if digits), default=0)
+        if width > self.budget.max_columns:
+            raise refusals.too_wide(part, f"declares the dimension {ref}",
+                                    f"ระบุขนาดแผ่นงาน {ref}", self.budget.max_columns)
+        if height > self.budget.max_sheet_rows:
+            raise refusals.too_many_sheet_rows(self.budget.max_sheet_rows, declared=ref)
+
+
+def _read_part(handle: BinaryIO, info: zipfile.ZipInfo, counts: _Counts, whole: bool,
+               keep: bool) -> bytes:
+    """Inflate one part through the counters; its bytes when ``keep``."""
+    budget = counts.budget
+    name = info.filename
+    size = tags = 0
+    carry = b""
+    kept: list[bytes] = []
+    for chunk in _inflated(handle, info):
+        size += len(chunk)
+        counts.inflated += len(chunk)
+        if size > info.file_size:
+            raise refusals.forged_size(name, info.file_size)
+        if counts.inflated > budget.max_inflated_bytes:
+            raise refusals.inflates_too_much(name, budget.max_inflated_bytes)
+        if whole:
+            if size > budget.max_whole_part_bytes:
+                raise refusals.whole_part_too_large(
+                    name, "max_whole_part_mb", budget.max_whole_part_bytes // MB, "MB", "MB")
+            tags += chunk.count(b"<")
+            if tags > budget.max_whole_part_tags:
+                raise refusals.whole_part_too_large(
+                    name, "max_whole_part_tags", budget.max_whole_part_tags, "XML tags",
+                    "แท็ก XML")
+        if keep:
+            kept.append(chunk)
+        data = carry + chunk
+        # a tag cut at the chunk's end is scanned with the next chunk
+        cut = data.rfind(b"<", max(0, len(data) - _CARRY))
+        if cut >= 0 and data.find(b">", cut) < 0:
+            counts.scan(name, data[:cut])
+            carry = data[cut:]
+        else:
+            counts.scan(name, data)
+            carry = b""
+    if carry:
+        counts.scan(name, carry)
+    return b"".join(kept)
+
+
+def _directory_size(handle: BinaryIO, file_size: int) -> tuple[int, int]:
+    """(entries, bytes) of the zip's directory as its end record (or its
+    ZIP64 end record) announces them: read before zipfile builds an object
+    per entry."""
+    tail_size = min(file_size, 65_535 + 22)
+    handle.seek(file_size - tail_size)
+    tail = handle.read(tail_size)
+    end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(tail):
+        raise unreadable("no zip directory")
+    entries, size = struct.unpack_from("<HI", tail, end + 10)
+    locator = end - 20
+    if locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+        (offset,) = struct.unpack_from("<Q", tail, locator + 8)
+        handle.seek(offset)
+        record = handle.read(56)
+        if len(record) < 56 or record[:4] != b"PK\x06\x06":
+            raise unreadable("damaged ZIP64 directory")
+        entries, size = struct.unpack_from("<QQ", record, 32)
+    return entries, size
+
+
+def check(path, budget: Budget | None = None) -> dict[str, int]:
+    """Raise ``OverBudget`` (or ``WorkbookError``) unless reading ``path``
+    stays within ``budget``; the counts found otherwise."""
+    budget = budget or Budget()
+    with open(path, "rb") as handle:
+        handle.seek(0, io.SEEK_END)
+        file_size = handle.tell()
+        if file_size > budget.max_file_bytes:
+            raise refusals.file_too_large(file_size, budget.max_file_bytes)
+        entries, directory = _directory_size(handle, file_size)
+        # an entry takes 46 bytes and its name: a directory larger than
+        # max_parts entries of long names holds too many (whatever it says)
+        if entries > budget.max_parts or directory > budget.max_parts * 512:
+            raise refusals.too_many_parts(max(entries, directory // 512), budget.max_parts)
+        try:
+            infos = zipfile.ZipFile(handle).infolist()
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as error:
+            raise unreadable(type(error).__name__) from None
+        if len(infos) > budget.max_parts:
+            raise refusals.too_many_parts(len(infos), budget.max_parts)
+        declared = 0
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise unreadable(f"{info.filename} is encrypted")
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise unreadable(f"{info.filename} uses compression method "
+                                 f"{info.compress_type}")
+            declared += info.file_size
+            if declared > budget.max_inflated_bytes:
+                raise refusals.inflates_too_much(info.filename, budget.max_inflated_bytes)
+        counts = _Counts(budget)
+        manifest = _Manifest()
+        by_name = {info.filename: info for info in infos}
+        # the manifest and the relationships first: they say which parts are streamed
+        first = [by_name[n] for n in ("[Content_Types].xml",) if n in by_name]
+        first += [info for info in infos if info.filename.endswith(".rels")]
+        done = {id(info) for info in first}
+        for info in first:
+            data = _read_part(handle, info, counts, whole=True, keep=True)
+            if info.filename == "[Content_Types].xml":
+                manifest.read_content_types(data)
+            else:
+                manifest.read_relationships(info.filename, data)
+        streamed = manifest.streamed() - set(_WHOLE_NAMES)
+        for info in infos:
+            if id(info) in done:
+                continue
+            _read_part(handle, info, counts, whole=info.filename not in streamed, keep=False)
+    return {"parts": len(infos), "inflated_bytes": counts.inflated,
+            "shared_strings": counts.shared_strings, "sheets": counts.sheets,
+            "rows": counts.rows, "cells": counts.cells}

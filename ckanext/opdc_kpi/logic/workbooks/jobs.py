@@ -1,0 +1,142 @@
+"""The import page's background job: the workbook is checked (the dry run)
+and, when asked and every row is valid, imported, in CKAN's job queue (``ckan
+jobs worker``), with its progress in the job's ``meta``. The page stores the
+upload where the worker reads it and checks the file's budget before it
+queues the job, so a hostile file is refused at once; the job checks it
+again, reads it and removes it.
+
+The reading budget comes from the ``ckanext.opdc_kpi.workbook.*`` settings."""
+from __future__ import annotations
+
+import os
+import pathlib
+import tempfile
+import uuid
+from typing import Any, BinaryIO, Callable
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.opdc_kpi.excel.budget import Budget
+from ckanext.opdc_kpi.excel.budget import check as check_budget
+from ckanext.opdc_kpi.excel.refusals import MB, WorkbookError, file_too_large
+from ckanext.opdc_kpi.excel.workbook import MAX_BYTES, read_workbook
+from ckanext.opdc_kpi.logic.workbooks.importer import import_workbook, summary
+
+JOB_TITLE = "opdc_kpi workbook import"
+MODES = ("check", "import")
+#: rows between two progress reports
+_EVERY = 25
+
+
+def budget() -> Budget:
+    """The reading budget of this site's settings."""
+    config = tk.config
+
+    def number(key: str) -> int:
+        return tk.asint(config.get(f"ckanext.opdc_kpi.workbook.{key}"))
+
+    return Budget(max_file_bytes=MAX_BYTES,
+                  max_inflated_bytes=number("max_uncompressed_mb") * MB,
+                  max_shared_strings=number("max_shared_strings"),
+                  max_sheets=number("max_sheets"),
+                  max_columns=number("max_columns"))
+
+
+def uploads_folder() -> pathlib.Path:
+    """Where uploads wait for the jobs worker: ``<ckan.storage_path>/opdc_kpi/
+    imports`` (the web server and the worker share it, as they share CKAN's
+    uploads), else the system's temporary folder."""
+    root = tk.config.get("ckan.storage_path") or ""
+    folder = (pathlib.Path(root) / "opdc_kpi" / "imports" if root
+              else pathlib.Path(tempfile.gettempdir()) / "opdc_kpi-imports")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def store_upload(stream: BinaryIO, max_bytes: int = MAX_BYTES) -> pathlib.Path:
+    """The uploaded file, stored for the job and checked against the budget
+    (``OverBudget``/``WorkbookError``: refused, nothing is kept)."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise file_too_large(len(data), max_bytes)
+    path = uploads_folder() / f"{uuid.uuid4().hex}.xlsx"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
+    try:
+        check_budget(path, budget())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def enqueue(path: pathlib.Path, org_id: str, defaults: dict[str, Any], user: str,
+            mode: str) -> Any:
+    try:
+        # the report stays a day (rq's default: 500 s, then the page is a 404)
+        return tk.enqueue_job(run_workbook_job, [str(path), org_id, defaults, user, mode],
+                              title=JOB_TITLE,
+                              rq_kwargs={"timeout": 4 * 3600, "result_ttl": 24 * 3600})
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def is_workbook_job(job: Any, org_id: str) -> bool:
+    """The job is this page's, for this organization."""
+    args = job.args or ()
+    return ((job.func_name or "").endswith(".run_workbook_job") and len(args) == 5
+            and args[1] == org_id)
+
+
+def job_user(job: Any) -> str:
+    return job.args[3]
+
+
+def run_workbook_job(path: str, org_id: str, defaults: dict[str, Any], user: str,
+                     mode: str) -> dict[str, Any]:
+    """Check every row of the stored workbook (nothing written) and, in mode
+    ``import`` when no row has an error, import it, as ``user``. The result:
+    ``mode``, ``rows``, ``check`` (the dry run's summary) and ``imported``
+    (the import's summary, or None); or ``refused`` ({th, en}) for a file
+    that is not read. Progress (``phase``, ``done``, ``total``) in the
+    job's ``meta``. The stored file is removed."""
+    from rq import get_current_job
+
+    job = get_current_job()
+
+    def report(**values: Any) -> None:
+        if job is not None:
+            job.meta.update(values)
+            job.save_meta()
+
+    def progress(phase: str) -> Callable[[int, int], None]:
+        last = {"done": 0}
+
+        def tick(done: int, total: int) -> None:
+            if done - last["done"] >= _EVERY or done == total:
+                last["done"] = done
+                report(phase=phase, done=done, total=total)
+        return tick
+
+    context = {"user": user, "ignore_auth": False}
+    try:
+        report(phase="reading", done=0, total=0)
+        try:
+            workbook = read_workbook(path, budget=budget())
+        except WorkbookError as error:
+            return {"mode": mode, "refused": {"th": error.message_th, "en": error.message_en}}
+        rows = len(workbook.datasets)
+        report(phase="checking", done=0, total=rows)
+        checked = summary(import_workbook(context, workbook, org=org_id, defaults=defaults,
+                                          dry_run=True, progress=progress("checking")))
+        out = {"mode": mode, "rows": rows, "check": checked, "imported": None}
+        if mode == "import" and not checked["counts"]["error"]:
+            report(phase="importing", done=0, total=rows)
+            out["imported"] = summary(import_workbook(
+                context, workbook, org=org_id, defaults=defaults,
+                progress=progress("importing")))
+        return out
+    finally:
+        pathlib.Path(path).unlink(missing_ok=True)
