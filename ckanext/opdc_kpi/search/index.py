@@ -163,8 +163,14 @@ def build_row(pkg_dict: dict[str, Any], validated: dict[str, Any], labels: list[
     without validation, ``validated`` with the dataset type's schema (as
     CKAN hands both to the index), ``labels`` its permission labels."""
     doc = build_document(pkg_dict, validated, vocabularies)
+    # as CKAN's Solr index: the stored dicts go through the plugins with the
+    # document, which may change them (ckanext-harvest adds its extras there)
+    dicts = {"data_dict": json.dumps(pkg_dict, default=str),
+             "validated_data_dict": json.dumps(validated, cls=MissingNullEncoder, default=str)}
+    doc.update(dicts)
     for plugin in p.PluginImplementations(p.IPackageController):
         doc = plugin.before_dataset_index(doc)
+    stored = {key: doc.pop(key, value) for key, value in dicts.items()}
     title, tag_text, search_text = _search_texts(doc, pkg_dict,
                                                  choice_fields(pkg_dict.get("type")))
     fields = {key: _strings(value) for key, value in doc.items()}
@@ -186,8 +192,8 @@ def build_row(pkg_dict: dict[str, Any], validated: dict[str, Any], labels: list[
         "title_text": title,
         "tag_text": tag_text,
         "search_text": search_text,
-        "data_dict": json.dumps(pkg_dict, default=str),
-        "validated_data_dict": json.dumps(validated, cls=MissingNullEncoder, default=str),
+        "data_dict": stored["data_dict"],
+        "validated_data_dict": stored["validated_data_dict"],
         "facets": facet_values(fields),
     }
 
