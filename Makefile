@@ -18,6 +18,8 @@ endif
 DB_NAME ?= ckan_opdc
 # One test database per CKAN version: 2.11 and 2.12 keep extras differently.
 TEST_DB ?= ckan_opdc_test_$(subst .,_,$(CKAN_VERSION))
+# The DCAT harvester test's second site (tests/dcat/test_harvest.py) has a database of its own.
+HARVEST_DB ?= $(TEST_DB)_harvest
 PYTEST_ARGS ?=
 TESTS ?= tests
 HOST ?= 127.0.0.1
@@ -28,6 +30,7 @@ PROD_PORT ?= 5001
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc) )))
 
 export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
+export OPDC_KPI_HARVEST_DB_URL := $(shell scripts/setup.sh db-url $(HARVEST_DB))
 
 .PHONY: serve setup test test-canary test-pure test-all demo bench i18n i18n-extract clean-venv mutation \
   site-ready serve-production start-production stop-production bench-load \
@@ -90,6 +93,7 @@ BASE_INI := $(if $(filter solr,$(SEARCH)),test-solr.ini,test.ini)
 
 test: setup
 	scripts/setup.sh db $(TEST_DB)
+	scripts/setup.sh db $(HARVEST_DB)
 	@sed '/^\[app:main\]/a ckan.webassets.path = %(here)s/.state/webassets-$(CKAN_VERSION)-$(SEARCH)' \
 	  $(BASE_INI) > $(RUN_INI)
 ifeq ($(SEARCH),solr)
