@@ -21,7 +21,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opdc_kpi.logic.dataset import checks, legacy
+from ckanext.opdc_kpi.logic.dataset import checks, legacy, names
 from ckanext.opdc_kpi.logic.dataset.output import (
     opdc_kpi_kpi_years_output,
     opdc_kpi_multiple_choice_output,
@@ -61,6 +61,7 @@ def get_validators() -> dict[str, Any]:
         "opdc_kpi_kpi_years_output": opdc_kpi_kpi_years_output,
         "opdc_kpi_allow_harvest_default": opdc_kpi_allow_harvest_default,
         "opdc_kpi_dataset_checks": checks.opdc_kpi_dataset_checks,
+        "opdc_kpi_dataset_name": names.opdc_kpi_dataset_name,
     }
 
 
