@@ -14,7 +14,6 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from ..factories_dga import dga_dataset_dict
 from .conftest import ARTIFACTS, ROOT, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
@@ -93,12 +92,39 @@ def _no_raw_key(text):
     assert not shown, shown
 
 
-def test_a_thai_titled_dataset_is_created_without_typing_a_url_name(live_server, sized):
+def _next(page):
+    page.click("button[name='save']:not([value])")      # "Next": stage 1 -> stage 2
+
+
+def _refused_at_stage_one(page, width):
+    """Stage 1 refuses: each error beside its field, Thai labels, no raw key,
+    the proposed name kept; the panel links the missing items."""
+    assert "/resource/new" not in page.url
+    for field, label in (("geo_coverage", "ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่"),
+                         ("data_category", "หมวดหมู่ข้อมูลตามธรรมาภิบาลข้อมูลภาครัฐ")):
+        beside = page.inner_text(f"#opdc-kpi-field-{field}")
+        assert "กรุณาระบุ" in beside and label in beside, beside
+    _no_raw_key(page.inner_text("body"))
+    assert page.input_value("#field-name") == NAME           # kept, not retyped
+    page.locator("#opdc-kpi-completeness a[href='#opdc-kpi-field-geo_coverage']").wait_for(
+        state="attached")
+    page.locator("#opdc-kpi-field-geo_coverage").scroll_into_view_if_needed()
+    _shot(page, f"form-errors-{width}")
+
+
+def test_a_thai_titled_dataset_is_created_from_the_form_without_typing_a_url_name(
+        live_server, sized):
+    """1366 px: stage 1 refuses, the steward fixes the two items there, stage 2,
+    published. 390 px: the bottom bar; stage 1 refuses, "save as draft" goes on
+    anyway, publishing is refused at stage 2 (the data is saved, the items are
+    named and linked), "publish again" adds no resource, fixed, published."""
     page, width = sized
     steward, _ = _steward()
     login(page, live_server, steward["name"], PASSWORD)
     page.goto(live_server + "/th/dataset/new")
     page.wait_for_load_state("networkidle")
+    body = page.inner_text("body")
+    assert "Markdown formatting" not in body and "You can use" not in body
     _shot(page, f"form-new-{width}")
     page.fill("#field-title", TITLE)
     # the name the server makes, proposed as the title is typed
@@ -113,83 +139,49 @@ def test_a_thai_titled_dataset_is_created_without_typing_a_url_name(live_server,
         page.mouse.wheel(0, 3000)
         assert bar.is_visible() and bar.bounding_box()["y"] == pytest.approx(box["y"], abs=1)
         _shot(page, "form-bar-390")
-    _fill_items(page)
-    page.click("button[name='save']:not([value])")
+    _fill_items(page, skip=("geo_coverage", "data_category"))
+    _next(page)
+    page.wait_for_load_state("networkidle")
+    _refused_at_stage_one(page, width)
+    if width == 390:
+        page.click("button[value='opdc-kpi-draft']")     # lenient: saved, on to stage 2
+    else:
+        page.select_option("#field-geo_coverage", "จังหวัด")
+        page.select_option("#field-data_category", "ข้อมูลสาธารณะ")
+        _next(page)
     page.wait_for_url(re.compile(rf"/dataset/{NAME}/resource/new"))
+    assert page.inner_text("#resource-menu-label").strip() == "ข้อมูล"   # core "Data"
     page.click("text=ลิงก์")
     page.fill("#field-resource-url", "https://data.example.go.th/tourism.csv")
     page.fill("#field-name", "สถิติรายเดือน (CSV)")
+    assert "Publish" not in page.inner_text("form#resource-edit")
     _shot(page, f"form-resource-{width}")
     page.click("button[value='go-metadata']")
+    if width == 390:
+        panel = page.locator("#opdc-kpi-publish-refused")
+        panel.wait_for()
+        text = panel.inner_text()
+        assert "ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่" in text and "สถิติรายเดือน (CSV)" in text
+        assert "บันทึกแล้ว" in text
+        _no_raw_key(page.inner_text("body"))
+        link = panel.locator("a", has_text="ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่")
+        href = link.get_attribute("href")
+        assert href.endswith(f"/dataset/edit/{NAME}#opdc-kpi-field-geo_coverage"), href
+        _shot(page, "form-stage2-refused-390")
+        page.click("button[value='go-metadata']")      # "publish again": refused again
+        panel.wait_for()
+        assert _saved(NAME)["state"] == "draft" and len(_saved(NAME)["resources"]) == 1
+        link.click()
+        page.wait_for_load_state("networkidle")
+        page.select_option("#field-geo_coverage", "จังหวัด")
+        page.select_option("#field-data_category", "ข้อมูลสาธารณะ")
+        _next(page)
+        page.wait_for_url(re.compile(r"/resource/new"))
+        page.click("button[value='go-metadata']")      # "Finish" with no new resource
     page.wait_for_url(re.compile(rf"/dataset/{NAME}$"))
-    flash = page.inner_text(".flash-messages")
-    assert "เผยแพร่ชุดข้อมูลแล้ว" in flash
+    assert "เผยแพร่ชุดข้อมูลแล้ว" in page.inner_text(".flash-messages")
     _shot(page, f"form-published-{width}")
     shown = _saved(NAME)
     assert shown["state"] == "active" and shown["title"] == TITLE
     assert len(shown["resources"]) == 1
     assert "ประเด็นมุ่งเน้น" in page.inner_text("body")     # the focus area's label
-
-
-def test_stage_one_refuses_with_thai_errors_beside_the_fields(live_server, sized):
-    page, width = sized
-    steward, _ = _steward()
-    login(page, live_server, steward["name"], PASSWORD)
-    page.goto(live_server + "/th/dataset/new")
-    page.wait_for_load_state("networkidle")
-    page.fill("#field-title", TITLE)
-    _fill_items(page, skip=("geo_coverage", "data_category"))
-    page.click("button[name='save']:not([value])")
-    page.wait_for_load_state("networkidle")
-    assert "/resource/new" not in page.url
-    for field, label in (("geo_coverage", "ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่"),
-                         ("data_category", "หมวดหมู่ข้อมูลตามธรรมาภิบาลข้อมูลภาครัฐ")):
-        beside = page.inner_text(f"#opdc-kpi-field-{field}")
-        assert "กรุณาระบุ" in beside and label in beside, beside
-    body = page.inner_text("body")
-    _no_raw_key(body)
-    assert page.input_value("#field-name") == NAME           # kept, not retyped
-    page.locator("#opdc-kpi-field-geo_coverage").scroll_into_view_if_needed()
-    _shot(page, f"form-errors-{width}")
-    # the panel links each missing item to its field
-    link = page.locator("#opdc-kpi-completeness a[href='#opdc-kpi-field-geo_coverage']")
-    link.wait_for()
-    # "save as draft" keeps the lenient draft and goes on
-    page.click("button[value='opdc-kpi-draft']")
-    page.wait_for_url(re.compile(r"/resource/new"))
-    assert _saved(NAME)["state"] == "draft"
-
-
-def test_publishing_refused_at_stage_two_names_the_items_and_never_duplicates(
-        live_server, page):
-    steward, org = _steward()
-    draft = dga_dataset_dict(owner_org=org["id"], name="draft-no-coverage", state="draft",
-                             geo_coverage="", resources=[])
-    helpers.call_action("package_create", context={"user": steward["name"]}, **draft)
-    login(page, live_server, steward["name"], PASSWORD)
-    page.goto(live_server + "/th/dataset/draft-no-coverage/resource/new")
-    page.click("text=ลิงก์")
-    page.fill("#field-resource-url", "https://data.example.go.th/a.csv")
-    page.fill("#field-name", "ไฟล์ข้อมูล")
-    page.click("button[value='go-metadata']")
-    panel = page.locator("#opdc-kpi-publish-refused")
-    panel.wait_for()
-    text = panel.inner_text()
-    assert "ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่" in text and "ไฟล์ข้อมูล" in text
-    assert "บันทึกแล้ว" in text
-    _no_raw_key(page.inner_text("body"))
-    href = panel.locator("a", has_text="ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่").get_attribute("href")
-    assert href.endswith("/dataset/edit/draft-no-coverage#opdc-kpi-field-geo_coverage"), href
-    _shot(page, "form-stage2-refused-1366")
-    page.click("button[value='go-metadata']")          # "publish again"
-    panel.wait_for()
-    assert len(_saved("draft-no-coverage")["resources"]) == 1
-    page.click(f"a[href='{href}']")
-    page.wait_for_load_state("networkidle")
-    page.select_option("#field-geo_coverage", "จังหวัด")
-    page.click("button[name='save']:not([value])")
-    page.wait_for_url(re.compile(r"/resource/new"))
-    page.click("button[value='go-metadata']")
-    page.wait_for_url(re.compile(r"/dataset/draft-no-coverage$"))
-    shown = _saved("draft-no-coverage")
-    assert shown["state"] == "active" and len(shown["resources"]) == 1
