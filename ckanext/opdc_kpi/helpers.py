@@ -40,6 +40,8 @@ def get_helpers() -> dict[str, Any]:
         "opdc_kpi_data_types": opdc_kpi_data_types,
         "opdc_kpi_data_type_labels": opdc_kpi_data_type_labels,
         "opdc_kpi_dataset_data_type": opdc_kpi_dataset_data_type,
+        "opdc_kpi_field_anchor": opdc_kpi_field_anchor,
+        "opdc_kpi_publish_problems": opdc_kpi_publish_problems,
     }
 
 
@@ -302,3 +304,54 @@ def opdc_kpi_harvest_check_last(org_id: str) -> dict[str, Any] | None:
         return tk.get_action("opdc_kpi_harvest_check_last")({"user": user}, {"id": org_id})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
+
+
+# --- the staged dataset form ----------------------------------------------------------
+
+_ANCHORS = {"name": "field-name", "owner_org": "field-organizations"}
+
+
+def opdc_kpi_field_anchor(field_name: str) -> str:
+    """The id of a dataset field's place in the dataset form (its wrapper)."""
+    return _ANCHORS.get(field_name, f"opdc-kpi-field-{field_name}")
+
+
+def _texts(messages: Any) -> list[str]:
+    items = messages if isinstance(messages, list) else [messages]
+    return [m if isinstance(m, str) else json.dumps(m, ensure_ascii=False) for m in items if m]
+
+
+def opdc_kpi_publish_problems(errors: Any, pkg_dict: dict) -> list[dict[str, Any]]:
+    """What stopped a draft's publication at stage 2 (the resource page), as
+    ``[{"label", "messages", "href"}]``: each item by its label in the page's
+    language, linked to its field in the dataset form (a resource's to the
+    resource's form). ``errors`` is CKAN's error dict; nothing is read."""
+    if not isinstance(errors, dict) or not isinstance(pkg_dict, dict):
+        return []
+    lang = request_language()
+    dataset_type = pkg_dict.get("type") or "dataset"
+    edit = tk.h.url_for(f"{dataset_type}.edit", id=pkg_dict.get("name") or pkg_dict.get("id"))
+    resources = pkg_dict.get("resources") or []
+    out = []
+    for key, messages in errors.items():
+        if key == "resources" and isinstance(messages, list):
+            for index, problems in enumerate(messages):
+                if not isinstance(problems, dict) or not problems:
+                    continue
+                resource = resources[index] if index < len(resources) else {}
+                href = edit
+                if resource.get("id"):
+                    href = tk.h.url_for(f"{dataset_type}_resource.edit", id=pkg_dict.get("id"),
+                                        resource_id=resource["id"])
+                for name, texts in problems.items():
+                    labels = standard.RESOURCE_FIELD_LABELS.get(name)
+                    label = (labels[0] if lang == "th" else labels[1]) if labels else \
+                        tk._("Resource")
+                    out.append({"label": "{} {}: {}".format(tk._("Resource"), index + 1, label),
+                                "messages": _texts(texts), "href": href})
+            continue
+        known = isinstance(key, str) and key in standard.FIELD_LABELS
+        out.append({"label": standard.field_label(key, lang) if known else tk._("Dataset"),
+                    "messages": _texts(messages),
+                    "href": edit + ("#" + opdc_kpi_field_anchor(key) if known else "")})
+    return out
