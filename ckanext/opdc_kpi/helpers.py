@@ -15,7 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.opdc_kpi.logic.site import from_config, msg, request_language, today
 from ckanext.opdc_kpi.scoring import assessment, dataset_openness, standard
 from ckanext.opdc_kpi.scoring.criteria import is_public_category
-from ckanext.opdc_kpi.views import editing
+from ckanext.opdc_kpi.logic import editing
 
 
 def get_helpers() -> dict[str, Any]:
@@ -143,7 +143,7 @@ def opdc_kpi_form_field(field: dict, data: Any) -> dict:
     the form shows what is stored and a save that leaves it untouched keeps
     it, as an API update does. Values never stored get no choice. "Stored"
     is read from the dataset or resource CKAN's edit view is editing, for a
-    user who may edit it (``views.editing``), never from ``data``."""
+    user who may edit it (``logic.editing``), never from ``data``."""
     if field.get("choices_helper") != "opdc_kpi_choices" or not isinstance(data, dict):
         return field
     choices = opdc_kpi_choices(field)
@@ -164,7 +164,7 @@ def opdc_kpi_undeclared_extras(data: Any = None) -> dict[str, str]:
     not declare (saved by an older extension or another tool): the edit form
     sends them back unchanged, so a save through the form keeps them, as an
     API update does. Only on CKAN's edit views, for a user who may edit the
-    dataset (``views.editing``); ``data``, the form's values, is not read:
+    dataset (``logic.editing``); ``data``, the form's values, is not read:
     CKAN fills the new dataset form from the query string."""
     found = editing.edited()
     if found is None or found["resource"] is not None:
