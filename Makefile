@@ -190,6 +190,8 @@ bench: setup
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py search
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py harvest
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_kpi) $(VENV)/bin/python bench/run.py kpi
+	scripts/setup.sh db ckan_opdc_bench_dcat
+	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_dcat) $(VENV)/bin/python bench/run.py dcat
 
 # The search benchmark on the PostgreSQL search and on Solr side by side, with the
 # time of `ckan search-index rebuild` for each (bench/README.md "Search"; not in CI).
