@@ -238,11 +238,14 @@ def clear(cursor) -> None:
     cursor.execute("DELETE FROM package WHERE name LIKE 'bench-dataset-%%'")
 
 
-def load(connection, count: int, build_row, echo=print, batch: int = 1000) -> None:
+def load(connection, count: int, build_row, echo=print, batch: int = 1000,
+         items=None) -> None:
     """Write ``count`` datasets to CKAN's tables and the search table.
 
     ``connection`` is a psycopg2 connection; ``build_row`` is
-    ``ckanext.opdc_kpi.search.index.build_row`` (called inside a CKAN app)."""
+    ``ckanext.opdc_kpi.search.index.build_row`` (called inside a CKAN app);
+    ``items``: the ``datasets(count)`` to write, when the caller changed some
+    (the Thai recall test gives some datasets the differential test's titles)."""
     from psycopg2.extras import Json, execute_values
 
     cursor = connection.cursor()
@@ -305,7 +308,7 @@ def load(connection, count: int, build_row, echo=print, batch: int = 1000) -> No
             batch_list.clear()
 
     vocabularies = vocabulary()
-    for pkg_dict, validated, labels in datasets(count):
+    for pkg_dict, validated, labels in (datasets(count) if items is None else items):
         rows.append(build_row(pkg_dict, validated, labels, vocabularies))
         extras = {e["key"]: e["value"] for e in pkg_dict["extras"]}
         packages.append((
