@@ -128,6 +128,20 @@ def choice_fields(dataset_type: Optional[str]) -> frozenset[str]:
     )
 
 
+def without_choice_extras(doc: dict[str, Any]) -> dict[str, Any]:
+    """The search document without the ``extras_<field>`` copy of each choice
+    field (``before_dataset_index``, for Solr's index and this one alike).
+    CKAN's Solr schema copies every ``extras_*`` field into the catch-all
+    ``text`` field; a choice value is a filter and a facet, not text (see
+    :func:`choice_fields`), and stays in the document under its own name
+    (``data_category``, ...), which is what filters and facets read. With Thai
+    words found inside longer words (the Thai Solr schema), ``q=เดือน`` would
+    otherwise match every dataset updated monthly."""
+    for field in choice_fields(doc.get("dataset_type") or doc.get("type")):
+        doc.pop("extras_" + field, None)
+    return doc
+
+
 def _search_texts(doc: dict[str, Any], pkg_dict: dict[str, Any],
                   not_text: frozenset[str] = frozenset()) -> tuple[str, str, str]:
     title = normalize_for_search(pkg_dict.get("title") or "")
