@@ -42,7 +42,7 @@ def test_what_to_fix_next_is_ordered_by_points():
         "Add evidence of use (URL and description) to a public basket dataset",
         "Complete the 14 metadata items: Geographic coverage",
         "Raise openness from tier 1 to 2: improve the access (single source of truth / API)",
-        "Publish this public dataset (not private, with a resource that has a URL)"]
+        "Publish the public data (not private, with a resource that has a URL)"]
     assert [f["title"] for f in fixes] == [None, None, "ชุด ก", "ชุด ก", None]
 
 

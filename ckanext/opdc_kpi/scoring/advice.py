@@ -27,8 +27,8 @@ _MESSAGES = {
         "th": "ระบุ URL ระบบบัญชีข้อมูลของหน่วยงาน (http/https)",
         "en": "Give the organization's data catalog URL (http/https)"},
     "fix_publish": {
-        "th": "เผยแพร่ชุดข้อมูลสาธารณะนี้ (ไม่เป็นส่วนตัว และมีทรัพยากรที่มี URL)",
-        "en": "Publish this public dataset (not private, with a resource that has a URL)"},
+        "th": "เผยแพร่ชุดข้อมูลสาธารณะ (ไม่เป็นส่วนตัว และมีทรัพยากรที่มี URL)",
+        "en": "Publish the public data (not private, with a resource that has a URL)"},
     "fix_openness": {
         "th": "ยกระดับการเปิดเผยจากระดับ {tier} เป็น {next}: ปรับ{criterion}",
         "en": "Raise openness from tier {tier} to {next}: improve the {criterion}"},

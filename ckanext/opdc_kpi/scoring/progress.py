@@ -161,7 +161,7 @@ def headline(report: dict[str, Any], lang: str = "th") -> dict[str, Any]:
     """The KPI page's headline.
 
     ``{"score", "score_text", "top", "level", "level_label", "basket",
-    "next": None | {"level", "label", "points", "points_text", "conditions"},
+    "next": None | {"level", "label", "points", "points_text", "conditions", "text"},
     "text"}``: ``next.points`` is what the parts the next level needs still
     lack (for the basic level: what passing it adds to the score);
     ``text`` is the whole line, e.g. "70/100 — ขั้นต้น · ถึงขั้นมาตรฐาน: อีก 5
@@ -177,7 +177,8 @@ def headline(report: dict[str, Any], lang: str = "th") -> dict[str, Any]:
     following = next_level(report)
     text = f"{score_text}/{TOP_SCORE} — {out['level_label']}"
     if following is None:
-        out["text"] = f"{text} · {_text('top', lang)}"
+        out["top_text"] = _text("top", lang)
+        out["text"] = f"{text} · {out['top_text']}"
         return out
     conditions = _conditions(report, following, lang)
     if following == "basic":
@@ -186,11 +187,13 @@ def headline(report: dict[str, Any], lang: str = "th") -> dict[str, Any]:
     else:
         gain = sum((_missing(report, p) for p in LEVEL_PARTS[following]), Fraction(0))
     label = _text("reach", lang, level=level_label(following, lang))
-    out["next"] = {"level": following, "label": label, "points": float(gain),
-                   "points_text": points_text(gain), "conditions": conditions}
     if following == "basic":
-        out["text"] = f"{text} · {label}: {'; '.join(conditions)}"
+        next_text = f"{label}: {'; '.join(conditions)}"
     else:
         more = _text("more_points", lang, points=points_text(gain))
-        out["text"] = f"{text} · {label}: {more} — {'; '.join(conditions)}"
+        next_text = f"{label}: {more} — {'; '.join(conditions)}"
+    out["next"] = {"level": following, "label": label, "points": float(gain),
+                   "points_text": points_text(gain), "conditions": conditions,
+                   "text": next_text}
+    out["text"] = f"{text} · {next_text}"
     return out
