@@ -72,8 +72,10 @@ def sized(chromium, request):
 
 @pytest.fixture
 def catalog():
-    sysadmin = factories.Sysadmin(password=PASSWORD)
-    org = factories.Organization(name=ORG, title="กรมทดสอบการปกครอง",
+    # no image URLs (the factories' point to the internet: broken images here)
+    sysadmin = factories.Sysadmin(password=PASSWORD, fullname="สมชาย ผู้ดูแลระบบ", image_url="")
+    org = factories.Organization(name=ORG, title="กรมทดสอบการปกครอง", image_url="",
+                                 description="หน่วยงานตัวอย่างสำหรับทดสอบตัวชี้วัด",
                                  focus_areas=["tourism"],
                                  catalog_url="https://catalog.example.go.th")
     # the seed's worked example: 6 basket datasets, 2 lacking the same item
@@ -84,7 +86,7 @@ def catalog():
             mission="ภารกิจ" if n == 0 else None, work_process="กระบวนการ" if n == 0 else None))
         if n >= 4:
             store_behind_validation(dataset["id"], remove=["data_source"])
-    factories.Organization(name="no-focus", title="หน่วยงานที่ยังไม่ผ่านขั้นต้น",
+    factories.Organization(name="no-focus", title="หน่วยงานที่ยังไม่ผ่านขั้นต้น", image_url="",
                            catalog_url="https://other.example.go.th")
     helpers.call_action("opdc_kpi_harvest_check", {"user": sysadmin["name"]}, id=ORG)
     return {"sysadmin": sysadmin, "org": org}
@@ -113,7 +115,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     groups = page.locator(".opdc-kpi-fix-group")
     assert groups.count() == 2
     assert "2 ชุดข้อมูล ชุดละ +2.50" in groups.first.inner_text()
-    page.evaluate("document.querySelector('.opdc-kpi-fix-group').scrollIntoView()")
+    page.evaluate("document.querySelector('.opdc-kpi-fix-group').scrollIntoView({block: 'center'})")
     _shot(page, f"kpi-fixes-{width}")
     # the stacked basket table: every column's cell within the screen
     if phone:
@@ -175,7 +177,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
         '.opdc-kpi-chart *')].filter(e => e.childElementCount === 0 && e.textContent.trim())
         .map(e => parseFloat(getComputedStyle(e).fontSize)))""")
     assert smallest >= 12, smallest
-    page.evaluate("document.querySelector('.opdc-kpi-chart').scrollIntoView()")
+    page.evaluate("document.querySelector('.opdc-kpi-stacked').scrollIntoView({block: 'center'})")
     _shot(page, f"kpi-charts-{width}")
 
     # the assessors page: check boxes, no multi-select
