@@ -158,6 +158,7 @@ ckan.locale_default = th
 ckan.locales_offered = th en
 ckan.storage_path = $(pwd)/.state/storage
 ckan.auth.create_user_via_web = true
+ckan.gravatar_default = disabled
 OPTIONS
   "$dir/bin/ckan" config-tool "$file" -f "$options" >/dev/null || { rm -f "$options"; exit 1; }
   rm -f "$options"
