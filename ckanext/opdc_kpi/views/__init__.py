@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.opdc_kpi.views import assessment, assessors, harvest, kpi, search, workbooks
+from ckanext.opdc_kpi.views import assessment, assessors, dcat, harvest, kpi, search, workbooks
 
 
 def get_blueprints() -> list[Any]:
     blueprints: list[Any] = []
-    for module in (harvest, workbooks, kpi, assessors, assessment, search):
+    for module in (harvest, workbooks, kpi, assessors, assessment, search, dcat):
         blueprints.extend(module.get_blueprints())
     return blueprints
