@@ -99,8 +99,7 @@ def import_status(id: str, job_id: str):
     if not workbooks.is_workbook_job(job, org["id"]) or (
             workbooks.job_user(job) != tk.current_user.name and not tk.current_user.sysadmin):
         tk.abort(404, tk._("Import job not found"))
-    status = job.get_status()
-    status = getattr(status, "value", status)
+    status = workbooks.job_status(job)
     result = job.result if status == "finished" else None
     refused = (result or {}).get("refused")
     return tk.render("opdc_kpi/import_status.html", extra_vars={

@@ -1,0 +1,134 @@
+"""Real faults under the catalog (issue 30): a jobs worker killed with SIGKILL
+in the middle of a workbook import, a PostgreSQL backend terminated under a
+request. No fault is simulated: the worker is a real CKAN jobs worker in its
+own process, the backend is ended by PostgreSQL's ``pg_terminate_backend``.
+The long run of every fault under load is ``make bench-faults``."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+import ckan.model as model
+from ckan.tests import factories
+
+from ckanext.opdc_kpi.excel.writer import write_workbook
+
+from .factories_dga import dga_dataset_dict
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+
+#: CKAN's own jobs worker (what ``ckan jobs worker`` runs) with the job
+#: heartbeat every second instead of RQ's 30 s, so the test waits seconds
+_WORKER = r"""
+import os
+from ckan.cli import CKANConfigLoader
+from ckan.config.middleware import make_app
+import ckan.lib.jobs as jobs
+
+config = CKANConfigLoader(os.environ["CKAN_INI"]).get_config()
+make_app(config)
+jobs.Worker(job_monitoring_interval=1).work(burst=True)
+"""
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(d))
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
+
+
+def _imported(org) -> int:
+    """The organization's datasets, read on a connection of their own (the
+    worker writes them in another process)."""
+    with model.meta.engine.connect() as conn:
+        return conn.execute(model.package_table.select().where(
+            model.package_table.c.owner_org == org["id"])).rowcount
+
+
+@pytest.mark.usefixtures("clean_redis")
+def test_an_import_whose_jobs_worker_is_killed_is_shown_interrupted(app, tmp_path, ckan_config):
+    """RQ leaves a job whose worker died by SIGKILL "started" (for hours: its
+    timeout); the status page says it was interrupted once the worker's
+    heartbeat is older than the setting, and uploading again imports the
+    rest without duplicates."""
+    import ckan.lib.jobs as jobs
+
+    if not os.environ.get("CKAN_INI"):
+        pytest.skip("needs CKAN_INI (make test sets it) for the worker process")
+    ckan_config["ckan.storage_path"] = str(tmp_path / "storage")
+    ckan_config["ckanext.opdc_kpi.workbook.interrupted_after"] = "4"
+    admin = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    names = [f"killed-{n}" for n in range(12)]
+    book = tmp_path / "book.xlsx"
+    write_workbook([dga_dataset_dict(name=n) for n in names], book)
+
+    def upload():
+        with open(book, "rb") as handle:
+            answer = app.post(f"/organization/{org['name']}/import",
+                              data={"run": "import", "workbook": (handle, "book.xlsx")},
+                              headers={"Authorization": admin["token"]},
+                              content_type="multipart/form-data", follow_redirects=False)
+        assert answer.status_code == 302, answer.get_data(as_text=True)[-2000:]
+        return answer.headers["Location"]
+
+    def status(url):
+        text = app.get(url, headers={"Authorization": admin["token"]}).get_data(as_text=True)
+        return text.split('data-status="', 1)[1].split('"', 1)[0], text
+
+    url = upload()
+    (job,) = jobs.get_queue().jobs
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen([sys.executable, "-c", _WORKER], env=dict(os.environ),
+                              stdout=subprocess.DEVNULL, stderr=open(log, "wb"))
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:   # until it has written 2 rows
+            if job.get_meta(refresh=True).get("phase") == "importing" and _imported(org) >= 2:
+                break
+            assert worker.poll() is None, log.read_text()[-3000:]
+            time.sleep(0.1)
+        else:
+            pytest.fail("the import did not get under way in 60 s: " + log.read_text()[-3000:])
+        assert status(url)[0] == "started"   # beating: not taken for dead
+        horses = _children(worker.pid)
+        for pid in horses + [worker.pid]:
+            os.kill(pid, signal.SIGKILL)
+        worker.wait(10)
+        killed = time.monotonic()
+        while status(url)[0] == "started" and time.monotonic() - killed < 15:
+            time.sleep(0.5)
+        shown, text = status(url)
+        assert shown == "interrupted", f"still {shown} {time.monotonic() - killed:.0f} s after"
+        assert "The job was interrupted" in text and 'http-equiv="refresh"' not in text
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+
+    model.Session.remove()
+    before = {p.name for p in model.Session.query(model.Package).filter(
+        model.Package.owner_org == org["id"], model.Package.state == "active")}
+    assert 0 < len(before) < len(names)   # killed half-way
+    again = upload()
+    from rq import SimpleWorker   # the second import runs here, to its end
+    queue = jobs.get_queue()
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    shown, text = status(again)
+    assert shown == "finished", text[-2000:]
+    model.Session.remove()
+    after = [p.name for p in model.Session.query(model.Package).filter(
+        model.Package.owner_org == org["id"])]
+    assert sorted(after) == sorted(names)   # none lost, none twice
