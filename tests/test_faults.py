@@ -9,9 +9,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
+import sqlalchemy as sa
 
 import ckan.model as model
 from ckan.tests import factories
@@ -132,3 +134,67 @@ def test_an_import_whose_jobs_worker_is_killed_is_shown_interrupted(app, tmp_pat
     after = [p.name for p in model.Session.query(model.Package).filter(
         model.Package.owner_org == org["id"])]
     assert sorted(after) == sorted(names)   # none lost, none twice
+
+
+def _terminate_the_blocked_insert(db_url: str, found: list, stop: threading.Event) -> None:
+    """From a connection of its own: the backend whose INSERT into package
+    waits for the lock, ended by PostgreSQL (pg_terminate_backend)."""
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            while not stop.is_set():
+                pid = conn.execute(sa.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO package %'"
+                )).scalar()
+                conn.commit()
+                if pid:
+                    conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                    conn.commit()
+                    found.append(pid)
+                    return
+                time.sleep(0.05)
+    finally:
+        engine.dispose()
+
+
+def test_a_backend_terminated_under_a_request_answers_503_and_the_next_request_succeeds(app):
+    """package_create waits on a lock; PostgreSQL ends its backend there. The
+    API answers 503 with the Thai and English message (not CKAN's bare
+    "Internal Server Error"), nothing of the dataset is stored, and the same
+    request sent again succeeds."""
+    user = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+    pkg = dga_dataset_dict(name="terminated-under-a-request", owner_org=org["id"])
+    headers = {"Authorization": user["token"]}
+    db_url = str(model.meta.engine.url.render_as_string(hide_password=False))
+    model.Session.remove()
+    locker = sa.create_engine(db_url)
+    found: list = []
+    stop = threading.Event()
+    try:
+        with locker.connect() as conn:
+            # writes to package wait; reads go on (EXCLUSIVE lets ACCESS SHARE through)
+            conn.execute(sa.text("LOCK TABLE package IN EXCLUSIVE MODE"))
+            killer = threading.Thread(target=_terminate_the_blocked_insert,
+                                      args=(db_url, found, stop), daemon=True)
+            killer.start()
+            # in Thai (the /th/ prefix), with the English beside it
+            answer = app.post("/th/api/3/action/package_create", json=pkg, headers=headers)
+            stop.set()
+            killer.join(10)
+            conn.rollback()
+    finally:
+        locker.dispose()
+    assert found, "no INSERT waited on the lock"
+    assert answer.status_code == 503, answer.get_data(as_text=True)[:500]
+    error = answer.json["error"]
+    assert answer.json["success"] is False and answer.headers["Retry-After"] == "5"
+    assert "ฐานข้อมูล" in error["message"] and "database did not answer" in error["message"]
+    assert "Traceback" not in answer.get_data(as_text=True)
+    model.Session.remove()
+    assert model.Package.get(pkg["name"]) is None
+
+    again = app.post("/api/3/action/package_create", json=pkg, headers=headers)
+    assert again.status_code == 200, again.get_data(as_text=True)[:500]
+    assert again.json["result"]["name"] == pkg["name"]
