@@ -198,3 +198,74 @@ def test_a_backend_terminated_under_a_request_answers_503_and_the_next_request_s
     again = app.post("/api/3/action/package_create", json=pkg, headers=headers)
     assert again.status_code == 200, again.get_data(as_text=True)[:500]
     assert again.json["result"]["name"] == pkg["name"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.usefixtures("clean_redis")
+def test_the_import_page_when_redis_refuses_connections(app, tmp_path, ckan_config):
+    """The jobs queue's Redis (a redis-server of the test's own) is stopped:
+    the upload answers 503 with the form and a Thai message, nothing queued,
+    nothing left in the uploads folder; Redis started again, the same upload
+    is queued."""
+    import shutil
+
+    import ckan.lib.redis as ckan_redis
+
+    if not shutil.which("redis-server"):
+        pytest.skip("no redis-server")
+    ckan_config["ckan.storage_path"] = str(tmp_path / "storage")
+    admin = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    book = tmp_path / "book.xlsx"
+    write_workbook([dga_dataset_dict(name="queued-later")], book)
+    port = _free_port()
+
+    def redis_server():
+        server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                                   "--save", "", "--appendonly", "no"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True,
+                             text=True).stdout.strip() != "PONG":
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.1)
+        return server
+
+    def upload():
+        with open(book, "rb") as handle:
+            return app.post(f"/th/organization/{org['name']}/import",
+                            data={"run": "import", "mission": "ภารกิจที่พิมพ์ไว้",
+                                  "workbook": (handle, "book.xlsx")},
+                            headers={"Authorization": admin["token"]},
+                            content_type="multipart/form-data", follow_redirects=False)
+
+    server = redis_server()
+    # CKAN keeps one connection pool per process, made from ckan.redis.url at
+    # its first use: a new one for this test's Redis, and again after it
+    ckan_config["ckan.redis.url"] = f"redis://127.0.0.1:{port}/0"
+    ckan_redis._connection_pool = None
+    try:
+        server.terminate()
+        server.wait(10)   # its port is closed: connections are refused
+        refused = upload()
+        text = refused.get_data(as_text=True)
+        assert refused.status_code == 503, text[-2000:]
+        assert "ระบบคิวงานเบื้องหลังไม่พร้อมใช้งาน" in text
+        assert 'value="ภารกิจที่พิมพ์ไว้"' in text   # what was typed is kept
+        assert not list((tmp_path / "storage").rglob("*.xlsx"))
+        server = redis_server()
+        queued = upload()
+        assert queued.status_code == 302, queued.get_data(as_text=True)[-2000:]
+        assert "/import/" in queued.headers["Location"]
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(10)
+        ckan_redis._connection_pool = None

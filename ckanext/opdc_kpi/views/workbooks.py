@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
@@ -82,7 +83,13 @@ def import_workbook(id: str):
         return _page(extra, too_large if too_big else error.message(site.request_language()),
                      413 if too_big else 400)
     mode = "import" if form.get("run") == "import" else "check"
-    job = workbooks.enqueue(path, org["id"], _defaults(form), tk.current_user.name, mode)
+    try:
+        job = workbooks.enqueue(path, org["id"], _defaults(form), tk.current_user.name, mode)
+    except redis.exceptions.RedisError:
+        # the job queue (Redis) does not answer: nothing queued, the upload removed;
+        # the form is shown again with what was typed
+        return _page(extra, tk._("The job queue is not available right now: nothing was "
+                                 "queued. Choose the file again and retry in a moment."), 503)
     return tk.h.redirect_to("opdc_kpi_import.import_status", id=org["name"], job_id=job.id)
 
 
