@@ -222,9 +222,5 @@ bench-load: site-ready
 # "--duration 120 --readme" (the tables into bench/README.md).
 FAULTS_ARGS ?=
 bench-faults: setup
-ifeq ($(SEARCH),solr)
-	@# the jars once (the run's Solr shares them, in its own state folder)
-	scripts/solr.sh url $(CKAN_VERSION) >/dev/null
-endif
 	nice -n 10 $(VENV)/bin/python bench/faults/main.py --search $(SEARCH) \
 	  --ckan-version $(CKAN_VERSION) $(FAULTS_ARGS)

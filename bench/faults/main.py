@@ -391,7 +391,7 @@ def main(argv=None):
     p.add_argument("--workers", type=int, default=3, help="uWSGI workers")
     p.add_argument("--quiet", type=float, default=10, help="seconds of quiet after each fault")
     p.add_argument("--outage", type=float, default=20, help="seconds Redis and Solr stay down")
-    p.add_argument("--workbook-rows", type=int, default=150)
+    p.add_argument("--workbook-rows", type=int, default=80)
     p.add_argument("--pg-port", type=int, default=55432)
     p.add_argument("--redis-port", type=int, default=56379)
     p.add_argument("--solr-port", type=int, default=58983)
