@@ -273,3 +273,33 @@ def test_the_import_page_when_redis_refuses_connections(app, tmp_path, ckan_conf
             server.wait(10)
         ckan_redis._connection_pool = None
         jobs._queues.clear()
+
+
+def test_a_production_worker_started_while_the_database_refuses_exits_to_be_started_again(
+        tmp_path):
+    """uWSGI (``need-app``) ends the whole server when a worker cannot load
+    the app; loading it reads the database. A worker loading
+    scripts/production/wsgi.py while PostgreSQL refuses connections (a port
+    nothing listens on) exits with status 1 and a one-line reason, no
+    traceback, so uWSGI's master starts another (the respawn path)."""
+    import pathlib
+    import re
+
+    ini = os.environ.get("CKAN_INI")
+    if not ini:
+        pytest.skip("needs CKAN_INI (make test sets it)")
+    port = _free_port()   # closed again: connections to it are refused
+    text = pathlib.Path(ini).read_text()
+    text = re.sub(r"(?m)^sqlalchemy\.url\s*=.*$",
+                  f"sqlalchemy.url = postgresql://nobody@127.0.0.1:{port}/none", text)
+    here = pathlib.Path(ini).parent
+    refused = tmp_path / "refused.ini"
+    refused.write_text(text.replace("%(here)s", str(here)))
+    env = dict(os.environ, CKAN_INI=str(refused), OPDC_APP_RETRY_PAUSE="0")
+    env.pop("CKAN_SQLALCHEMY_URL", None)   # it would override the ini's URL
+    wsgi = here / "scripts" / "production" / "wsgi.py"
+    done = subprocess.run([sys.executable, "-c", f"import runpy; runpy.run_path({str(wsgi)!r})"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "the database does not answer while the app loads" in done.stderr
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
