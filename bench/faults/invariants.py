@@ -65,7 +65,10 @@ def expected_states_exact(entries):
                 new = [_apply(None, e)]
             states.clear()
             states.update({_freeze(s): s for s in new if s is not None} or {_freeze(None): None})
-        elif kind == "ambiguous":
+        elif kind == "ambiguous" and len(states) < 256:
+            # (a long run of unanswered writes, the server gone: past 256
+            # states the later ones are not followed; the comparison may
+            # then report a change)
             for s in list(states.values()):
                 if s is None and e["op"] != "package_create":
                     continue
@@ -110,6 +113,8 @@ def check(*, run, site, venv, ini, token, events, skipped, traffic, call, action
         ok = ok and bool(good)
         rows.append({"invariant": name, "value": value, "ok": bool(good), "note": note})
 
+    row("the production server (uWSGI) still running after the faults",
+        "yes" if site.get("server_alive") else "no: it ended", site.get("server_alive"))
     # the site answers again before anything is compared
     deadline = time.time() + 120
     while time.time() < deadline and call(port, "GET", "/api/3/action/status_show",

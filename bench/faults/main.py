@@ -493,6 +493,7 @@ def main(argv=None):
         t_end = time.time()
         print(f"[faults] traffic over: {counter['n']} requests in {t_end - t_start:.0f} s",
               flush=True)
+        site["server_alive"] = uwsgi.proc is not None and uwsgi.proc.poll() is None
         result = invariants.check(run=run, site=site, venv=venv, ini=ini, token=token,
                                   events=faults.events, skipped=skipped,
                                   traffic=(t_start, t_end), call=call, action=action,
