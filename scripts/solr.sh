@@ -34,8 +34,9 @@ cd "$(dirname "$0")/.."
 PORT=${SOLR_PORT:-8983}
 HEAP=${SOLR_HEAP:-1g}
 WAIT=${SOLR_WAIT:-120}
-STATE=.state/solr
-LIB=$STATE/lib
+# SOLR_STATE: another state folder (the fault benchmark's run folder); SOLR_LIB: its jars
+STATE=$(realpath -m "${SOLR_STATE:-.state/solr}")
+LIB=$(realpath -m "${SOLR_LIB:-$STATE/lib}")
 CLASSES=$STATE/classes
 SOLR_HOME_DIR=$STATE/home
 PIDFILE=$STATE/solr.pid
@@ -81,7 +82,7 @@ jars() {
   log "fetching Solr's jars with Maven into $LIB (once, ~85 MB)"
   rm -rf "$LIB.tmp"
   mvn -q -f solr/pom.xml dependency:copy-dependencies \
-    -DoutputDirectory="$(pwd)/$LIB.tmp" -DincludeScope=runtime \
+    -DoutputDirectory="$LIB.tmp" -DincludeScope=runtime \
     || die "mvn could not fetch Solr's jars (is Maven Central reachable?)"
   rm -rf "$LIB"
   mv "$LIB.tmp" "$LIB"
@@ -164,7 +165,7 @@ mode_now() { cat "$MODEFILE" 2>/dev/null || echo node; }
 solr_cli() {
   # solr.install.dir: bin/solr sets it; upconfig looks for named configsets there
   java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dfile.encoding=UTF-8 \
-    -Dsolr.install.dir="$(pwd)/$STATE" \
+    -Dsolr.install.dir="$STATE" \
     -Dlog4j2.configurationFile="$(pwd)/solr/log4j2.xml" \
     -cp "$(classpath)" org.apache.solr.cli.SolrCLI "$@"
 }
@@ -303,8 +304,8 @@ start() {
   setsid java -Xms256m -Xmx"$HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -Djava.awt.headless=true -Dfile.encoding=UTF-8 \
     -Dlog4j2.configurationFile="$(pwd)/solr/log4j2.xml" \
-    -Dsolr.log.dir="$(pwd)/$STATE" -Dsolr.max.booleanClauses=1024 \
-    -Dsolr.install.dir="$(pwd)/$STATE" -Dsolr.solr.home="$(pwd)/$SOLR_HOME_DIR" \
+    -Dsolr.log.dir="$STATE" -Dsolr.max.booleanClauses=1024 \
+    -Dsolr.install.dir="$STATE" -Dsolr.solr.home="$SOLR_HOME_DIR" \
     -cp "$(classpath)" SolrLauncher "${args[@]}" > "$LOGFILE" 2>&1 < /dev/null &
   echo $! > "$PIDFILE"
   echo "$mode" > "$MODEFILE"

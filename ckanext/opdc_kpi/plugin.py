@@ -6,7 +6,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.opdc_kpi import cli, helpers, views
-from ckanext.opdc_kpi.views import publishing
+from ckanext.opdc_kpi.views import publishing, unavailable
 from ckanext.opdc_kpi.logic import dataset, registry, score
 from ckanext.opdc_kpi.search import backend as search_backend
 from ckanext.opdc_kpi.search import index as search_index
@@ -64,7 +64,7 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IMiddleware
     def make_middleware(self, app, config):
-        return publishing.install_error_page(app)
+        return unavailable.install(publishing.install_error_page(app))
 
     # IPackageController
     def after_dataset_update(self, context, pkg_dict):

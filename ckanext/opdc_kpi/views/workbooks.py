@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import redis
 from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
@@ -82,7 +83,13 @@ def import_workbook(id: str):
         return _page(extra, too_large if too_big else error.message(site.request_language()),
                      413 if too_big else 400)
     mode = "import" if form.get("run") == "import" else "check"
-    job = workbooks.enqueue(path, org["id"], _defaults(form), tk.current_user.name, mode)
+    try:
+        job = workbooks.enqueue(path, org["id"], _defaults(form), tk.current_user.name, mode)
+    except redis.exceptions.RedisError:
+        # the job queue (Redis) does not answer: nothing queued, the upload removed;
+        # the form is shown again with what was typed
+        return _page(extra, tk._("The job queue is not available right now: nothing was "
+                                 "queued. Choose the file again and retry in a moment."), 503)
     return tk.h.redirect_to("opdc_kpi_import.import_status", id=org["name"], job_id=job.id)
 
 
@@ -99,8 +106,7 @@ def import_status(id: str, job_id: str):
     if not workbooks.is_workbook_job(job, org["id"]) or (
             workbooks.job_user(job) != tk.current_user.name and not tk.current_user.sysadmin):
         tk.abort(404, tk._("Import job not found"))
-    status = job.get_status()
-    status = getattr(status, "value", status)
+    status = workbooks.job_status(job)
     result = job.result if status == "finished" else None
     refused = (result or {}).get("refused")
     return tk.render("opdc_kpi/import_status.html", extra_vars={

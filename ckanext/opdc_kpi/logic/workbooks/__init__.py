@@ -15,7 +15,9 @@ from ckanext.opdc_kpi.logic.workbooks.jobs import (
     JOB_TITLE,
     budget,
     enqueue,
+    interrupted_after,
     is_workbook_job,
+    job_status,
     job_user,
     run_workbook_job,
     store_upload,
@@ -24,5 +26,6 @@ from ckanext.opdc_kpi.logic.workbooks.rows import dataset_name
 from ckanext.opdc_kpi.logic.workbooks.workers import worker_count
 
 __all__ = ["JOB_TITLE", "budget", "dataset_name", "enqueue", "export_datasets",
-           "get_auth_functions", "import_workbook", "is_workbook_job", "job_user",
+           "get_auth_functions", "import_workbook", "interrupted_after", "is_workbook_job",
+           "job_status", "job_user",
            "run_workbook_job", "store_upload", "summary", "validate_catalog", "worker_count"]

@@ -8,6 +8,7 @@ again, reads it and removes it.
 The reading budget comes from the ``ckanext.opdc_kpi.workbook.*`` settings."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import pathlib
 import tempfile
@@ -92,6 +93,32 @@ def is_workbook_job(job: Any, org_id: str) -> bool:
 
 def job_user(job: Any) -> str:
     return job.args[3]
+
+
+def interrupted_after() -> int:
+    return tk.asint(tk.config.get("ckanext.opdc_kpi.workbook.interrupted_after"))
+
+
+def job_status(job: Any, now: dt.datetime | None = None) -> str:
+    """RQ's status of the job, or ``interrupted`` for a job RQ still calls
+    ``started`` whose worker stopped beating: a jobs worker killed with
+    SIGKILL (or its machine stopped) never marks its job, and RQ leaves it
+    "started" until its timeout (hours). The worker's main process beats
+    the job every ``job_monitoring_interval`` seconds (30) while its work
+    horse runs; a beat older than ``interrupted_after`` seconds means no
+    one runs the job any more."""
+    status = job.get_status()
+    status = getattr(status, "value", status)
+    if status != "started":
+        return status
+    beats = [t for t in (job.last_heartbeat, job.started_at) if t is not None]
+    if not beats:
+        return status
+    last = max(t if t.tzinfo else t.replace(tzinfo=dt.timezone.utc) for t in beats)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    if (now - last).total_seconds() > interrupted_after():
+        return "interrupted"
+    return status
 
 
 def run_workbook_job(path: str, org_id: str, defaults: dict[str, Any], user: str,

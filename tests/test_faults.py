@@ -1,0 +1,305 @@
+"""Real faults under the catalog (issue 30): a jobs worker killed with SIGKILL
+in the middle of a workbook import, a PostgreSQL backend terminated under a
+request. No fault is simulated: the worker is a real CKAN jobs worker in its
+own process, the backend is ended by PostgreSQL's ``pg_terminate_backend``.
+The long run of every fault under load is ``make bench-faults``."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
+from ckan.tests import factories
+
+from ckanext.opdc_kpi.excel.writer import write_workbook
+
+from .factories_dga import dga_dataset_dict
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+
+#: CKAN's own jobs worker (what ``ckan jobs worker`` runs) with the job
+#: heartbeat every second instead of RQ's 30 s, so the test waits seconds
+_WORKER = r"""
+import os
+from ckan.cli import CKANConfigLoader
+from ckan.config.middleware import make_app
+import ckan.lib.jobs as jobs
+
+config = CKANConfigLoader(os.environ["CKAN_INI"]).get_config()
+make_app(config)
+jobs.Worker(job_monitoring_interval=1).work(burst=True)
+"""
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(d))
+            except (OSError, IndexError, ValueError):
+                pass
+    return out
+
+
+def _imported(org) -> int:
+    """The organization's datasets, read on a connection of their own (the
+    worker writes them in another process)."""
+    with model.meta.engine.connect() as conn:
+        return conn.execute(model.package_table.select().where(
+            model.package_table.c.owner_org == org["id"])).rowcount
+
+
+@pytest.mark.usefixtures("clean_redis")
+def test_an_import_whose_jobs_worker_is_killed_is_shown_interrupted(app, tmp_path, ckan_config):
+    """RQ leaves a job whose worker died by SIGKILL "started" (for hours: its
+    timeout); the status page says it was interrupted once the worker's
+    heartbeat is older than the setting, and uploading again imports the
+    rest without duplicates."""
+    import ckan.lib.jobs as jobs
+
+    if not os.environ.get("CKAN_INI"):
+        pytest.skip("needs CKAN_INI (make test sets it) for the worker process")
+    ckan_config["ckan.storage_path"] = str(tmp_path / "storage")
+    ckan_config["ckanext.opdc_kpi.workbook.interrupted_after"] = "4"
+    admin = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    names = [f"killed-{n}" for n in range(6)]
+    book = tmp_path / "book.xlsx"
+    write_workbook([dga_dataset_dict(name=n) for n in names], book)
+
+    def upload():
+        with open(book, "rb") as handle:
+            answer = app.post(f"/organization/{org['name']}/import",
+                              data={"run": "import", "workbook": (handle, "book.xlsx")},
+                              headers={"Authorization": admin["token"]},
+                              content_type="multipart/form-data", follow_redirects=False)
+        assert answer.status_code == 302, answer.get_data(as_text=True)[-2000:]
+        return answer.headers["Location"]
+
+    def status(url):
+        text = app.get(url, headers={"Authorization": admin["token"]}).get_data(as_text=True)
+        return text.split('data-status="', 1)[1].split('"', 1)[0], text
+
+    url = upload()
+    (job,) = jobs.get_queue().jobs
+    log = tmp_path / "worker.log"
+    worker = subprocess.Popen([sys.executable, "-c", _WORKER], env=dict(os.environ),
+                              stdout=subprocess.DEVNULL, stderr=open(log, "wb"))
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:   # until it has written a row
+            if job.get_meta(refresh=True).get("phase") == "importing" and _imported(org) >= 1:
+                break
+            assert worker.poll() is None, log.read_text()[-3000:]
+            time.sleep(0.1)
+        else:
+            pytest.fail("the import did not get under way in 60 s: " + log.read_text()[-3000:])
+        assert status(url)[0] == "started"   # beating: not taken for dead
+        horses = _children(worker.pid)
+        for pid in horses + [worker.pid]:
+            os.kill(pid, signal.SIGKILL)
+        worker.wait(10)
+        killed = time.monotonic()
+        while status(url)[0] == "started" and time.monotonic() - killed < 15:
+            time.sleep(0.5)
+        shown, text = status(url)
+        assert shown == "interrupted", f"still {shown} {time.monotonic() - killed:.0f} s after"
+        assert "The job was interrupted" in text and 'http-equiv="refresh"' not in text
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+
+    model.Session.remove()
+    before = {p.name for p in model.Session.query(model.Package).filter(
+        model.Package.owner_org == org["id"], model.Package.state == "active")}
+    assert 0 < len(before) < len(names)   # killed half-way
+    again = upload()
+    from rq import SimpleWorker   # the second import runs here, to its end
+    queue = jobs.get_queue()
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    shown, text = status(again)
+    assert shown == "finished", text[-2000:]
+    model.Session.remove()
+    after = [p.name for p in model.Session.query(model.Package).filter(
+        model.Package.owner_org == org["id"])]
+    assert sorted(after) == sorted(names)   # none lost, none twice
+
+
+def _terminate_the_blocked_insert(db_url: str, found: list, stop: threading.Event) -> None:
+    """From a connection of its own: the backend whose INSERT into package
+    waits for the lock, ended by PostgreSQL (pg_terminate_backend)."""
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            while not stop.is_set():
+                pid = conn.execute(sa.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO package %'"
+                )).scalar()
+                conn.commit()
+                if pid:
+                    conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                    conn.commit()
+                    found.append(pid)
+                    return
+                time.sleep(0.05)
+    finally:
+        engine.dispose()
+
+
+def test_a_backend_terminated_under_a_request_answers_503_and_the_next_request_succeeds(app):
+    """package_create waits on a lock; PostgreSQL ends its backend there. The
+    API answers 503 with the Thai and English message (not CKAN's bare
+    "Internal Server Error"), nothing of the dataset is stored, and the same
+    request sent again succeeds."""
+    user = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+    pkg = dga_dataset_dict(name="terminated-under-a-request", owner_org=org["id"])
+    headers = {"Authorization": user["token"]}
+    db_url = str(model.meta.engine.url.render_as_string(hide_password=False))
+    model.Session.remove()
+    locker = sa.create_engine(db_url)
+    found: list = []
+    stop = threading.Event()
+    try:
+        with locker.connect() as conn:
+            # writes to package wait; reads go on (EXCLUSIVE lets ACCESS SHARE through)
+            conn.execute(sa.text("LOCK TABLE package IN EXCLUSIVE MODE"))
+            killer = threading.Thread(target=_terminate_the_blocked_insert,
+                                      args=(db_url, found, stop), daemon=True)
+            killer.start()
+            # in Thai (the /th/ prefix), with the English beside it
+            answer = app.post("/th/api/3/action/package_create", json=pkg, headers=headers)
+            stop.set()
+            killer.join(10)
+            conn.rollback()
+    finally:
+        locker.dispose()
+    assert found, "no INSERT waited on the lock"
+    assert answer.status_code == 503, answer.get_data(as_text=True)[:500]
+    error = answer.json["error"]
+    assert answer.json["success"] is False and answer.headers["Retry-After"] == "5"
+    assert "ฐานข้อมูล" in error["message"] and "database did not answer" in error["message"]
+    assert "Traceback" not in answer.get_data(as_text=True)
+    model.Session.remove()
+    assert model.Package.get(pkg["name"]) is None
+
+    again = app.post("/api/3/action/package_create", json=pkg, headers=headers)
+    assert again.status_code == 200, again.get_data(as_text=True)[:500]
+    assert again.json["result"]["name"] == pkg["name"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.usefixtures("clean_redis")
+def test_the_import_page_when_redis_refuses_connections(app, tmp_path, ckan_config):
+    """The jobs queue's Redis (a redis-server of the test's own) is stopped:
+    the upload answers 503 with the form and a Thai message, nothing queued,
+    nothing left in the uploads folder; Redis started again, the same upload
+    is queued."""
+    import shutil
+
+    import ckan.lib.jobs as jobs
+    import ckan.lib.redis as ckan_redis
+
+    if not shutil.which("redis-server"):
+        pytest.skip("no redis-server")
+    ckan_config["ckan.storage_path"] = str(tmp_path / "storage")
+    admin = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    book = tmp_path / "book.xlsx"
+    write_workbook([dga_dataset_dict(name="queued-later")], book)
+    port = _free_port()
+
+    def redis_server():
+        server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
+                                   "--save", "", "--appendonly", "no"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True,
+                             text=True).stdout.strip() != "PONG":
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.1)
+        return server
+
+    def upload():
+        with open(book, "rb") as handle:
+            return app.post(f"/th/organization/{org['name']}/import",
+                            data={"run": "import", "mission": "ภารกิจที่พิมพ์ไว้",
+                                  "workbook": (handle, "book.xlsx")},
+                            headers={"Authorization": admin["token"]},
+                            content_type="multipart/form-data", follow_redirects=False)
+
+    server = redis_server()
+    # CKAN keeps one connection pool per process, made from ckan.redis.url at
+    # its first use, and its queues on it: new ones for this test's Redis, and
+    # again after it
+    ckan_config["ckan.redis.url"] = f"redis://127.0.0.1:{port}/0"
+    ckan_redis._connection_pool = None
+    jobs._queues.clear()
+    try:
+        server.terminate()
+        server.wait(10)   # its port is closed: connections are refused
+        refused = upload()
+        text = refused.get_data(as_text=True)
+        assert refused.status_code == 503, text[-2000:]
+        assert "ระบบคิวงานเบื้องหลังไม่พร้อมใช้งาน" in text
+        assert 'value="ภารกิจที่พิมพ์ไว้"' in text   # what was typed is kept
+        assert not list((tmp_path / "storage").rglob("*.xlsx"))
+        server = redis_server()
+        queued = upload()
+        assert queued.status_code == 302, queued.get_data(as_text=True)[-2000:]
+        assert "/import/" in queued.headers["Location"]
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(10)
+        ckan_redis._connection_pool = None
+        jobs._queues.clear()
+
+
+def test_a_production_worker_started_while_the_database_refuses_exits_to_be_started_again(
+        tmp_path):
+    """uWSGI (``need-app``) ends the whole server when a worker cannot load
+    the app; loading it reads the database. A worker loading
+    scripts/production/wsgi.py while PostgreSQL refuses connections (a port
+    nothing listens on) exits with status 1 and a one-line reason, no
+    traceback, so uWSGI's master starts another (the respawn path)."""
+    import pathlib
+    import re
+
+    ini = os.environ.get("CKAN_INI")
+    if not ini:
+        pytest.skip("needs CKAN_INI (make test sets it)")
+    port = _free_port()   # closed again: connections to it are refused
+    text = pathlib.Path(ini).read_text()
+    text = re.sub(r"(?m)^sqlalchemy\.url\s*=.*$",
+                  f"sqlalchemy.url = postgresql://nobody@127.0.0.1:{port}/none", text)
+    here = pathlib.Path(ini).parent
+    refused = tmp_path / "refused.ini"
+    refused.write_text(text.replace("%(here)s", str(here)))
+    env = dict(os.environ, CKAN_INI=str(refused), OPDC_APP_RETRY_PAUSE="0")
+    env.pop("CKAN_SQLALCHEMY_URL", None)   # it would override the ini's URL
+    wsgi = here / "scripts" / "production" / "wsgi.py"
+    done = subprocess.run([sys.executable, "-c", f"import runpy; runpy.run_path({str(wsgi)!r})"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "the database does not answer while the app loads" in done.stderr
+    assert "Traceback" not in done.stderr, done.stderr[-2000:]
