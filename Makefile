@@ -34,8 +34,7 @@ export OPDC_KPI_HARVEST_DB_URL := $(shell scripts/setup.sh db-url $(HARVEST_DB))
 
 .PHONY: serve setup test test-canary test-pure test-all demo bench i18n i18n-extract clean-venv mutation \
   site-ready serve-production start-production stop-production bench-load \
-  solr solr-stop solr-status test-solrcloud bench-search-solr bench-thai-recall
-  solr solr-stop solr-status test-solrcloud bench-search-solr bench-faults
+  solr solr-stop solr-status test-solrcloud bench-search-solr bench-thai-recall bench-faults
 
 setup:
 	scripts/setup.sh system
