@@ -298,11 +298,9 @@ class _Parser:
         return _word_term(field, word)
 
     def _at_field_colon(self, word: str) -> bool:
-        """Whether the colon of ``field:value`` follows ``word`` (just read).
-        White space may stand on either side of the colon, as between any two
-        tokens of Lucene's classic syntax (Solr reads ``tags: "x"``, which
-        CKAN's feeds send, and ``tags :x`` as ``tags:x``); the position is
-        left on the colon, or unchanged when there is none."""
+        """Whether the colon of ``field:value`` follows ``word``: left on
+        it, else unmoved. White space may stand around it, as in Lucene's
+        syntax (CKAN's feeds send ``tags: "x"``)."""
         start = self.pos
         if word:
             self._skip_ws()
