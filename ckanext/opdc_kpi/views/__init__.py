@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.opdc_kpi.views import assessment, assessors, harvest, kpi, search, workbooks
+from ckanext.opdc_kpi.views import (
+    assessment,
+    assessors,
+    core_params,
+    harvest,
+    kpi,
+    search,
+    workbooks,
+)
 
 
 def get_blueprints() -> list[Any]:
     blueprints: list[Any] = []
-    for module in (harvest, workbooks, kpi, assessors, assessment, search):
+    for module in (harvest, workbooks, kpi, assessors, assessment, search,
+                   core_params):
         blueprints.extend(module.get_blueprints())
     return blueprints
