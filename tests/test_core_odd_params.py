@@ -65,6 +65,9 @@ def test_new_dataset_form_with_a_query_ckan_cannot_read_is_a_400(app, catalog):
         response = app.get("/dataset/new?" + query, headers={"Authorization": user["token"]},
                            expect_errors=True)
         assert response.status_code == 400, (query, response.status_code)
+    thai = app.get("/th/dataset/new?tags=x", headers={"Authorization": user["token"]},
+                   status=400).get_data(as_text=True)
+    assert "tags: ต้องเป็นรายการ" in thai
     # the form with a group or a tag given the way CKAN's pages give them still works
     for query in ("groups__0__id=x", "group=x", "tags__0__name=x", "title=x"):
         assert app.get("/dataset/new?" + query, headers={"Authorization": user["token"]}

@@ -130,8 +130,9 @@ def _changes_multiple() -> Optional[Any]:
         return error_page(403, tk._("Unauthorized to view activity data"))
     if any(not str(a.get("activity_type", "")).endswith(kinds) for a in activities) \
             or len({a.get("object_id") for a in activities}) != 1:
-        return error_page(400, tk._("The activities are not changes of one {kind}").format(
-            kind=tk._("dataset") if kinds == ("package",) else tk._("group")))
+        return error_page(400, tk._("The activities are not changes of one dataset")
+                          if kinds == ("package",) else
+                          tk._("The activities are not changes of one group or organization"))
     # CKAN's view parses the timestamps
     for activity in activities:
         try:
