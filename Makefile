@@ -18,6 +18,8 @@ endif
 DB_NAME ?= ckan_opdc
 # One test database per CKAN version: 2.11 and 2.12 keep extras differently.
 TEST_DB ?= ckan_opdc_test_$(subst .,_,$(CKAN_VERSION))
+# The DCAT harvester test's second site (tests/dcat/test_harvest.py) has a database of its own.
+HARVEST_DB ?= $(TEST_DB)_harvest
 PYTEST_ARGS ?=
 TESTS ?= tests
 HOST ?= 127.0.0.1
@@ -28,10 +30,11 @@ PROD_PORT ?= 5001
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc) )))
 
 export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
+export OPDC_KPI_HARVEST_DB_URL := $(shell scripts/setup.sh db-url $(HARVEST_DB))
 
 .PHONY: serve setup test test-canary test-pure test-all demo bench i18n i18n-extract clean-venv mutation \
   site-ready serve-production start-production stop-production bench-load \
-  solr solr-stop solr-status test-solrcloud bench-search-solr
+  solr solr-stop solr-status test-solrcloud bench-search-solr bench-thai-recall
 
 setup:
 	scripts/setup.sh system
@@ -90,6 +93,7 @@ BASE_INI := $(if $(filter solr,$(SEARCH)),test-solr.ini,test.ini)
 
 test: setup
 	scripts/setup.sh db $(TEST_DB)
+	scripts/setup.sh db $(HARVEST_DB)
 	@sed '/^\[app:main\]/a ckan.webassets.path = %(here)s/.state/webassets-$(CKAN_VERSION)-$(SEARCH)' \
 	  $(BASE_INI) > $(RUN_INI)
 ifeq ($(SEARCH),solr)
@@ -186,6 +190,8 @@ bench: setup
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py search
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_search) $(VENV)/bin/python bench/run.py harvest
 	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_kpi) $(VENV)/bin/python bench/run.py kpi
+	scripts/setup.sh db ckan_opdc_bench_dcat
+	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_dcat) $(VENV)/bin/python bench/run.py dcat
 
 # The search benchmark on the PostgreSQL search and on Solr side by side, with the
 # time of `ckan search-index rebuild` for each (bench/README.md "Search"; not in CI).
@@ -205,6 +211,16 @@ bench-search-solr: setup
 	  --solr-url $$(SOLR_CORE=$(BENCH_SOLR_CORE) scripts/solr.sh url $(CKAN_VERSION)) \
 	  --rebuild --rebuild-datasets $(REBUILD_DATASETS) \
 	  --rebuild-db-url $$(scripts/setup.sh db-url $(BENCH_REBUILD_DB)) $(BENCH_ARGS)
+
+# Thai recall at full size (README, "Searching Thai text on Solr"; not in CI): each
+# Thai word of the benchmark catalog's titles searched alone on both backends, hits
+# compared; the same catalog, database and Solr core as bench-search-solr.
+bench-thai-recall: setup
+	scripts/setup.sh db $(BENCH_SEARCH_DB)
+	SOLR_CORE=$(BENCH_SOLR_CORE) scripts/solr.sh start $(CKAN_VERSION)
+	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url $(BENCH_SEARCH_DB)) $(VENV)/bin/python \
+	  bench/run.py search --backends pg,solr --thai-recall \
+	  --solr-url $$(SOLR_CORE=$(BENCH_SOLR_CORE) scripts/solr.sh url $(CKAN_VERSION)) $(BENCH_ARGS)
 
 # Load on loopback, not in CI (bench/README.md): the development and the production
 # server side by side in one run, on the site of `make serve` (demo copies up to 265

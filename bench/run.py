@@ -11,7 +11,7 @@ import pathlib
 import sys
 
 HERE = pathlib.Path(__file__).resolve().parent
-BENCHMARKS = ["search", "kpi", "harvest", "excel", "kpi_page"]
+BENCHMARKS = ["search", "kpi", "harvest", "excel", "kpi_page", "dcat"]
 
 
 def _load(name: str):

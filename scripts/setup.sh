@@ -131,8 +131,10 @@ ini() {
   fi
   log "writing $file"
   # SEARCH=solr: CKAN searches Apache Solr (SOLR_URL), so no opdc_kpi_pgsearch
-  local plugins="activity scheming_datasets scheming_organizations opdc_kpi opdc_kpi_pgsearch"
-  [ "${SEARCH:-pg}" = solr ] && plugins="activity scheming_datasets scheming_organizations opdc_kpi"
+  # dcat structured_data: ckanext-dcat's endpoints and the dataset page's
+  # schema.org block, with the extension's profiles (README, "DCAT and schema.org")
+  local plugins="activity scheming_datasets scheming_organizations opdc_kpi opdc_kpi_pgsearch dcat structured_data"
+  [ "${SEARCH:-pg}" = solr ] && plugins="activity scheming_datasets scheming_organizations opdc_kpi dcat structured_data"
   # CKAN's template draws a random SECRET_KEY (WTF_CSRF_SECRET_KEY and the API
   # tokens' key derive from it); the settings go through a private file, not argv
   "$dir/bin/ckan" generate config "$file" >/dev/null
@@ -150,10 +152,13 @@ scheming.dataset_schemas = ckanext.opdc_kpi:schemas/dataset.yaml
 scheming.organization_schemas = ckanext.opdc_kpi:schemas/organization.yaml
 scheming.presets = ckanext.scheming:presets.json ckanext.opdc_kpi:schemas/presets.yaml
 licenses_group_url = file://$(pwd)/ckanext/opdc_kpi/licenses/opdc-licenses.json
+ckanext.dcat.rdf.profiles = euro_dcat_ap_3 opdc_kpi_dcat
+ckanext.dcat.structured_data.profiles = opdc_kpi_schemaorg
 ckan.locale_default = th
 ckan.locales_offered = th en
 ckan.storage_path = $(pwd)/.state/storage
 ckan.auth.create_user_via_web = true
+ckan.gravatar_default = disabled
 OPTIONS
   "$dir/bin/ckan" config-tool "$file" -f "$options" >/dev/null || { rm -f "$options"; exit 1; }
   rm -f "$options"

@@ -6,16 +6,20 @@
 #   scripts/solr.sh stop             stop (SIGTERM: Jetty closes the cores cleanly)
 #   scripts/solr.sh status [VERSION] running? core answering?
 #   scripts/solr.sh url VERSION      the core's URL (solr_url / CKAN_SOLR_URL)
+#   scripts/solr.sh thai-words       stdin lines -> tab-separated words, as Solr's
+#                                    ThaiTokenizer cuts them on this Java runtime
 #
 # One Solr process serves one core per CKAN version (ckan-2_12_0, ckan-2_11_6):
 # their schemas differ (name ckan-2.12 / ckan-2.11). Each core's conf/ is CKAN's
-# schema.xml from that version's venv, solr/solrconfig.xml and empty word lists.
+# schema.xml from that version's venv with Thai search (`ckan opdc-kpi solr-schema`;
+# SOLR_SCHEMA=ckan: CKAN's file unchanged), solr/solrconfig.xml and empty word lists.
 # Everything lives in the git-ignored .state/solr: lib/ (jars, fetched once with
 # mvn), classes/ (solr/src compiled), home/ (Solr home), solr.pid, solr.log.
 #
 # Environment: SOLR_PORT (8983), SOLR_HEAP (1g), SOLR_WAIT (seconds, 120),
 # SOLR_CORE (the core's name instead of ckan-<version>, e.g. the search benchmark's),
-# SOLR_SHARDS (unset: one node; N: SolrCloud, see below).
+# SOLR_SHARDS (unset: one node; N: SolrCloud, see below), SOLR_SCHEMA (thai: CKAN's
+# schema with Thai search, the default; ckan: CKAN's schema.xml as it ships).
 #
 # SolrCloud (SOLR_SHARDS=N): ZooKeeper (127.0.0.1:SOLR_ZK_PORT, default SOLR_PORT+1000,
 # chroot /solr) and SOLR_NODES (default N) Solr nodes in one JVM, the first on
@@ -40,6 +44,7 @@ MODEFILE=$STATE/mode
 ZK_PORT=${SOLR_ZK_PORT:-$((PORT + 1000))}
 ZK_HOST="127.0.0.1:$ZK_PORT/solr"
 SHARDS=${SOLR_SHARDS:-}
+SCHEMA=${SOLR_SCHEMA:-thai}
 NODES=${SOLR_NODES:-$SHARDS}
 
 log() { printf '\033[1;34m[solr]\033[0m %s\n' "$*"; }
@@ -85,20 +90,25 @@ jars() {
 
 classpath() { echo "$CLASSES:$LIB/*"; }
 
-compile() {
-  local src=solr/src/SolrLauncher.java
-  if [ -f "$CLASSES/SolrLauncher.class" ] && [ "$CLASSES/SolrLauncher.class" -nt "$src" ] \
-     && [ "$CLASSES/SolrLauncher.class" -nt "$LIB/.complete" ]; then
-    return 0
-  fi
+compile() {  # solr/src/*.java: the launcher and the Thai word helper
+  local src stale=""
+  for src in solr/src/*.java; do
+    local class="$CLASSES/$(basename "$src" .java).class"
+    if [ ! -f "$class" ] || [ ! "$class" -nt "$src" ] || [ ! "$class" -nt "$LIB/.complete" ]; then
+      stale=1
+    fi
+  done
+  [ -z "$stale" ] && return 0
   need javac "a JDK (17) compiles the launcher"
-  log "compiling $src"
+  log "compiling solr/src/*.java"
   rm -rf "$CLASSES"
   mkdir -p "$CLASSES"
-  javac -nowarn -d "$CLASSES" -cp "$(classpath)" "$src"
+  javac -nowarn -d "$CLASSES" -cp "$(classpath)" solr/src/*.java
 }
 
-# conf/ for a CKAN version: its schema.xml, our solrconfig.xml, the word lists.
+# conf/ for a CKAN version: its schema.xml (SOLR_SCHEMA=thai: CKAN's own file
+# with Thai search, written by `ckan opdc-kpi solr-schema`'s code from that
+# version's venv; ckan: CKAN's file as it is), our solrconfig.xml, the word lists.
 # Prints "changed" when a file was written.
 write_conf() {
   local version=$1 conf=$2 venv schema changed=""
@@ -110,14 +120,24 @@ write_conf() {
   fi
   [ -f "$schema" ] || die "CKAN's schema.xml not found at $schema"
   mkdir -p "$conf"
-  local f
-  for f in "$schema" solr/solrconfig.xml; do
-    if ! cmp -s "$f" "$conf/$(basename "$f")"; then
-      cp "$f" "$conf/"
-      changed=1
-    fi
-  done
+  local wanted=$schema
+  if [ "$SCHEMA" = thai ]; then
+    wanted=$STATE/schema-thai-$version.xml
+    "$venv/bin/python" -m ckanext.opdc_kpi.search.solr_schema > "$wanted.tmp" \
+      || die "could not write the Thai schema for CKAN $version (ckanext.opdc_kpi.search.solr_schema)"
+    mv "$wanted.tmp" "$wanted"
+  fi
+  if ! cmp -s "$wanted" "$conf/schema.xml"; then
+    [ -f "$conf/schema.xml" ] && log "schema.xml of $conf changed ($SCHEMA): documents indexed before keep their old analysis until reindexed (ckan search-index rebuild)" >&2
+    cp "$wanted" "$conf/schema.xml"
+    changed=1
+  fi
+  if ! cmp -s solr/solrconfig.xml "$conf/solrconfig.xml"; then
+    cp solr/solrconfig.xml "$conf/"
+    changed=1
+  fi
   # every word list the schema names (synonyms="..", protected="..", words="..")
+  local f
   for f in $(grep -oE '(synonyms|protected|words|dictionary|types)="[^"]+\.txt"' "$schema" \
              | cut -d'"' -f2 | sort -u); do
     [ -f "$conf/$f" ] || { : > "$conf/$f"; changed=1; }
@@ -233,6 +253,7 @@ start() {
     [[ "$NODES" =~ ^[1-9][0-9]?$ ]] || die "SOLR_NODES must be a number of nodes (1-99), not '$NODES'"
   fi
   need java "Solr runs on Java 17"
+  [[ "$SCHEMA" =~ ^(thai|ckan)$ ]] || die "SOLR_SCHEMA must be thai or ckan, not '$SCHEMA'"
 
   if running; then
     [ "$(mode_now)" = "$mode" ] \
@@ -340,6 +361,14 @@ for name, col in json.load(sys.stdin)["cluster"]["collections"].items():
   running
 }
 
+thai_words() {  # stdin lines -> their words as solr.ThaiTokenizerFactory cuts them
+  need java "the Thai word helper runs on Java 17"
+  jars >&2
+  compile >&2
+  exec java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Dfile.encoding=UTF-8 \
+    -cp "$(classpath)" ThaiWords
+}
+
 cmd=${1:-}
 shift || true
 case "$cmd" in
@@ -347,5 +376,6 @@ case "$cmd" in
   stop) stop ;;
   status) status "$@" ;;
   url) check_version "${1:-}"; core_url "$1" ;;
-  *) echo "usage: $0 start VERSION|stop|status [VERSION]|url VERSION" >&2; exit 2 ;;
+  thai-words) thai_words ;;
+  *) echo "usage: $0 start VERSION|stop|status [VERSION]|url VERSION|thai-words" >&2; exit 2 ;;
 esac

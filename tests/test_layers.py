@@ -25,7 +25,7 @@ LAYERS = (
     (3, "logic.dataset"),            # the DGA schema's validation
     (4, "logic.score"),              # reading and scoring the catalog
     (5, "logic.assessment"), (5, "logic.harvest"), (5, "logic.workbooks"),
-    (5, "demo"),
+    (5, "demo"), (5, "dcat"),      # demo content; DCAT and schema.org (ckanext-dcat)
     (6, "logic.registry"), (6, "logic"), (6, "helpers"),
     (7, "views"), (7, "cli"),
     (8, "plugin"),

@@ -81,11 +81,13 @@ def test_a_failed_save_keeps_what_was_typed_with_a_field_error(app, catalog):
     page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
     form = page.select_one("form.opdc-kpi-assessment-form")
     assert form.select_one("select[name=criterion] option[selected]")["value"] == "complete"
-    assert form.select_one("select[name=value] option[selected]")["value"] == "false"
+    # the value is shown again in the pass/fail list ("complete" is passed or not)
+    assert form.select_one("select[name=value_bool] option[selected]")["value"] == "false"
     assert (form.select_one("select[name=dataset] option[selected]")["value"]
             == catalog["dataset"]["id"])
-    note = form.select_one("textarea[name=note]").find_parent(class_="form-group")
-    assert "error" in note["class"] and note.select_one(".error-block").get_text(strip=True)
+    note = form.select_one("textarea[name=note]")
+    assert "is-invalid" in note["class"]
+    assert form.select_one(f"#{note['aria-describedby']}.opdc-kpi-error").get_text(strip=True)
     assert helpers.call_action("opdc_kpi_confirmation_list", {"ignore_auth": True},
                                id="tourism-office") == []
 

@@ -46,8 +46,9 @@ def test_admin_page_for_sysadmins_and_assessors_only(app, catalog, ckan_config, 
     page = _get(app, "/ckan-admin/opdc-kpi?year=2565", catalog["sysadmin"])
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "สำนักงานทดสอบ" in text and "หน่วยงานอื่น" in text and "<svg" in text
-    assert "cdn." not in text.lower()  # charts are inline SVG: nothing loaded from elsewhere
+    assert "สำนักงานทดสอบ" in text and "หน่วยงานอื่น" in text
+    assert text.count('<figure class="opdc-kpi-chart ') == 2
+    assert "cdn." not in text.lower()  # charts are HTML and CSS: nothing loaded from elsewhere
     as_assessor = _get(app, "/ckan-admin/opdc-kpi?year=2565", catalog["member"])
     assert as_assessor.status_code == 200
     assert "สำนักงานทดสอบ" in as_assessor.get_data(as_text=True)

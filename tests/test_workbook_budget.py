@@ -62,6 +62,10 @@ REFUSALS = {
     "many_sheets": ("max_sheets", "more than 100 sheets", "เกิน 100 แผ่น"),
     "lying_sizes": ("declared_size", "inflates to more than the 4,096 bytes its header "
                     "declares", "ใหญ่กว่า 4,096 ไบต์"),
+    "giant_cell": ("max_text_bytes", "sheet1.xml holds a text (a cell or a shared string) "
+                   "longer than 256 KB", "ยาวเกิน 256 KB"),
+    "giant_shared_string": ("max_text_bytes", "sharedStrings.xml holds a text (a cell or a "
+                            "shared string) longer than 256 KB", "ยาวเกิน 256 KB"),
 }
 
 

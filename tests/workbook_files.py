@@ -13,6 +13,8 @@ import struct
 import zipfile
 from typing import Iterable
 
+MB = 2**20
+
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -164,12 +166,46 @@ def forge_size(path, member: str, size: int) -> None:
     path.write_bytes(bytes(data))
 
 
+def giant_cell(path, megabytes: int = 100) -> pathlib.Path:
+    """One inline-string cell of ``megabytes`` MB (a few hundred KB on disk):
+    openpyxl builds it as one string, at several times its size."""
+    def rows() -> Iterable[str]:
+        yield _HEADER
+        yield '<row r="6"><c r="A6" t="inlineStr"><is><t>'
+        chunk = "a" * MB
+        for _ in range(megabytes):
+            yield chunk
+        yield "</t></is></c></row>"
+    parts: dict = _workbook_parts(["Temp2_Meta_Stat"], [1], shared_strings=False)
+    parts["xl/worksheets/sheet1.xml"] = _sheet(rows())
+    return _write(path, parts)
+
+
+def giant_shared_string(path, megabytes: int = 100) -> pathlib.Path:
+    """One shared string of ``megabytes`` MB, used by one cell: openpyxl
+    keeps every shared string whole."""
+    def table() -> Iterable[bytes]:
+        yield (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="1" '
+               'uniqueCount="1"><si><t>').encode()
+        chunk = b"b" * MB
+        for _ in range(megabytes):
+            yield chunk
+        yield b"</t></si></sst>"
+    parts: dict = _workbook_parts(["Temp2_Meta_Stat"], [1], shared_strings=True)
+    parts["xl/sharedStrings.xml"] = table()
+    parts["xl/worksheets/sheet1.xml"] = _sheet(
+        [_HEADER, '<row r="6"><c r="A6" t="s"><v>0</v></c></row>'])
+    return _write(path, parts)
+
+
 ALL = {
     "shared_strings": shared_string_bomb,
     "declared_width": declared_width_bomb,
     "far_column": far_column_rows,
     "many_sheets": many_sheets,
     "lying_sizes": lying_sizes,
+    "giant_cell": giant_cell,
+    "giant_shared_string": giant_shared_string,
 }
 
 

@@ -239,16 +239,24 @@ def main(argv: list[str]) -> int:
                         help="the worst searches the request limits accept, beside *:* "
                              "(bench/search/worst.py), instead of the scenarios")
     parser.add_argument("--worst-rounds", type=int, default=5)
+    parser.add_argument("--thai-recall", action="store_true",
+                        help="each Thai word of the titles searched alone on both backends, "
+                             "hits compared (bench/search/thai_recall.py), instead of the "
+                             "scenarios; needs --backends pg,solr")
     parser.add_argument("--out", default=None,
                         help="default results.json (--worst: results-worst.json)")
     args = parser.parse_args(argv)
-    args.out = args.out or str(HERE / ("results-worst.json" if args.worst else "results.json"))
+    args.out = args.out or str(HERE / ("results-worst.json" if args.worst else
+                                       "results-thai-recall.json" if args.thai_recall
+                                       else "results.json"))
     args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if not args.backends or set(args.backends) - {"pg", "solr"}:
         parser.error("--backends: pg, solr or pg,solr")
     args.rebuild_datasets = args.rebuild_datasets or args.datasets
     if args.rebuild and args.rebuild_datasets != args.datasets and not args.rebuild_db_url:
         parser.error("--rebuild-datasets other than --datasets needs --rebuild-db-url")
+    if args.thai_recall and args.backends != ["pg", "solr"]:
+        parser.error("--thai-recall compares both backends: --backends pg,solr")
     if "solr" in args.backends:
         if not args.solr_url:
             parser.error("--backends solr needs --solr-url (or CKAN_SOLR_URL)")
@@ -274,7 +282,18 @@ def main(argv: list[str]) -> int:
             import worst  # bench/search/worst.py
 
             report = worst.run(client, args.worst_rounds, echo, args.only)
-        for name, params in ({} if args.worst else scenarios(seed)).items():
+        if args.thai_recall:
+            import thai_recall  # bench/search/thai_recall.py
+
+            started = time.perf_counter()
+            words = thai_recall.thai_words(
+                pkg["title"] for pkg, _validated, _labels in seed.datasets(args.datasets))
+            echo(f"{len(words)} Thai words in the titles (Solr's ThaiTokenizer)")
+            report = thai_recall.measure(words, thai_recall.query_search(args.datasets + 1))
+            report["seconds"] = round(time.perf_counter() - started, 1)
+            for line in thai_recall.lines(report):
+                echo(line)
+        for name, params in ({} if args.worst or args.thai_recall else scenarios(seed)).items():
             if args.only and name not in args.only:
                 continue
             report[name] = {"params": params, **_measure(

@@ -224,11 +224,22 @@ SEARCH_COLUMNS = ["id", "name", "title_sort", "owner_org", "dataset_type", "stat
 JSONB_COLUMNS = {"fields", "doc"}
 
 
+def _extras_in_columns(cursor) -> bool:
+    """CKAN 2.12 keeps a dataset's and a group's extras in an ``extras``
+    column; 2.11 in the ``package_extra`` and ``group_extra`` tables."""
+    cursor.execute("SELECT 1 FROM information_schema.columns WHERE table_schema = "
+                   "current_schema() AND table_name = 'package' AND column_name = 'extras'")
+    return cursor.fetchone() is not None
+
+
 def clear(cursor) -> None:
     """Remove a previous seed (in the benchmark's own database: the search
     table is emptied with TRUNCATE, so the new rows are not mixed with dead
     ones)."""
     cursor.execute("TRUNCATE opdc_kpi_search")
+    if not _extras_in_columns(cursor):
+        cursor.execute("DELETE FROM package_extra WHERE package_id IN "
+                       "(SELECT id FROM package WHERE name LIKE 'bench-dataset-%%')")
     cursor.execute("DELETE FROM resource WHERE package_id IN "
                    "(SELECT id FROM package WHERE name LIKE 'bench-dataset-%%')")
     cursor.execute("DELETE FROM member WHERE table_name = 'package' AND table_id IN "
@@ -238,28 +249,34 @@ def clear(cursor) -> None:
     cursor.execute("DELETE FROM package WHERE name LIKE 'bench-dataset-%%'")
 
 
-def load(connection, count: int, build_row, echo=print, batch: int = 1000) -> None:
+def load(connection, count: int, build_row, echo=print, batch: int = 1000,
+         items=None) -> None:
     """Write ``count`` datasets to CKAN's tables and the search table.
 
     ``connection`` is a psycopg2 connection; ``build_row`` is
-    ``ckanext.opdc_kpi.search.index.build_row`` (called inside a CKAN app)."""
+    ``ckanext.opdc_kpi.search.index.build_row`` (called inside a CKAN app);
+    ``items``: the ``datasets(count)`` to write, when the caller changed some
+    (the Thai recall test gives some datasets the differential test's titles)."""
     from psycopg2.extras import Json, execute_values
 
     cursor = connection.cursor()
     clear(cursor)
+    in_columns = _extras_in_columns(cursor)
     now = dt.datetime(2026, 1, 1)
     user_id = _id("user", 0)
     cursor.execute(
         "INSERT INTO \"user\" (id, name, fullname, email, created, sysadmin, state, password) "
         "VALUES (%s, 'bench-admin', 'Bench admin', 'bench@example.go.th', %s, true, 'active', '')"
         " ON CONFLICT (id) DO NOTHING", (user_id, now))
+    no_extras = (Json({}),) if in_columns else ()
     execute_values(cursor,
         "INSERT INTO \"group\" (id, name, title, description, created, state, type, "
-        "approval_status, image_url, is_organization, extras) VALUES %s ON CONFLICT (id) DO NOTHING",
+        "approval_status, image_url, is_organization" + (", extras" if in_columns else "")
+        + ") VALUES %s ON CONFLICT (id) DO NOTHING",
         [(o["id"], o["name"], o["title"], "", now, "active", "organization", "approved", "",
-          True, Json({})) for o in organizations()]
+          True) + no_extras for o in organizations()]
         + [(g["id"], g["name"], g["title"], "", now, "active", "group", "approved", "",
-            False, Json({})) for g in groups()])
+            False) + no_extras for g in groups()])
     vocab_id, vocab_name = next(iter(vocabulary().items()))
     # the extension's migration made the focus-area vocabulary with another id (a new
     # database): the seed's takes its place, so its datasets' tags point at it
@@ -277,14 +294,19 @@ def load(connection, count: int, build_row, echo=print, batch: int = 1000) -> No
         [(_id("tag", i), t, None) for i, t in enumerate(tags())]
         + [(_id("focus", i), f, vocab_id) for i, f in enumerate(FOCUS_AREAS)])
 
-    rows, packages, resources, members, package_tags = [], [], [], [], []
+    rows, packages, resources, members, package_tags, package_extras = [], [], [], [], [], []
     done = 0
 
     def flush() -> None:
         execute_values(cursor,
             "INSERT INTO package (id, name, title, notes, maintainer, maintainer_email, state, "
             "license_id, type, owner_org, private, metadata_created, metadata_modified, "
-            "creator_user_id, url, extras) VALUES %s", packages)
+            "creator_user_id, url" + (", extras" if in_columns else "") + ") VALUES %s",
+            packages)
+        if package_extras:  # CKAN 2.11
+            execute_values(cursor,
+                "INSERT INTO package_extra (id, package_id, key, value, state) VALUES %s",
+                package_extras)
         execute_values(cursor,
             "INSERT INTO resource (id, package_id, url, format, description, name, position, "
             "state, created, metadata_modified, extras) VALUES %s", resources)
@@ -301,19 +323,23 @@ def load(connection, count: int, build_row, echo=print, batch: int = 1000) -> No
             [tuple(json.dumps(r[c], ensure_ascii=False) if c in JSONB_COLUMNS else r[c]
                    for c in SEARCH_COLUMNS) for r in rows],
             template=template)
-        for batch_list in (rows, packages, resources, members, package_tags):
+        for batch_list in (rows, packages, resources, members, package_tags, package_extras):
             batch_list.clear()
 
     vocabularies = vocabulary()
-    for pkg_dict, validated, labels in datasets(count):
+    for pkg_dict, validated, labels in (datasets(count) if items is None else items):
         rows.append(build_row(pkg_dict, validated, labels, vocabularies))
         extras = {e["key"]: e["value"] for e in pkg_dict["extras"]}
         packages.append((
             pkg_dict["id"], pkg_dict["name"], pkg_dict["title"], pkg_dict["notes"],
             pkg_dict["maintainer"], pkg_dict["maintainer_email"], pkg_dict["state"],
             pkg_dict["license_id"], "dataset", pkg_dict["owner_org"], pkg_dict["private"],
-            pkg_dict["metadata_created"], pkg_dict["metadata_modified"], user_id, "",
-            Json(extras)))
+            pkg_dict["metadata_created"], pkg_dict["metadata_modified"], user_id, "")
+            + ((Json(extras),) if in_columns else ()))
+        if not in_columns:
+            package_extras.extend(
+                (str(uuid.uuid5(NAMESPACE, "extra" + key + pkg_dict["id"])), pkg_dict["id"],
+                 key, value, "active") for key, value in extras.items())
         for r in pkg_dict["resources"]:
             resources.append((r["id"], r["package_id"], r["url"], r["format"], r["description"],
                               r["name"], r["position"], "active", r["created"],

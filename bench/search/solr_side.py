@@ -47,9 +47,12 @@ def solr_count() -> int:
     return make_connection().search(q="*:*", fq=f'+site_id:"{site}"', rows=0).hits
 
 
-def index_catalog(seed, count: int, echo: Callable[[str], None], batch: int = 500) -> float:
-    """Index the seed's ``count`` datasets into Solr; returns the seconds taken."""
+def index_catalog(seed, count: int, echo: Callable[[str], None], batch: int = 500,
+                  items=None) -> float:
+    """Index the seed's ``count`` datasets (or ``items``, as ``seed.load`` got
+    them) into Solr; returns the seconds taken."""
     import ckan.lib.search.index as ckan_index
+    import ckan.plugins.toolkit as tk
     from ckan.common import config
     from ckan.lib.search.common import make_connection
 
@@ -81,11 +84,14 @@ def index_catalog(seed, count: int, echo: Callable[[str], None], batch: int = 50
     ckan_index.make_connection = lambda *a, **k: Capture()
     ckan_index.logic.get_action = remembered
     indexer = ckan_index.PackageSearchIndex()
+    # CKAN 2.12 takes the validated dict beside the raw one; 2.11 validates the
+    # raw one itself (a nested dict would be a child document)
+    takes_validated = tk.check_ckan_version(min_version="2.12")
     done = 0
     try:
-        for pkg_dict, validated, _labels in seed.datasets(count):
-            indexer.index_package(dict(pkg_dict, with_custom_schema=validated),
-                                  defer_commit=True)
+        for pkg_dict, validated, _labels in (seed.datasets(count) if items is None else items):
+            indexer.index_package(dict(pkg_dict, with_custom_schema=validated)
+                                  if takes_validated else dict(pkg_dict), defer_commit=True)
             done += 1
             if len(pending) >= batch:
                 connection.add(pending, commit=False)

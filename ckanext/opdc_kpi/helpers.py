@@ -13,7 +13,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic.site import from_config, msg, request_language, today
-from ckanext.opdc_kpi.scoring import assessment, dataset_openness, standard
+from ckanext.opdc_kpi.scoring import assessment, dataset_openness, labels, progress, standard
 from ckanext.opdc_kpi.scoring.criteria import is_public_category
 from ckanext.opdc_kpi.logic import editing
 
@@ -37,6 +37,8 @@ def get_helpers() -> dict[str, Any]:
         "opdc_kpi_long_date": opdc_kpi_long_date,
         "opdc_kpi_assessment_value": opdc_kpi_assessment_value,
         "opdc_kpi_level_label": opdc_kpi_level_label,
+        "opdc_kpi_part_label": opdc_kpi_part_label,
+        "opdc_kpi_points": opdc_kpi_points,
         "opdc_kpi_data_types": opdc_kpi_data_types,
         "opdc_kpi_data_type_labels": opdc_kpi_data_type_labels,
         "opdc_kpi_dataset_data_type": opdc_kpi_dataset_data_type,
@@ -83,10 +85,20 @@ def opdc_kpi_long_date(value: Any, lang: str | None = None) -> str:
 
 
 def opdc_kpi_level_label(level: Any) -> str:
-    """A KPI level as the pages show it (ขั้นมาตรฐาน / Standard)."""
-    labels = {"basic": tk._("Basic"), "standard": tk._("Standard"),
-              "advanced": tk._("Advanced")}
-    return labels.get(level, tk._("not reached")) if level else tk._("not reached")
+    """A KPI level as the pages show it (ขั้นมาตรฐาน / Standard; no level:
+    ไม่ผ่านขั้นต้น / Basic level not passed)."""
+    return labels.level_label(level, request_language())
+
+
+def opdc_kpi_part_label(part: Any, short: bool = False) -> str:
+    """A part of the score as the pages show it (ขั้นมาตรฐาน: คำอธิบายข้อมูล;
+    ``short``: คำอธิบายข้อมูล)."""
+    return labels.part_label(part, request_language(), short=short)
+
+
+def opdc_kpi_points(value: Any) -> str:
+    """Points as the pages write them: 70, 72.50, 0.05."""
+    return progress.points_text(value)
 
 
 def opdc_kpi_assessment_value(criterion: str, value: Any) -> str:

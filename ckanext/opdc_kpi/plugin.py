@@ -9,6 +9,7 @@ from ckanext.opdc_kpi import cli, helpers, views
 from ckanext.opdc_kpi.views import publishing
 from ckanext.opdc_kpi.logic import dataset, registry, score
 from ckanext.opdc_kpi.search import backend as search_backend
+from ckanext.opdc_kpi.search import index as search_index
 from ckanext.opdc_kpi.search import limits as search_limits
 
 
@@ -74,6 +75,9 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_search(self, search_params):
         return search_limits.enforce(search_params)
+
+    def before_dataset_index(self, pkg_dict):
+        return search_index.without_choice_extras(pkg_dict)
 
 
 @tk.blanket.config_declarations("search/config_declaration.yaml")

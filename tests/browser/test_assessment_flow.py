@@ -34,7 +34,8 @@ def people():
 
 
 def _score(page) -> str:
-    return re.search(r"\d+\.\d\d", page.inner_text(".opdc-kpi-total")).group(0)
+    # the headline: "<score>/100 — <level> · ..." (70, 72.50)
+    return re.match(r"\s*(\d+(?:\.\d\d)?)/100", page.inner_text(".opdc-kpi-total")).group(1)
 
 
 def _logout(page, base):
@@ -52,13 +53,13 @@ def test_override_confirm_and_withdraw(live_server, page, people):
     form.locator("select[name=criterion]").select_option("single_source_of_truth")
     form.locator("select[name=dataset]").select_option(people["dataset"]["id"])
     form.locator("input[name=action][value=override]").check()
-    form.locator("select[name=value]").select_option("true")
+    form.locator("select[name=value_bool]").select_option("true")
     form.locator("button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     form = page.locator("form.opdc-kpi-assessment-form")
-    assert "กรุณาระบุเหตุผล" in form.locator(".form-group.error").inner_text()
+    assert "กรุณาระบุเหตุผล" in form.locator("#field-assessment-note-error").inner_text()
     assert form.locator("select[name=criterion]").input_value() == "single_source_of_truth"
-    assert form.locator("select[name=value]").input_value() == "true"
+    assert form.locator("select[name=value_bool]").input_value() == "true"
     assert form.locator("select[name=dataset]").input_value() == people["dataset"]["id"]
     # with the note it is saved, applied and shown beside the computed value
     form.locator("textarea[name=note]").fill("ประกาศกรมฯ ให้เป็นแหล่งข้อมูลต้นทาง")
@@ -77,6 +78,8 @@ def test_override_confirm_and_withdraw(live_server, page, people):
     _logout(page, live_server)
     login(page, live_server, people["nso"]["name"], PASSWORD)
     page.goto(live_server + PAGE)
+    # two steps: "ยืนยัน…" opens the form, its button records
+    page.locator("tr[data-part=catalog] details.opdc-kpi-confirm-step summary").click()
     page.locator("form.opdc-kpi-quick-confirm:has(input[value=catalog]) button").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("table.opdc-kpi-assessment-records tr[data-criterion=catalog]").count() == 1

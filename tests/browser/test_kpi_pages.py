@@ -35,7 +35,7 @@ def test_sysadmin_sees_every_organization_switches_year_and_exports(live_server,
     page.goto(live_server + "/ckan-admin/opdc-kpi")
     assert page.locator("table.opdc-kpi-organizations").is_visible()
     assert "สำนักงาน ก.พ.ร. (ทดสอบ)" in page.inner_text("table.opdc-kpi-organizations")
-    assert page.locator("svg.opdc-kpi-chart").count() == 2
+    assert page.locator("figure.opdc-kpi-chart").count() == 2
     screenshot(page, "kpi-admin")
     page.select_option("#opdc-kpi-year", "2565")
     page.wait_for_url("**year=2565**")

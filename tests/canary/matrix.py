@@ -202,7 +202,8 @@ def _path_kind(rule: Any) -> Optional[str]:
     path = rule.rule
     if "/changes/" in path:
         return "activity"
-    for prefix, kind in (("/dataset/", "dataset"), ("/organization/", "organization"),
+    for prefix, kind in (("/dataset/", "dataset"), ("/dataset_series/", "dataset"),
+                         ("/organization/", "organization"),
                          ("/group/", "group"), ("/user/", "user"),
                          ("/feeds/organization/", "organization"),
                          ("/feeds/group/", "group"), ("/feeds/tag/", "tag"),
@@ -214,6 +215,8 @@ def _path_kind(rule: Any) -> Optional[str]:
 
 #: path arguments with a value of their own (not A's objects)
 FIXED = {"ver": 3, "lang": "en", "filename": "data.csv", "view_id": "no-such-view"}
+#: ckanext-dcat's formats (CI: the first; full: each)
+FORMATS = ("ttl", "jsonld", "rdf", "xml", "n3")
 
 
 class Unfillable(Exception):
@@ -242,7 +245,7 @@ def path_variants(rule: Any, cat: Catalog, full: bool,
     if not args:
         return [{}]
     kind = _path_kind(rule)
-    if "id" in args and kind is None:
+    if ("id" in args or "_id" in args) and kind is None:
         raise Unfillable(f"{rule.rule}: which object is <id>?")
     if kind == "dataset":
         subjects = _datasets(cat, full)
@@ -261,9 +264,13 @@ def path_variants(rule: Any, cat: Catalog, full: bool,
     extra = {"record_id": _ids_by_kind(cat, "record", full),
              "job_id": _ids_by_kind(cat, "job", full),
              "resource_id": _ids_by_kind(cat, "resource", full),
-             "activity_id": _ids_by_kind(cat, "activity", full)}
+             "activity_id": _ids_by_kind(cat, "activity", full),
+             # ckanext-dcat's serializations (/dataset/<_id>.<_format>, /catalog.<_format>)
+             "_format": list(FORMATS) if full else list(FORMATS[:1])}
     out = []
     for subject in subjects:
+        if "_id" in args and "id" in subject:
+            subject = dict(subject, _id=subject["id"])
         base = {name: value for name, value in subject.items() if name in args}
         missing = [name for name in args if name not in base]
         variants = [base]

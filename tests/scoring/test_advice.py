@@ -42,7 +42,7 @@ def test_what_to_fix_next_is_ordered_by_points():
         "Add evidence of use (URL and description) to a public basket dataset",
         "Complete the 14 metadata items: Geographic coverage",
         "Raise openness from tier 1 to 2: improve the access (single source of truth / API)",
-        "Publish this public dataset (not private, with a resource that has a URL)"]
+        "Publish the public data (not private, with a resource that has a URL)"]
     assert [f["title"] for f in fixes] == [None, None, "ชุด ก", "ชุด ก", None]
 
 
@@ -165,3 +165,75 @@ def test_an_organization_fix_comes_before_a_dataset_fix_of_equal_points():
     report = _report(metadata_total=3, catalog=10, use=0, public=0, datasets=[
         {"name": "2565-budget", "complete": False, "missing": ["title"], "invalid": {}}])
     assert _fixes(report) == [("fix_use", 5.0, None), ("fix_metadata", 5.0, "2565-budget")]
+
+
+# --- fix_plan: grouped by the level each fix works towards, repeats folded ---------------
+
+def _incomplete(name, missing=("data_source",)):
+    return {"name": name, "title": f"ชุด {name}", "complete": False, "missing": list(missing),
+            "invalid": {}}
+
+
+def test_the_same_fix_of_many_datasets_is_one_line_with_a_count():
+    """120 basket datasets, 13 lacking the same item: one line (+0.13 each,
+    +1.63 in all), not 13 identical ones; another item is its own line."""
+    datasets = ([_incomplete(f"d{i:03}") for i in range(13)]
+                + [_incomplete("x", missing=("maintainer",))])
+    report = _report(metadata_total=120, metadata=13.25, catalog=10, use=5, public=0,
+                     datasets=datasets)
+    report["level"] = "basic"
+    (group,) = advice.fix_plan(report, "th")
+    assert (group["level"], group["next"], group["note"]) == ("standard", True, None)
+    assert group["heading"] == "ถึงขั้นมาตรฐาน"
+    first, second = group["items"]
+    assert (first["code"], first["count"], first["points"], first["total"]) == (
+        "fix_metadata", 13, 0.13, 1.63)
+    assert first["message"] == "กรอกคำอธิบายข้อมูลให้ครบ 14 รายการ: แหล่งที่มา"
+    assert [d["name"] for d in first["datasets"]] == [f"d{i:03}" for i in range(13)]
+    assert (second["count"], second["total"]) == (1, 0.13)
+    assert second["message"].endswith("ชื่อผู้ติดต่อ")
+    assert group["points"] == 1.75     # 14 × 15/120, summed exactly
+
+
+def test_groups_follow_the_ladder_and_say_when_their_points_do_not_count_yet():
+    report = _report(basic=False, metadata_total=2, metadata=7.5, catalog=0, public=1,
+                     openness=6, use=0, datasets=[
+                         _incomplete("a"),
+                         {"name": "b", "complete": True, "openness": _open(1, access=1)}])
+    report["level"] = None
+    plan = advice.fix_plan(report, "en")
+    assert [(g["level"], g["next"]) for g in plan] == [
+        ("basic", True), ("standard", False), ("advanced", False)]
+    assert plan[0]["note"] is None and plan[0]["points"] == 63.5   # 50 + 7.5 + 6
+    assert plan[1]["note"] == plan[2]["note"] == (
+        "These points do not count until the basic level passes (the score is 0 without it)")
+    assert [i["code"] for i in plan[1]["items"]] == ["fix_catalog", "fix_metadata"]
+    assert [i["code"] for i in plan[2]["items"]] == ["fix_openness", "fix_use"]
+
+
+def test_advanced_fixes_before_the_standard_level_say_they_do_not_make_the_level():
+    report = _report(metadata_total=2, metadata=7.5, catalog=10, public=0, use=0,
+                     datasets=[_incomplete("a")])
+    report["level"] = "basic"
+    plan = advice.fix_plan(report, "th")
+    assert [g["level"] for g in plan] == ["standard", "advanced"]
+    assert plan[1]["note"] == ("คะแนนส่วนนี้นับรวมในคะแนนได้ แต่จะถึงขั้นก้าวหน้า"
+                               "เมื่อถึงขั้นมาตรฐานแล้วเท่านั้น")
+    # +5 for use is more points than the metadata fix, but it does not reach the
+    # standard level: it is not first, it is in the advanced group
+    assert plan[0]["items"][0]["code"] == "fix_metadata"
+
+
+def test_a_standard_organization_has_only_the_advanced_group_as_next():
+    report = _report(metadata=15, catalog=10, use=0, public=1, openness=20, datasets=[])
+    report["level"] = "standard"
+    (group,) = advice.fix_plan(report, "en")
+    assert (group["level"], group["next"], group["note"]) == ("advanced", True, None)
+    assert group["heading"] == "Towards Advanced"
+
+
+def test_nothing_to_fix_is_an_empty_plan():
+    report = _report(metadata=15, catalog=10, openness=20, use=5, public=1, datasets=[
+        {"name": "a", "complete": True, "openness": _open(3, access=3)}])
+    report["level"] = "advanced"
+    assert advice.fix_plan(report, "th") == []

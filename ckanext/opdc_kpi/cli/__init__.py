@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ckanext.opdc_kpi.cli import demo, figures, harvest, score, workbooks
+from ckanext.opdc_kpi.cli import demo, figures, harvest, score, solr, workbooks
 
 
 @click.group(name="opdc-kpi", short_help="OPDC Data Catalog KPI")
@@ -13,7 +13,8 @@ def opdc_kpi():
 
 
 for _command in (demo.demo, score.score, score.freeze, figures.figures, harvest.harvest_check,
-                 workbooks.import_, workbooks.export, workbooks.validate):
+                 workbooks.import_, workbooks.export, workbooks.validate,
+                 solr.solr_schema):
     opdc_kpi.add_command(_command)
 
 

@@ -64,6 +64,11 @@ class Budget:
     max_parts: int = 1_000
     max_whole_part_bytes: int = 10 * MB
     max_whole_part_tags: int = 200_000
+    # the longest text between two tags (a cell's value, a shared string):
+    # Excel holds at most 32,767 characters in a cell, at most 5 bytes each
+    # in the XML (UTF-8 Thai: 3; ``&amp;``: 5); openpyxl builds one string of
+    # a text however long, at several times its size
+    max_text_bytes: int = 256 * 1024
 
 
 def column_number(letters: str) -> int:
@@ -255,6 +260,30 @@ class _Counts:
             raise refusals.too_many_sheet_rows(self.budget.max_sheet_rows, declared=ref)
 
 
+class _TextRun:
+    """The length of the text since the last ``<`` across a part's chunks,
+    refused past ``limit`` (at least 64 KB): checked per 64 KB window, so a
+    text shorter than a window, inside one, costs nothing to look at."""
+
+    WINDOW = 64 * 1024
+
+    def __init__(self, part: str, limit: int) -> None:
+        self.part, self.limit, self.run = part, max(limit, self.WINDOW), 0
+
+    def feed(self, chunk: bytes) -> None:
+        for start in range(0, len(chunk), self.WINDOW):
+            window = chunk[start:start + self.WINDOW]
+            first = window.find(b"<")
+            if first < 0:
+                self.run += len(window)
+            else:
+                self.run += first
+                if self.run <= self.limit:
+                    self.run = len(window) - window.rfind(b"<") - 1
+            if self.run > self.limit:
+                raise refusals.text_too_long(self.part, self.limit)
+
+
 def _read_part(handle: BinaryIO, info: zipfile.ZipInfo, counts: _Counts, whole: bool,
                keep: bool) -> bytes:
     """Inflate one part through the counters; its bytes when ``keep``."""
@@ -263,7 +292,9 @@ def _read_part(handle: BinaryIO, info: zipfile.ZipInfo, counts: _Counts, whole: 
     size = tags = 0
     carry = b""
     kept: list[bytes] = []
+    text = _TextRun(name, budget.max_text_bytes)
     for chunk in _inflated(handle, info):
+        text.feed(chunk)
         size += len(chunk)
         counts.inflated += len(chunk)
         if size > info.file_size:

@@ -89,6 +89,16 @@ def declares_a_dtd(part: str) -> OverBudget:
         "ขยายส่วนเล็ก ๆ ให้ใหญ่มากได้")
 
 
+def text_too_long(part: str, limit_bytes: int) -> OverBudget:
+    limit = _n(limit_bytes // 1024)
+    return OverBudget(
+        "max_text_bytes",
+        f"part {part} holds a text (a cell or a shared string) longer than {limit} KB; "
+        f"a cell holds at most 32,767 characters, {limit} KB at most",
+        f"ส่วน {part} มีข้อความ (ในเซลล์หรือข้อความร่วม) ยาวเกิน {limit} KB "
+        f"เซลล์หนึ่งมีได้ไม่เกิน 32,767 ตัวอักษร ({limit} KB)")
+
+
 def too_many_shared_strings(limit: int) -> OverBudget:
     return OverBudget(
         "max_shared_strings",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from ckanext.opdc_kpi.dcat import endpoints as dcat_endpoints
 from ckanext.opdc_kpi.logic import assessment, dataset, harvest, score, workbooks
 
-_ACTIONS = (score, assessment, harvest, dataset)
+_ACTIONS = (score, assessment, harvest, dataset, dcat_endpoints)
 _AUTH = (score, assessment, harvest, workbooks, dataset)
 
 

@@ -135,6 +135,54 @@ RESOURCE_FIELD_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType({
     "format": ("นามสกุลของไฟล์", "File format"),
 })
 
+#: The KPI levels (kpi-rules.md, "The ladder"): level -> (Thai, English).
+LEVEL_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "basic": ("ขั้นต้น", "Basic"),
+    "standard": ("ขั้นมาตรฐาน", "Standard"),
+    "advanced": ("ขั้นก้าวหน้า", "Advanced"),
+})
+#: An organization that does not pass the basic level has no level.
+NO_LEVEL_LABEL: tuple[str, str] = ("ไม่ผ่านขั้นต้น", "Basic level not passed")
+
+#: The parts of the score, in the ladder's order: part -> (Thai, English).
+PART_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "basic": ("ขั้นต้น", "Basic"),
+    "metadata": ("ขั้นมาตรฐาน: คำอธิบายข้อมูล", "Standard: metadata"),
+    "catalog": ("ขั้นมาตรฐาน: ระบบบัญชีข้อมูล", "Standard: catalog"),
+    "openness": ("ขั้นก้าวหน้า: ข้อมูลเปิด", "Advanced: open data"),
+    "use": ("ขั้นก้าวหน้า: การใช้ประโยชน์", "Advanced: use"),
+})
+#: The same parts in a few words, for a chart's legend and axis.
+PART_SHORT_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType({
+    "basic": ("ขั้นต้น", "Basic"),
+    "metadata": ("คำอธิบายข้อมูล", "Metadata"),
+    "catalog": ("ระบบบัญชีข้อมูล", "Catalog"),
+    "openness": ("ข้อมูลเปิด", "Open data"),
+    "use": ("การใช้ประโยชน์", "Use"),
+})
+
+
+def level_label(level: object, lang: str = "th") -> str:
+    """A level's label in ``lang`` ("th", else English); no level (None, "",
+    unknown) reads "ไม่ผ่านขั้นต้น" / "Basic level not passed"."""
+    labels = LEVEL_LABELS.get(level) if isinstance(level, str) else None
+    labels = labels or NO_LEVEL_LABEL
+    return labels[0] if _thai(lang) else labels[1]
+
+
+def part_label(part: object, lang: str = "th", short: bool = False) -> str:
+    """A part's label in ``lang``; the name itself when unknown."""
+    table = PART_SHORT_LABELS if short else PART_LABELS
+    labels = table.get(part) if isinstance(part, str) else None
+    if not labels:
+        return str(part)
+    return labels[0] if _thai(lang) else labels[1]
+
+
+def _thai(lang: object) -> bool:
+    return isinstance(lang, str) and lang.lower().startswith("th")
+
+
 #: The 14 mandatory items of the DGA standard: (item number, its field names).
 MANDATORY_ITEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("1", ("data_type",)),

@@ -128,6 +128,20 @@ def choice_fields(dataset_type: Optional[str]) -> frozenset[str]:
     )
 
 
+def without_choice_extras(doc: dict[str, Any]) -> dict[str, Any]:
+    """The search document without the ``extras_<field>`` copy of each choice
+    field (``before_dataset_index``, for Solr's index and this one alike).
+    CKAN's Solr schema copies every ``extras_*`` field into the catch-all
+    ``text`` field; a choice value is a filter and a facet, not text (see
+    :func:`choice_fields`), and stays in the document under its own name
+    (``data_category``, ...), which is what filters and facets read. With Thai
+    words found inside longer words (the Thai Solr schema), ``q=เดือน`` would
+    otherwise match every dataset updated monthly."""
+    for field in choice_fields(doc.get("dataset_type") or doc.get("type")):
+        doc.pop("extras_" + field, None)
+    return doc
+
+
 def _search_texts(doc: dict[str, Any], pkg_dict: dict[str, Any],
                   not_text: frozenset[str] = frozenset()) -> tuple[str, str, str]:
     title = normalize_for_search(pkg_dict.get("title") or "")
@@ -163,8 +177,14 @@ def build_row(pkg_dict: dict[str, Any], validated: dict[str, Any], labels: list[
     without validation, ``validated`` with the dataset type's schema (as
     CKAN hands both to the index), ``labels`` its permission labels."""
     doc = build_document(pkg_dict, validated, vocabularies)
+    # as CKAN's Solr index: the stored dicts go through the plugins with the
+    # document, which may change them (ckanext-harvest adds its extras there)
+    dicts = {"data_dict": json.dumps(pkg_dict, default=str),
+             "validated_data_dict": json.dumps(validated, cls=MissingNullEncoder, default=str)}
+    doc.update(dicts)
     for plugin in p.PluginImplementations(p.IPackageController):
         doc = plugin.before_dataset_index(doc)
+    stored = {key: doc.pop(key, value) for key, value in dicts.items()}
     title, tag_text, search_text = _search_texts(doc, pkg_dict,
                                                  choice_fields(pkg_dict.get("type")))
     fields = {key: _strings(value) for key, value in doc.items()}
@@ -186,8 +206,8 @@ def build_row(pkg_dict: dict[str, Any], validated: dict[str, Any], labels: list[
         "title_text": title,
         "tag_text": tag_text,
         "search_text": search_text,
-        "data_dict": json.dumps(pkg_dict, default=str),
-        "validated_data_dict": json.dumps(validated, cls=MissingNullEncoder, default=str),
+        "data_dict": stored["data_dict"],
+        "validated_data_dict": stored["validated_data_dict"],
         "facets": facet_values(fields),
     }
 

@@ -8,6 +8,7 @@ from ckanext.opdc_kpi.views import (
     assessment,
     assessors,
     core_params,
+    dcat,
     harvest,
     kpi,
     search,
@@ -17,7 +18,7 @@ from ckanext.opdc_kpi.views import (
 
 def get_blueprints() -> list[Any]:
     blueprints: list[Any] = []
-    for module in (harvest, workbooks, kpi, assessors, assessment, search,
+    for module in (harvest, workbooks, kpi, assessors, assessment, search, dcat,
                    core_params):
         blueprints.extend(module.get_blueprints())
     return blueprints

@@ -33,8 +33,16 @@ def assessors():
             else:
                 data = {"user": form.get("user", "").strip(),
                         "parts": form.getlist("parts")}
+                if not data["parts"]:   # no box ticked: not "both" by default
+                    raise tk.ValidationError({"parts": [
+                        tk._("Tick at least one part: basic and standard, or advanced")]})
                 organizations = [o for o in form.getlist("organizations") if o]
-                if organizations:
+                scope = form.get("scope", "")
+                if scope == "some" and not organizations:
+                    raise tk.ValidationError({"organizations": [
+                        tk._("Tick the organizations this assessor assesses, or choose "
+                             "every organization")]})
+                if organizations and scope != "all":
                     data["organizations"] = organizations
                 tk.get_action("opdc_kpi_assessor_create")(_context(), data)
                 tk.h.flash_success(tk._("Assessor saved"))

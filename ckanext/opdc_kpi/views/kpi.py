@@ -16,7 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.opdc_kpi.logic import inputs, site
 from ckanext.opdc_kpi.logic.assessment import may_assess
 from ckanext.opdc_kpi.logic.score import basket_years, stored_basket_years
-from ckanext.opdc_kpi.scoring import advice, assessment
+from ckanext.opdc_kpi.scoring import advice, assessment, progress
 from ckanext.opdc_kpi.scoring.cells import csv_row, xlsx_append
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS
 from ckanext.opdc_kpi.scoring.tally import MAXIMA
@@ -282,12 +282,13 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
     org_criterion_parts = {name: assessment.part_of(name)
                            for name in assessment.ORGANIZATION_CRITERIA}
     criteria = [{"name": name, "label": assessment.criterion_label(name, _lang()),
-                 "part": spec[1], "level": spec[0]}
+                 "part": spec[1], "level": spec[0], "kind": spec[2]}
                 for name, spec in assessment.CRITERIA.items() if may.get(spec[1])]
     return tk.render("opdc_kpi/organization_kpi.html", extra_vars={
         "group_dict": org, "group_type": "organization", "am_following": False,
         "report": report, "year": year, "years": years, "parts": PARTS,
-        "fixes": advice.next_fixes(report, _lang()),
+        "headline": progress.headline(report, _lang()),
+        "plan": advice.fix_plan(report, _lang()),
         "page_datasets": list(zip(datasets, rows, _editable(org["id"], datasets))),
         "page": page, "pages": pages,
         "may_assess": may, "criteria": criteria, "org_criterion_parts": org_criterion_parts,

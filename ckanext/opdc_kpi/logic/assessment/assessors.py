@@ -40,8 +40,10 @@ def opdc_kpi_assessor_create(context: dict, data_dict: dict[str, Any]) -> dict[s
         "__extras": [inputs.reject_unknown], "__junk": [inputs.reject_unknown],
     }, context)
     user = model.User.get(data["user"])
-    if user is None:
-        raise tk.ValidationError({"user": [tk._("User not found")]})
+    if user is None or user.state == "deleted":
+        raise tk.ValidationError({"user": [tk._(
+            "No user “{name}”: give the user name someone logs in with (e.g. somchai_s), "
+            "not the display name").format(name=data["user"])]})
     parts = data.get("parts") or list(PARTS)
     parts = tk.aslist(parts) if isinstance(parts, str) else list(parts)
     bad = [p for p in parts if p not in PARTS]

@@ -1,0 +1,168 @@
+"""DCAT benchmark: what ckanext-dcat's endpoints cost at the search bench's
+50,000 datasets (issue 29, item 6), on the PostgreSQL search:
+
+- ``/catalog.ttl`` pages of 100 (the first page and a deep one) beside
+  ``package_search`` of the same 100 (``/api/3/action/package_search``, same
+  ``sort``, ``rows``, ``start``): the goal is a page within 3x of the search;
+- one ``/dataset/<id>.jsonld``;
+- the dataset page ``/dataset/<name>`` with ``structured_data`` (its
+  schema.org block runs rdflib and pyld on every view) and without it (a
+  process of its own, its ini without it).
+
+    scripts/setup.sh db ckan_opdc_bench_dcat
+    CKAN_SQLALCHEMY_URL=$(scripts/setup.sh db-url ckan_opdc_bench_dcat) \\
+        .venv/bin/python bench/run.py dcat [--datasets 50000] [--iterations 30]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import pathlib
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+SEARCH = HERE.parent / "search"
+WITHOUT_STRUCTURED_DATA = ("scheming_datasets scheming_organizations opdc_kpi "
+                           "opdc_kpi_pgsearch dcat")
+
+
+def _search_bench():
+    """bench/search/main.py (its database preparation and percentiles) and its seed."""
+    sys.path.insert(0, str(SEARCH))
+    spec = importlib.util.spec_from_file_location("opdc_bench_search_main", SEARCH / "main.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    import seed
+
+    return module, seed
+
+
+def _times(client, url: str, runs: int, warmup: int, **query) -> list[float]:
+    for _ in range(warmup):
+        assert client.get(url, query_string=query).status_code == 200, url
+    out = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url, query_string=query)
+        out.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.get_data(as_text=True)[:300])
+    return out
+
+
+def _stats(search_main, values: list[float]) -> dict:
+    return {"p50": round(search_main._percentile(values, 50), 1),
+            "p95": round(search_main._percentile(values, 95), 1), "n": len(values)}
+
+
+def _page_only(args) -> dict:
+    """The dataset page's times in this process (``--page-only``)."""
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    import ckan.plugins.toolkit as tk
+
+    search_main, _ = _search_bench()
+    app = make_app(load_config(args.ini))._wsgi_app
+    with app.test_request_context():
+        client = app.test_client()
+        page = client.get(f"/dataset/{args.dataset}").get_data(as_text=True)
+        times = _times(client, f"/dataset/{args.dataset}", args.iterations, args.warmup)
+    return {**_stats(search_main, times), "json_ld_block": '"schema:Dataset"' in page,
+            "plugins": tk.config.get("ckan.plugins")}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bench/run.py dcat")
+    parser.add_argument("--datasets", type=int, default=50000)
+    parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--ini", default=str(HERE / "bench.ini"))
+    parser.add_argument("--page-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--dataset", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--out", default=str(HERE / "results.json"))
+    args = parser.parse_args(argv)
+    if args.page_only:
+        print(json.dumps(_page_only(args)))
+        return 0
+
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    search_main, seed = _search_bench()
+    echo = lambda line: print(line, flush=True)  # noqa: E731
+    began = time.perf_counter()
+    app = make_app(load_config(args.ini))._wsgi_app
+    report: dict = {}
+    with app.test_request_context():
+        database = search_main._prepare_database(args, seed, echo)
+        echo(database["postgresql"])
+        import ckan.plugins.toolkit as tk
+
+        client = app.test_client()
+        first = tk.get_action("package_search")({"user": ""}, {"rows": 1})
+        count = first["count"]
+        dataset = first["results"][0]["name"]
+        deep = max(1, count // 100 // 2)
+        sort = "metadata_modified desc, id desc"
+        for label, page in (("first page", 1), (f"page {deep}", deep)):
+            search = _times(client, "/api/3/action/package_search", args.iterations,
+                            args.warmup, q="*:*", rows=100, start=100 * (page - 1), sort=sort,
+                            fq="-dataset_type:harvest -dataset_type:showcase")
+            catalog = _times(client, "/catalog.ttl", args.iterations, args.warmup, page=page)
+            entry = {"package_search": _stats(search_main, search),
+                     "catalog_ttl": _stats(search_main, catalog)}
+            entry["ratio_p50"] = round(entry["catalog_ttl"]["p50"]
+                                       / entry["package_search"]["p50"], 2)
+            entry["ratio_p95"] = round(entry["catalog_ttl"]["p95"]
+                                       / entry["package_search"]["p95"], 2)
+            report[f"catalog {label}"] = entry
+            echo(f"{label:12s} package_search p50 {entry['package_search']['p50']:7.1f} "
+                 f"p95 {entry['package_search']['p95']:7.1f} | /catalog.ttl p50 "
+                 f"{entry['catalog_ttl']['p50']:7.1f} p95 {entry['catalog_ttl']['p95']:7.1f} ms"
+                 f" | ratio p50 {entry['ratio_p50']} p95 {entry['ratio_p95']}")
+        jsonld = _times(client, f"/dataset/{dataset}.jsonld", args.iterations, args.warmup)
+        report["dataset jsonld"] = _stats(search_main, jsonld)
+        echo(f"/dataset/<id>.jsonld p50 {report['dataset jsonld']['p50']:.1f} "
+             f"p95 {report['dataset jsonld']['p95']:.1f} ms")
+    pages = {}
+    for label, plugins in (("with structured_data", None),
+                           ("without structured_data", WITHOUT_STRUCTURED_DATA)):
+        ini = args.ini
+        if plugins:
+            variant = tempfile.NamedTemporaryFile("w", suffix=".ini", delete=False)
+            variant.write(f"[app:main]\nuse = config:{pathlib.Path(args.ini).resolve()}\n"
+                          f"ckan.plugins = {plugins}\n")
+            variant.close()
+            ini = variant.name
+        try:
+            result = subprocess.run(
+                [sys.executable, str(HERE.parent / "run.py"), "dcat", "--page-only",
+                 "--dataset", dataset, "--ini", ini, "--iterations", str(args.iterations),
+                 "--warmup", str(args.warmup)], capture_output=True, text=True, check=True)
+        finally:
+            if ini != args.ini:
+                os.unlink(ini)
+        pages[label] = json.loads(result.stdout.strip().splitlines()[-1])
+        echo(f"/dataset/<name> {label:24s} p50 {pages[label]['p50']:.1f} "
+             f"p95 {pages[label]['p95']:.1f} ms (JSON-LD block: {pages[label]['json_ld_block']})")
+    report["dataset page"] = pages
+    record = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": f"{os.cpu_count()} CPUs {platform.machine()}, "
+                   f"Python {platform.python_version()}",
+        "load_average_after": os.getloadavg(),
+        "bench_seconds": round(time.perf_counter() - began, 1),
+        "database": database, "backend": "pg", "datasets": args.datasets,
+        "public_datasets": count, "iterations": args.iterations, "scenarios": report,
+    }
+    pathlib.Path(args.out).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+    echo(f"results written to {args.out} ({record['bench_seconds']:.0f} s)")
+    return 0

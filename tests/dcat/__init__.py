@@ -1,0 +1,1 @@
+"""DCAT and schema.org (issue 29): the DGA items through ckanext-dcat."""
