@@ -55,6 +55,14 @@ def test_negated_filters_as_a_harvester_joins_them():
     ("num_resources:[1 TO 3]", T("num_resources", kind="range", low="1", high="3")),
     ('name_ngram:"wat" OR title:"wat"',
      qp.Or((T("name_ngram", "wat", "phrase"), T("title", "wat", "phrase")))),
+    # white space on either side of the colon, as Lucene's classic parser reads
+    # it (CKAN's feeds send tags: "x", groups: "g", owner_org: "id")
+    ('tags: "x"', T("tags", "x", "phrase")),
+    ('owner_org:\t"a b"', T("owner_org", "a b", "phrase")),
+    ("tags :x", T("tags", "x")),
+    ("tags : (a OR b) c", qp.And((qp.Or((T("tags", "a"), T("tags", "b"))), T(None, "c")))),
+    ("-groups:  g", qp.Not(T("groups", "g"))),
+    ("num_resources: [1 TO 3]", T("num_resources", kind="range", low="1", high="3")),
 ])
 def test_supported_syntax(text, expected):
     assert qp.parse(text) == expected
@@ -76,6 +84,9 @@ def test_supported_syntax(text, expected):
     ("metadata_modified:[2022-01-01T00:00:00Z *]", "without TO"),
     ("[a TO b]", "needs a field"),
     ("title:", "no value"),
+    ("title:  ", "no value"),
+    ("title :", "no value"),
+    ("title: )", "unexpected"),
     ("a AND", "right-hand side"),
     ("a OR", "right-hand side"),
     ("tags:x\x00", "NUL"),

@@ -196,6 +196,11 @@ SEARCHES = [
     ("format", {"q": "*:*", "rows": 1000, "sort": "id asc", "fq": "res_format:CSV"}, "total"),
     ("tag", {"q": "*:*", "rows": 1000, "sort": "id asc", "fq": "tags:water"}, "total"),
     ("Thai tag", {"q": "*:*", "rows": 1000, "sort": "id asc", "fq": "tags:ป่า"}, "total"),
+    # CKAN's feeds write a space after the colon (Lucene's syntax allows white
+    # space on either side of it)
+    ("tag feed", {"q": "*:*", "rows": 1000, "sort": "id asc", "fq": 'tags: "water"'}, "total"),
+    ("organization feed", {"q": "*:*", "rows": 1000, "sort": "metadata_modified desc",
+                           "fq": 'owner_org: "{org0}"'}, "total"),
     ("focus area", {"q": "*:*", "rows": 1000, "sort": "id asc",
                     "fq": "vocab_opdc_focus_areas:health"}, "total"),
     ("licence", {"q": "*:*", "rows": 1000, "sort": "id asc",

@@ -62,3 +62,45 @@ def test_thousands_of_leading_quotes_need_no_recursion(tail):
     text = "'" * 100_000 + tail
     assert csv_read(csv_cell(text)) == text
     assert csv_cell(text) == ("'" + text if tail.startswith("=") else text)
+
+
+def _cpu_seconds_to_append(openpyxl, rows: int, budget: float = float("inf")) -> float:
+    """Processor time to append ``rows`` export-like rows (30 columns, a
+    formula-like text among them) to a new sheet; stops early, returning
+    infinity, once ``budget`` is spent."""
+    import gc
+    import time
+
+    sheet = openpyxl.Workbook().active
+    row = ["title", FORMULA, 1.5, None, -5] + ["value"] * 25
+    gc.disable()
+    try:
+        start = time.process_time()
+        for _ in range(rows):
+            xlsx_append(sheet, row)
+            if time.process_time() - start > budget:
+                return float("inf")
+        return time.process_time() - start
+    finally:
+        gc.enable()
+
+
+def test_xlsx_append_costs_the_same_per_row_whatever_the_sheet_holds():
+    """Four times the rows cost about four times as much (< 8x), not
+    sixteen: every export (the KPI pages', the Template 2/3 export, the
+    command's and the remote tool's) appends row by row. A ratio, not a
+    time: the best of three small runs against up to three large ones."""
+    openpyxl = pytest.importorskip("openpyxl")
+    small = min(_cpu_seconds_to_append(openpyxl, 1000) for _ in range(3))
+    for _ in range(3):
+        large = _cpu_seconds_to_append(openpyxl, 4000, budget=8 * small)
+        if large <= 8 * small:
+            break
+    assert large <= 8 * small, (
+        f"4,000 rows cost more than 8x 1,000 rows ({small:.3f} s of processor time)")
+    # and the rows written so are still text, never formulas
+    sheet = openpyxl.Workbook().active
+    for _ in range(3):
+        xlsx_append(sheet, [FORMULA, 1])
+    assert [(c.value, c.data_type) for c in sheet["A"]] == [(FORMULA, "s")] * 3
+    assert [c.row for c in sheet["B"]] == [1, 2, 3]

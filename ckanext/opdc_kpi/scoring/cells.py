@@ -14,7 +14,9 @@ export. Every CSV and XLSX the extension writes goes through here:
   so every text reads back as written.
 - XLSX: a text is always a string cell (openpyxl would make a formula of a
   text starting with ``=``); characters XML cannot carry are dropped (openpyxl
-  refuses them).
+  refuses them). ``xlsx_append`` writes to an openpyxl sheet it is given and
+  imports openpyxl's cell class only then; the rest needs nothing but the
+  standard library.
 """
 from __future__ import annotations
 
@@ -63,9 +65,18 @@ def xlsx_value(value: Any) -> Any:
 
 def xlsx_append(sheet: Any, values: Iterable[Any]) -> None:
     """Append a row to an openpyxl worksheet; every text is a string cell,
-    never a formula."""
-    values = [xlsx_value(v) for v in values]
-    sheet.append(values)
-    for cell, value in zip(sheet[sheet.max_row], values):
+    never a formula. The cells are made here, typed before the sheet holds
+    them: the cost of a row does not depend on the rows before it (reading
+    the row back, ``sheet[sheet.max_row]``, scanned every cell of the sheet,
+    so an export of n rows cost n²)."""
+    from openpyxl.cell.cell import Cell  # the caller's sheet is openpyxl's
+
+    row = []
+    for value in values:
+        value = xlsx_value(value)
         if isinstance(value, str):
-            cell.data_type = "s"
+            cell = Cell(sheet, value=value)
+            cell.data_type = "s"  # openpyxl makes a formula of "=..."
+            value = cell
+        row.append(value)
+    sheet.append(row)

@@ -5,7 +5,8 @@ Pure Python: it turns a query string into a small tree that ``sql.py``
 translates. Anything outside the subset raises :class:`QuerySyntaxError`,
 naming the unsupported part, so the caller can answer 400 instead of 500.
 
-Supported: words, ``"phrases"``, ``field:value``, ``field:"value"``,
+Supported: words, ``"phrases"``, ``field:value``, ``field:"value"`` (white
+space around the colon allowed, as Lucene's classic parser allows it),
 ``field:(a OR b)``, ``+``/``-``/``NOT``/``!`` prefixes, ``AND``/``&&``,
 ``OR``/``||``, parentheses, ``*:*``, ``field:*``, wildcards ``*`` and ``?``,
 ranges ``field:[a TO b]`` / ``{a TO b}`` (``*`` for an open end), ``\\``
@@ -281,13 +282,13 @@ class _Parser:
             # Lucene's parser refuses it too; quoted or escaped it is a word
             raise self._error("an operator where a term was expected")
         word = self._read_word()
-        if self.pos < len(self.text) and self.text[self.pos] == ":":
+        if self._at_field_colon(word):
             if field is not None:
                 raise self._error("a field inside a field value")
             if not word:
                 raise self._error("an empty field name")
             self.pos += 1
-            if self.pos >= len(self.text) or self.text[self.pos].isspace():
+            if not self._peek():
                 raise self._error(f"field {word!r} has no value")
             return self._parse_primary(field=_unescape(word))
         if not word:
@@ -295,6 +296,18 @@ class _Parser:
         if field is None and not word.strip("+-!"):
             raise self._error(f"a lone {word!r}")
         return _word_term(field, word)
+
+    def _at_field_colon(self, word: str) -> bool:
+        """Whether the colon of ``field:value`` follows ``word``: left on
+        it, else unmoved. White space may stand around it, as in Lucene's
+        syntax (CKAN's feeds send ``tags: "x"``)."""
+        start = self.pos
+        if word:
+            self._skip_ws()
+        if self.pos < len(self.text) and self.text[self.pos] == ":":
+            return True
+        self.pos = start
+        return False
 
     def _parse_range(self, field: str) -> Node:
         opening = self.text[self.pos]

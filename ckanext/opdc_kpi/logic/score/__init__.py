@@ -21,11 +21,12 @@ from ckanext.opdc_kpi.logic.score.reader import (
     organizations,
     paused_gc,
 )
+from ckanext.opdc_kpi.logic.score.tracking import deferred as deferred_figures
 from ckanext.opdc_kpi.logic.score.tracking import install as track_figures
 from ckanext.opdc_kpi.logic.score.tracking import touch as touch_figures
 
 __all__ = [
-    "basket_years", "datasets", "extras_of", "get_actions", "get_auth_functions",
+    "basket_years", "datasets", "deferred_figures", "extras_of", "get_actions", "get_auth_functions",
     "organization", "organizations", "paused_gc", "rebuild_figures", "rebuild_workers_default",
     "score_organizations", "score_rows", "stored_basket_years", "touch_figures", "track_figures", "verify_figures",
 ]

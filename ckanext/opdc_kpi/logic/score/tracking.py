@@ -22,9 +22,10 @@ read recomputes them: never wrong in silence, never a lost change.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import sqlalchemy as sa
 
@@ -135,6 +136,9 @@ def _after_commit(session: Any) -> None:
     try:
         if unnoted:
             figures.mark_stale(orgs)
+        if _DEFERRED:
+            _DEFERRED[-1].update(orgs)     # noted and stale; applied when the batch ends
+            return
         figures.apply(orgs)
     except Exception:  # noqa: BLE001 - the change is committed; its figures read as stale
         log.exception("KPI figures: applying the changes of %s failed", orgs)
@@ -142,6 +146,34 @@ def _after_commit(session: Any) -> None:
             figures.mark_stale(orgs)
         except Exception:  # noqa: BLE001
             log.exception("KPI figures: could not mark %s stale", orgs)
+
+
+#: the organizations of each open ``deferred()`` batch (this process's)
+_DEFERRED: list[set[str]] = []
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """A batch of many changes (a workbook import): each transaction still
+    notes its changes and marks its organizations' figures stale before it
+    commits, but they are applied once, when the batch ends, instead of after
+    every commit. Applying sums the organization's stored contributions and
+    its assessment records again, so one apply per row made an import cost
+    more per dataset as the organization grew. In between, a read of those
+    organizations' figures finds them stale and computes them live; a batch
+    that ends by an error applies what it committed all the same."""
+    orgs: set[str] = set()
+    _DEFERRED.append(orgs)
+    try:
+        yield
+    finally:
+        _DEFERRED.pop()
+        if orgs and figures.enabled():
+            ids = sorted(orgs)
+            try:
+                figures.apply(ids)
+            except Exception:  # noqa: BLE001 - committed; the figures read as stale
+                log.exception("KPI figures: applying the changes of %s failed", ids)
 
 
 def _after_rollback(session: Any) -> None:

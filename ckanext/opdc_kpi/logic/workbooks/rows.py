@@ -15,6 +15,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.excel.workbook import DatasetRow
+from ckanext.opdc_kpi.logic.score import deferred_figures
 from ckanext.opdc_kpi.logic.site import today
 from ckanext.opdc_kpi.scoring import dataset_problems, standard
 from ckanext.opdc_kpi.scoring.messages import message
@@ -113,7 +114,19 @@ def import_rows(context: dict[str, Any], org_id: str, defaults: dict[str, Any],
                 results: list[dict[str, Any]]) -> None:
     """Import these rows one after the other, appending one result per row
     to ``results`` (kept when a row raises something other than a
-    validation error: what was done so far stays known)."""
+    validation error: what was done so far stays known). The stored KPI
+    figures of the organization are brought up to date once, after the
+    last row (``deferred_figures``), not after each row's commit."""
+    if dry_run:
+        _import_each(context, org_id, defaults, rows, dry_run, tick, results)
+        return
+    with deferred_figures():
+        _import_each(context, org_id, defaults, rows, dry_run, tick, results)
+
+
+def _import_each(context: dict[str, Any], org_id: str, defaults: dict[str, Any],
+                 rows: list[DatasetRow], dry_run: bool, tick: Callable[[], None],
+                 results: list[dict[str, Any]]) -> None:
     for row in rows:
         data = _dataset_dict(row, org_id, defaults)
         result = {"sheet": row.sheet, "row": row.row, "code": row.code, "name": data["name"]}
