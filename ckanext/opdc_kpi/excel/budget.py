@@ -6,8 +6,7 @@ file declares (it pads every row to the sheet's declared width, keeps every
 shared string, opens every sheet). So the file is inspected first, with the
 standard library only:
 
-- the zip's directory: at most ``max_parts`` entries, stored or deflated,
-  not encrypted;
+- the zip's directory: at most ``max_parts`` entries, stored or deflated, not encrypted;
 - every part is inflated here, counting the bytes as they come (a header's
   declared size is not trusted: a part that inflates to more than its header
   says is refused), and scanned on the way for what multiplies the reading:
