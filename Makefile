@@ -34,7 +34,7 @@ export OPDC_KPI_HARVEST_DB_URL := $(shell scripts/setup.sh db-url $(HARVEST_DB))
 
 .PHONY: serve setup test test-canary test-pure test-all demo bench i18n i18n-extract clean-venv mutation \
   site-ready serve-production start-production stop-production bench-load \
-  solr solr-stop solr-status test-solrcloud bench-search-solr bench-thai-recall bench-faults
+  solr solr-stop solr-status test-solrcloud bench-search-solr bench-thai-recall bench-faults test-faults
 
 setup:
 	scripts/setup.sh system
@@ -142,6 +142,10 @@ test-solrcloud: setup
 test-canary:
 	OPDC_KPI_CANARY_FULL=1 $(MAKE) --no-print-directory test TESTS=tests/canary \
 	  PYTEST_ARGS="-q -s $(PYTEST_ARGS)"
+
+# The fault tests (tests/test_faults.py), the killed jobs worker included
+test-faults:
+	OPDC_KPI_FAULT_WORKER=1 $(MAKE) --no-print-directory test TESTS=tests/test_faults.py
 
 # The pure scoring core and the remote tool: no CKAN, no database.
 test-pure:
