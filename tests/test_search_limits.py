@@ -159,6 +159,22 @@ def test_the_page_says_it_in_thai_and_the_api_in_english(app, site):
     assert english.startswith("Too many sort clauses: 11 (at most 10")
 
 
+@pytest.mark.usefixtures("with_plugins")
+def test_the_refusal_page_is_titled_in_thai_and_leads_back_to_the_search(app, site):
+    """Not a dead end: the title in the page's language, and a button to the
+    same search page without the refused query."""
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(app.get("/th/dataset/?sort=" + ",".join(["name asc"] * 11),
+                                 status=400).get_data(as_text=True), "html.parser")
+    assert "คำขอไม่ถูกต้อง" in page.select_one("#error-content h1").get_text()
+    (button,) = [a for a in page.select("a.btn") if "เริ่มค้นหาใหม่" in a.get_text()]
+    assert button["href"].rstrip("/") == "/th/dataset"
+    english = BeautifulSoup(app.get("/organization/limits-org?sort=" + ",".join(
+        ["name asc"] * 11), status=400).get_data(as_text=True), "html.parser")
+    (button,) = [a for a in english.select("a.btn") if "Start a new search" in a.get_text()]
+    assert button["href"] == "/organization/limits-org"
+
 def test_each_limit_is_declared_and_documented_with_its_default():
     import yaml
 

@@ -60,10 +60,14 @@ def require(action: str, org_id: str, login_message: str, forbidden_message: str
         tk.abort(403, forbidden_message)
 
 
-def error_page(code: int, message: str):
-    return tk.render("error_document_template.html", extra_vars={
-        "code": code, "content": message, "name": {400: "Bad Request", 403: "Forbidden",
-                                                   404: "Not Found"}[code],
+def error_page(code: int, message: str, back_url: str = "", back_label: str = ""):
+    """CKAN's error page with the reason, its title in the page's language and
+    a way on (``back_url``, by default the catalog's home page): never a dead end."""
+    names = {400: tk._("Bad Request"), 403: tk._("Forbidden"), 404: tk._("Not Found")}
+    return tk.render("opdc_kpi/error_page.html", extra_vars={
+        "code": code, "content": message, "name": names[code],
+        "back_url": back_url or tk.h.url_for("home.index"),
+        "back_label": back_label or tk._("Go to the catalog's home page"),
         "show_login_redirect_link": code == 403 and not tk.current_user.is_authenticated,
     }), code
 

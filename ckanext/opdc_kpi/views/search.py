@@ -8,6 +8,8 @@ from typing import Any
 
 from flask import Blueprint
 
+import ckan.plugins.toolkit as tk
+
 from ckanext.opdc_kpi.search.limits import SearchLimitError
 from ckanext.opdc_kpi.views.common import error_page
 
@@ -19,7 +21,16 @@ bp = Blueprint("opdc_kpi_search_limits", __name__)
 def _over_a_limit(error: SearchLimitError) -> Any:
     return error_page(400, "; ".join(f"{field}: {text}"
                                      for field, texts in error.error_dict.items()
-                                     for text in texts))
+                                     for text in texts),
+                      back_url=_same_page(), back_label=tk._("Start a new search"))
+
+
+def _same_page() -> str:
+    """The page that was asked for, without its query (in the page's language)."""
+    try:
+        return tk.h.url_for(tk.request.endpoint, **(tk.request.view_args or {}))
+    except Exception:  # an endpoint url_for cannot build: the path as it came
+        return tk.request.path
 
 
 def get_blueprints() -> list[Any]:
