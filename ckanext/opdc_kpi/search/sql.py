@@ -70,7 +70,9 @@ class Condition:
         if isinstance(node, qp.MatchAll):
             return "TRUE"
         if isinstance(node, qp.Not):
-            return f"NOT ({self.build(node.node)})"
+            # a term NULL on a row (owner_org:x where it has none) is false
+            # there, so its negation is true, as in Solr
+            return f"(({self.build(node.node)}) IS NOT TRUE)"
         if isinstance(node, qp.And):
             return "(" + " AND ".join(self.build(n) for n in node.nodes) + ")"
         if isinstance(node, qp.Or):
