@@ -95,6 +95,8 @@ class _Compiler:
             return self._combine(node.nodes, " & ")
         if isinstance(node, qp.Or):
             return self._combine(node.nodes, " | ")
+        if isinstance(node, qp.AtLeast):
+            raise NotBitmap("at least k of n")
         if isinstance(node, qp.Term):
             kind, payload = key_of(node)
             if kind == "const":

@@ -109,7 +109,7 @@ def _text_terms(node: qp.Node, negated: bool = False) -> list[str]:
         return []
     if isinstance(node, qp.Not):
         return []
-    if isinstance(node, (qp.And, qp.Or)):
+    if isinstance(node, (qp.And, qp.Or, qp.AtLeast)):
         return [t for n in node.nodes for t in _text_terms(n)]
     return []
 
