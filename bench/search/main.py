@@ -330,10 +330,15 @@ def main(argv: list[str]) -> int:
                         help="the worst searches the request limits accept, beside *:* "
                              "(bench/search/worst.py), instead of the scenarios")
     parser.add_argument("--worst-rounds", type=int, default=5)
+    parser.add_argument("--update-cost", action="store_true",
+                        help="package_patch with the search's triggers on and off "
+                             "(bench/search/update_cost.py), instead of the scenarios")
     parser.add_argument("--out", default=None,
                         help="default results.json (--worst: results-worst.json)")
     args = parser.parse_args(argv)
-    args.out = args.out or str(HERE / ("results-worst.json" if args.worst else "results.json"))
+    args.out = args.out or str(HERE / ("results-worst.json" if args.worst else
+                                       "results-update.json" if args.update_cost
+                                       else "results.json"))
     args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if not args.backends or set(args.backends) - {"pg", "solr"}:
         parser.error("--backends: pg, solr or pg,solr")
@@ -365,8 +370,12 @@ def main(argv: list[str]) -> int:
             import worst  # bench/search/worst.py
 
             report = worst.run(client, args.worst_rounds, echo, args.only)
+        if args.update_cost:
+            import update_cost  # bench/search/update_cost.py
+
+            report = {"update_cost": update_cost.run(echo)}
         wanted = {name: params for name, params in
-                  ({} if args.worst else scenarios(seed)).items()
+                  ({} if args.worst or args.update_cost else scenarios(seed)).items()
                   if not args.only or name in args.only}
         member = _member(echo) if MEMBER_SCENARIOS & set(wanted) else None
         member_record = {k: v for k, v in (member or {}).items() if k != "token"}

@@ -167,7 +167,8 @@ def plan(query: dict[str, Any], permission_labels: Optional[list[str]]) -> Searc
         raise SearchQueryError("rows and start must not be negative")
     facets = _facet_request(query)
     bitmap = (bitmaps.compile_filter(nodes, active_only, permission_labels)
-              if facets is not None and bitmaps.answers(facets) else None)
+              if facets is not None and bitmaps.answers(facets)
+              and config.get("ckanext.opdc_kpi.search.facet_bitmaps") is not False else None)
     fl = query.get("fl") or "name"
     fields = [f for f in re.split(r"[\s,]+", fl) if f] if isinstance(fl, str) else list(fl)
     return SearchPlan(
