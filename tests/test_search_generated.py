@@ -284,17 +284,16 @@ def filter_query(draw, catalog):
 
 @st.composite
 def free_text(draw):
-    """A q without a colon (dismax): one or two words or a phrase, with
-    optional + and - prefixes."""
-    words = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=2))
-    prefixes = draw(st.lists(st.sampled_from(["", "", "+", "-"]), min_size=len(words),
-                             max_size=len(words)))
-    if len(words) == 2 and prefixes[0] == "-" and prefixes[1] == "-":
-        prefixes[1] = ""
-    out = " ".join(p + w for p, w in zip(prefixes, words))
-    if draw(st.integers(0, 4)) == 0:
-        out = _quoted(" ".join(words))
-    return out
+    """A q without a colon (dismax, CKAN's mm): one to seven words or
+    phrases, with optional +, - and NOT prefixes and AND/OR between them."""
+    words = draw(st.lists(st.one_of(st.sampled_from(WORDS), st.sampled_from(WORDS).map(
+        lambda w: _quoted(w + " notes"))), min_size=1, max_size=7))
+    out = []
+    for i, word in enumerate(words):
+        if i:
+            out.append(draw(st.sampled_from([" ", " ", " ", " AND ", " OR "])))
+        out.append(draw(st.sampled_from(["", "", "", "+", "-", "NOT "])) + word)
+    return "".join(out)
 
 
 TOTAL_SORTS = ["id asc", "id desc", "metadata_modified desc", "metadata_modified asc",

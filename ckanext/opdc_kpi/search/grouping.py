@@ -93,10 +93,18 @@ def build_conjunction(condition: sql.Condition, nodes: list[qp.Node]) -> list[st
     conjuncts: list[qp.Node] = []
     for node in nodes:
         _flatten_and(node, conjuncts)
-    # at least k of n (dismax's mm): one of them at least, found through the
-    # indexes first; the count then decides on those rows only
-    conjuncts += [qp.Or(node.nodes) for node in conjuncts
-                  if isinstance(node, qp.AtLeast) and node.minimum >= 1]
+    # at least k of n (dismax's mm): when an index finds each of them, the
+    # datasets found by k of the lookups; else one of them at least, found
+    # through the indexes first, and the count decides on those rows only
+    at_least: list[tuple[int, list[tuple]]] = []
+    for node in list(conjuncts):
+        if isinstance(node, qp.AtLeast) and node.minimum >= 1:
+            kinds = [kind_of(arm) for arm in node.nodes]
+            if all(k and k[0] == "text" for k in kinds):
+                conjuncts.remove(node)
+                at_least.append((node.minimum, kinds))
+            else:
+                conjuncts.append(qp.Or(node.nodes))
     excluded: dict[tuple, list] = {}
     required: dict[str, list] = {}
     alternatives: list[list[tuple]] = []
@@ -123,7 +131,16 @@ def build_conjunction(condition: sql.Condition, nodes: list[qp.Node]) -> list[st
     out += [_required(condition, kind, values) for kind, values in required.items()]
     out += [_excluded(condition, group, kinds) for group, kinds in excluded.items()]
     out += [_any_of(condition, kinds) for kinds in alternatives]
+    out += [_at_least(condition, minimum, kinds) for minimum, kinds in at_least]
     return out or ["TRUE"]
+
+
+def _at_least(condition: sql.Condition, minimum: int, kinds: list[tuple]) -> str:
+    """Rows at least ``minimum`` of ``kinds`` (text terms) match: each term
+    looked up in its index, the rows found by ``minimum`` lookups or more."""
+    lookups = [_lookup(condition, group, members) for group, members in _grouped(kinds).items()]
+    return (f"{TABLE}.id IN (SELECT u.id FROM ({' UNION ALL '.join(lookups)}) AS u "
+            f"GROUP BY u.id HAVING count(*) >= {int(minimum)})")
 
 
 def _document(pairs: list[tuple[str, str]]) -> str:
