@@ -29,7 +29,7 @@ WORKERS ?= $(shell echo $$(( 2 * $$(nproc) )))
 
 export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
 
-.PHONY: serve setup test test-canary test-pure test-all demo bench i18n i18n-extract clean-venv mutation \
+.PHONY: serve setup test test-canary test-differential test-pure test-all demo bench i18n i18n-extract clean-venv mutation \
   site-ready serve-production start-production stop-production bench-load \
   solr solr-stop solr-status test-solrcloud bench-search-solr
 
@@ -138,6 +138,14 @@ test-solrcloud: setup
 test-canary:
 	OPDC_KPI_CANARY_FULL=1 $(MAKE) --no-print-directory test TESTS=tests/canary \
 	  PYTEST_ARGS="-q -s $(PYTEST_ARGS)"
+
+# The generated pg<->Solr differential test at full size (CI's Solr stage runs 300
+# examples): DIFF_EXAMPLES searches drawn from the grammar (README, "Running on
+# Apache Solr"); OPDC_KPI_DIFF_THAI=1 adds Thai words in text (a Thai-aware schema).
+DIFF_EXAMPLES ?= 3000
+test-differential:
+	OPDC_KPI_DIFF_EXAMPLES=$(DIFF_EXAMPLES) $(MAKE) --no-print-directory test SEARCH=solr \
+	  TESTS=tests/test_search_generated.py PYTEST_ARGS="-q $(PYTEST_ARGS)"
 
 # The pure scoring core and the remote tool: no CKAN, no database.
 test-pure:
