@@ -237,6 +237,29 @@ def _prepare_solr(args, seed, echo) -> dict:
     return {"url": args.solr_url, "index_size": size, "bulk_index_seconds": seconds}
 
 
+def _search_triggers(database_url: str, on: bool) -> Optional[float]:
+    """The search table's triggers off, or on again with the bitmaps and the
+    documents' values refilled from the table (seconds of the refill)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            for trigger in ("opdc_kpi_search_bits_row", "opdc_kpi_search_values_row"):
+                connection.execute(sa.text(
+                    f"ALTER TABLE opdc_kpi_search {'ENABLE' if on else 'DISABLE'} "
+                    f"TRIGGER {trigger}"))
+        if not on:
+            return None
+        started = time.perf_counter()
+        with engine.begin() as connection:
+            connection.execute(sa.text("SELECT opdc_kpi_search_bits_rebuild()"))
+            connection.execute(sa.text("SELECT opdc_kpi_search_values_rebuild()"))
+        return round(time.perf_counter() - started, 1)
+    finally:
+        engine.dispose()
+
+
 def _rebuild(args, solr_side, echo) -> dict:
     """``ckan search-index rebuild`` per backend, one after the other, on this
     catalog or on a smaller one in its own database (its own ``ckan.site_id``, so
@@ -253,16 +276,34 @@ def _rebuild(args, solr_side, echo) -> dict:
     out = {"datasets": args.rebuild_datasets,
            "database": "its own" if own else "the benchmark's",
            "runs": {backend: [] for backend in args.backends}}
-    inis = {"pg": args.ini, "solr": args.solr_ini}
+    inis = {"pg": args.ini, "solr": args.solr_ini, "pg_without": args.ini}
+    # issue 28: the PostgreSQL search's rebuild with the search table's triggers
+    # (bitmaps, documents' values) off as well: the table written as before them
+    order = list(args.backends) + (["pg_without"] if "pg" in args.backends else [])
+    out["runs"] = {backend: [] for backend in order}
+    database_url = env.get("CKAN_SQLALCHEMY_URL") or os.environ["CKAN_SQLALCHEMY_URL"]
     for turn in range(args.rebuild_repeats):
-        for backend in (args.backends if turn % 2 == 0 else args.backends[::-1]):
-            run = solr_side.time_rebuild(backend, inis[backend], env, echo)
+        for backend in (order if turn % 2 == 0 else order[::-1]):
+            if backend == "pg_without":
+                _search_triggers(database_url, False)
+            try:
+                run = solr_side.time_rebuild(backend, inis[backend], env, echo)
+            finally:
+                if backend == "pg_without":
+                    run_refill = _search_triggers(database_url, True)
+            if backend == "pg_without":
+                run["refill_seconds"] = run_refill
             run["load_average_after"] = os.getloadavg()
             out["runs"][backend].append(run)
-            echo(f"  {backend}: {run['seconds']} s (indexing {run['indexing_seconds']} s)")
+            echo(f"  {backend}: {run['seconds']} s (indexing {run['indexing_seconds']} s)"
+                 + (f", then the tables refilled in {run_refill} s"
+                    if backend == "pg_without" else ""))
     for backend, runs in out["runs"].items():
         out[backend] = {key: round(statistics.mean(r[key] for r in runs), 1)
                         for key in ("seconds", "indexing_seconds")}
+    if "pg_without" in out:
+        out["ratio_pg_to_pg_without"] = round(
+            out["pg"]["indexing_seconds"] / out["pg_without"]["indexing_seconds"], 2)
     if len(args.backends) == 2:
         out["ratio_solr_to_pg"] = round(
             out["solr"]["indexing_seconds"] / out["pg"]["indexing_seconds"], 2)
@@ -331,14 +372,12 @@ def main(argv: list[str]) -> int:
                              "(bench/search/worst.py), instead of the scenarios")
     parser.add_argument("--worst-rounds", type=int, default=5)
     parser.add_argument("--update-cost", action="store_true",
-                        help="package_patch with the search's triggers on and off "
-                             "(bench/search/update_cost.py), instead of the scenarios")
+                        help="also package_patch with the search's triggers on and off "
+                             "(bench/search/update_cost.py), before the scenarios")
     parser.add_argument("--out", default=None,
                         help="default results.json (--worst: results-worst.json)")
     args = parser.parse_args(argv)
-    args.out = args.out or str(HERE / ("results-worst.json" if args.worst else
-                                       "results-update.json" if args.update_cost
-                                       else "results.json"))
+    args.out = args.out or str(HERE / ("results-worst.json" if args.worst else "results.json"))
     args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if not args.backends or set(args.backends) - {"pg", "solr"}:
         parser.error("--backends: pg, solr or pg,solr")
@@ -375,7 +414,7 @@ def main(argv: list[str]) -> int:
 
             report = {"update_cost": update_cost.run(echo)}
         wanted = {name: params for name, params in
-                  ({} if args.worst or args.update_cost else scenarios(seed)).items()
+                  ({} if args.worst else scenarios(seed)).items()
                   if not args.only or name in args.only}
         member = _member(echo) if MEMBER_SCENARIOS & set(wanted) else None
         member_record = {k: v for k, v in (member or {}).items() if k != "token"}
