@@ -316,7 +316,10 @@ def search_params(draw, catalog):
     elif q_kind == "lucene":
         params["q"] = draw(expression(catalog))
         if ":" not in params["q"]:  # a q without a colon is dismax's: made Lucene's
-            params["q"] = f"*:* AND ({params['q']})"
+            # (a negated first clause stays at the top level: a bracketed
+            # purely negative group is test_negative_group_matches_nothing)
+            params["q"] = (f"*:* {params['q']}" if params["q"].startswith(("-", "NOT "))
+                           else f"*:* AND ({params['q']})")
     else:
         params["q"] = ""
     if draw(st.booleans()):
@@ -370,13 +373,12 @@ def _ask(query_cls, params, labels):
     return ids, answer["count"], facets
 
 
-def _words_in_q(q: str) -> bool:
-    return any(w.lower() in q.lower() for w in WORDS + THAI)
-
-
 def _relevance(params: dict) -> bool:
+    """Relevance order: sorted by score and a q that scores (not empty, not
+    ``*:*`` alone)."""
     sort = params.get("sort") or ""
-    return (not sort or sort.startswith("score")) and _words_in_q(params.get("q") or "")
+    q = (params.get("q") or "").strip()
+    return (not sort or sort.startswith("score")) and q not in ("", "*:*")
 
 
 def _compare(catalog, params, role, include_private, include_drafts):
