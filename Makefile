@@ -32,7 +32,7 @@ WORKERS ?= $(shell echo $$(( 2 * $$(nproc) )))
 export CKAN_SQLALCHEMY_URL_TEST := $(shell scripts/setup.sh db-url $(TEST_DB))
 export OPDC_KPI_HARVEST_DB_URL := $(shell scripts/setup.sh db-url $(HARVEST_DB))
 
-.PHONY: serve setup test test-canary test-pure test-all demo bench i18n i18n-extract clean-venv mutation \
+.PHONY: serve setup test test-canary test-differential test-pure test-all demo bench i18n i18n-extract clean-venv mutation \
   site-ready serve-production start-production stop-production bench-load \
   solr solr-stop solr-status test-solrcloud bench-search-solr bench-thai-recall bench-faults test-faults
 
@@ -146,6 +146,14 @@ test-canary:
 # The fault tests (tests/test_faults.py), the killed jobs worker included
 test-faults:
 	OPDC_KPI_FAULT_WORKER=1 $(MAKE) --no-print-directory test TESTS=tests/test_faults.py
+
+# The generated pg<->Solr differential test at full size (CI's Solr stage runs 300
+# examples): DIFF_EXAMPLES searches drawn from the grammar (README, "Running on
+# Apache Solr"); OPDC_KPI_DIFF_THAI=1 adds Thai words in text (a Thai-aware schema).
+DIFF_EXAMPLES ?= 3000
+test-differential:
+	OPDC_KPI_DIFF_EXAMPLES=$(DIFF_EXAMPLES) $(MAKE) --no-print-directory test SEARCH=solr \
+	  TESTS=tests/test_search_generated.py PYTEST_ARGS="-q $(PYTEST_ARGS)"
 
 # The pure scoring core and the remote tool: no CKAN, no database.
 test-pure:

@@ -109,14 +109,37 @@ def test_unsupported_syntax_names_the_problem(text, named):
 ])
 def test_free_text_is_read_leniently_like_dismax(text, words):
     node = qp.parse_free_text(text)
-    terms = node.nodes if isinstance(node, qp.And) else (node,)
+    terms = node.nodes if isinstance(node, (qp.And, qp.AtLeast)) else (node,)
     assert [t.value for t in terms] == words
 
 
 def test_free_text_keeps_phrases_signs_and_operators():
+    # as dismax reads it (issue 28): the phrase, a and b optional, of which
+    # CKAN's mm (2<-1 5<80%) asks two of three; river excluded
     assert qp.parse_free_text('"water quality" -river a OR b') == qp.And((
-        T(None, "water quality", "phrase"), qp.Not(T(None, "river")),
-        qp.Or((T(None, "a"), T(None, "b")))))
+        qp.AtLeast(2, (T(None, "water quality", "phrase"), T(None, "a"), T(None, "b"))),
+        qp.Not(T(None, "river"))))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # one or two optional words: all of them
+    ("water road", qp.And((T(None, "water"), T(None, "road")))),
+    ("water OR road", qp.And((T(None, "water"), T(None, "road")))),
+    # three to five: all but one; six or more: 80 %, rounded down
+    ("a b c d", qp.AtLeast(3, tuple(T(None, w) for w in "abcd"))),
+    ("a b c d e f g", qp.AtLeast(5, tuple(T(None, w) for w in "abcdefg"))),
+    # + and AND make a word required, outside the optional ones
+    ("+a b c", qp.And((T(None, "a"), T(None, "b"), T(None, "c")))),
+    ("a AND b c d", qp.And((T(None, "a"), T(None, "b"), T(None, "c"), T(None, "d")))),
+    ("a b c -d", qp.And((qp.AtLeast(2, (T(None, "a"), T(None, "b"), T(None, "c"))),
+                         qp.Not(T(None, "d"))))),
+    ("a OR -b", qp.And((T(None, "a"), qp.Not(T(None, "b"))))),
+    # only excluded words: nothing (dismax adds no *:*)
+    ("-water", qp.Not(qp.MatchAll())),
+    ("NOT a -b", qp.Not(qp.MatchAll())),
+])
+def test_free_text_follows_dismax_minimum_match(text, expected):
+    assert qp.parse_free_text(text) == expected
 
 
 def test_free_text_still_refuses_solr_local_parameters():

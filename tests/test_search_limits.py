@@ -41,9 +41,29 @@ def test_clauses_are_summed_over_q_fq_and_fq_list_and_the_crossing_one_is_named(
     assert excesses(at_limit, DEFAULTS) == []
     over = excesses(dict(at_limit, fq_list=["a:1"] * 23), DEFAULTS)
     assert [(e.limit, e.parameter) for e in over] == [("clauses", "fq_list")]
-    # a q without a colon is dismax: its words are the clauses
-    assert excesses({"q": "w " * 1025}, DEFAULTS)[0].parameter == "q"
-    assert excesses({"q": "w " * 1024}, DEFAULTS) == []
+    # a q without a colon is dismax: its words are the clauses (words of three
+    # characters: shorter ones have their own, smaller limit, below)
+    assert excesses({"q": "www " * 1025}, DEFAULTS)[0].parameter == "q"
+    assert excesses({"q": "www " * 1024}, DEFAULTS) == []
+
+
+def test_words_no_index_answers_have_their_own_smaller_limit():
+    """Issue 28: a word or phrase of one or two characters in text, or a text
+    wildcard with fewer than three literal characters, is tested on every row
+    by the PostgreSQL search (no trigram): at most 8 in a search."""
+    eight = " OR ".join(f"z{i}" for i in range(8))
+    assert excesses({"q": eight}, DEFAULTS) == []
+    over = excesses({"q": eight, "fq": "title:ab"}, DEFAULTS)
+    assert [(e.limit, e.parameter, e.count) for e in over] == [("unindexed_clauses", "fq", 9)]
+    # counted wherever they stand: a field's group, phrases, wildcards, fq_list
+    assert excesses({"q": "title:(ab OR cd) \"x\" text:ab* notes:a?",
+                     "fq_list": ["ไฟ", "-ab", "+cd", "ef"]}, DEFAULTS)[0].count == 9
+    # what an index answers is not counted: longer words, string fields,
+    # ranges and patterns on fields (the facet, document and date indexes)
+    indexed = {"q": " ".join(["abc", "tags:ab", "res_format:x*", "num_tags:[1 TO 2]",
+                              "metadata_modified:[NOW-1DAY TO *]", "ข้อมูล", "id:ab"] * 3)}
+    assert excesses(indexed, DEFAULTS) == []
+    assert excesses({"q": "a b c d e f g h i j"}, dict(DEFAULTS, unindexed_clauses=0)) == []
 
 
 def test_sort_clauses_fq_list_entries_and_a_limit_of_zero():
@@ -92,9 +112,15 @@ BOUNDARIES = {
                                 fq_list=["-tags:zz"] * 23),
                 dict(q=" ".join(["-tags:zz"] * 1000), fq="-tags:zz",
                      fq_list=["-tags:zz"] * 22 + ["-tags:zz -tags:zy"])),
+    # issue 28: words of two characters (no index answers them), in filters
+    "unindexed clauses": ("unindexed_clauses", dict(fq="-zz -zy -zx -zw -zv -zu",
+                                                    fq_list=["-zt", "-zs"]),
+                          dict(fq="-zz -zy -zx -zw -zv -zu",
+                               fq_list=["-zt", "-zs", "-zr"])),
 }
 PARAMETER = {"facet_fields": "facet.field", "other_facet_fields": "facet.field",
-             "fq_list": "fq_list", "sort_clauses": "sort", "clauses": "fq_list"}
+             "fq_list": "fq_list", "sort_clauses": "sort", "clauses": "fq_list",
+             "unindexed_clauses": "fq_list"}
 
 
 @pytest.mark.usefixtures("with_plugins")

@@ -163,7 +163,7 @@ def _terms(node) -> int:
         return 1
     if isinstance(node, qp.Not):
         return _terms(node.node)
-    if isinstance(node, (qp.And, qp.Or)):
+    if isinstance(node, (qp.And, qp.Or, qp.AtLeast)):
         return sum(_terms(n) for n in node.nodes)
     return 0
 

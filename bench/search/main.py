@@ -16,6 +16,7 @@ import pathlib
 import platform
 import statistics
 import time
+from typing import Optional
 
 HERE = pathlib.Path(__file__).resolve().parent
 ALL_FACETS = ["organization", "owner_org", "groups", "tags", "res_format", "license_id",
@@ -45,7 +46,63 @@ def scenarios(seed) -> dict[str, dict]:
         # informational (no bar): an incremental harvest's first page
         "harvester_incremental": {"q": "", "rows": 100, "start": 0, "sort": "id asc",
                                   "fq": "metadata_modified:[2025-06-01T00:00:00.123456Z TO *]"},
+        # issue 28: the faceted pages as a member of a ~1,000-dataset organization
+        # sees them (its private datasets in the counts, as the pages ask:
+        # include_private); run as that user (MEMBER_SCENARIOS)
+        "all_datasets_all_facets_member": {"q": "*:*", "rows": 20, "facet.field": ALL_FACETS,
+                                           "facet.limit": 50, "include_private": True},
+        "organization_page_member": {"q": "", "fq": 'owner_org:"{member_org}"', "rows": 20,
+                                     "facet.field": ALL_FACETS, "facet.limit": 50,
+                                     "include_private": True},
+        "dataset_page_csv_filter_member": {"q": "", "fq": 'res_format:"CSV"', "rows": 20,
+                                           "facet.field": ALL_FACETS, "facet.limit": 50,
+                                           "include_private": True},
     }
+
+
+MEMBER = "bench-member"
+MEMBER_SCENARIOS = {"all_datasets_all_facets_member", "organization_page_member",
+                    "dataset_page_csv_filter_member"}
+
+
+def _member(echo) -> dict:
+    """A user who is a member of the organization with the number of datasets
+    nearest 1,000 (private ones among them), and an API token for the HTTP
+    calls (revoked at the end of the run)."""
+    import secrets
+
+    import sqlalchemy as sa
+
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+
+    org_id, datasets, private = model.Session.execute(sa.text(
+        "SELECT owner_org, count(*), count(*) FILTER (WHERE private) FROM opdc_kpi_search "
+        "WHERE state = 'active' GROUP BY owner_org HAVING count(*) FILTER (WHERE private) > 0 "
+        "ORDER BY abs(count(*) - 1000), owner_org LIMIT 1")).one()
+    user = model.User.get(MEMBER)
+    if user is None:
+        user = model.User(name=MEMBER, email="bench-member@example.org",
+                          password=secrets.token_urlsafe(16))
+        model.Session.add(user)
+        model.Session.flush()
+    if not model.Session.query(model.Member).filter_by(
+            table_name="user", table_id=user.id, group_id=org_id, state="active").count():
+        model.Session.add(model.Member(table_name="user", table_id=user.id, group_id=org_id,
+                                       capacity="member", state="active"))
+    model.Session.commit()
+    token = tk.get_action("api_token_create")(
+        {"user": MEMBER, "ignore_auth": True}, {"user": MEMBER, "name": "bench-search"})["token"]
+    echo(f"member of organization {org_id}: {datasets} active datasets, {private} private")
+    return {"name": MEMBER, "token": token, "org": org_id, "datasets": datasets,
+            "private": private}
+
+
+def _revoke(member: dict) -> None:
+    import ckan.plugins.toolkit as tk
+
+    tk.get_action("api_token_revoke")({"user": member["name"], "ignore_auth": True},
+                                      {"token": member["token"]})
 
 
 def _percentile(values: list[float], pct: float) -> float:
@@ -105,28 +162,38 @@ def _prepare_database(args, seed, echo) -> dict:
                           "max_parallel_workers_per_gather={}".format(*settings)}
 
 
-def _timed(params: dict, runs: int, client) -> tuple[list[float], list[float], dict]:
-    """``runs`` timed calls of the action, then ``runs`` of the HTTP API."""
+def _timed(params: dict, runs: int, client,
+           member: Optional[dict] = None) -> tuple[list[float], list[float], dict]:
+    """``runs`` timed calls of the action, then ``runs`` of the HTTP API
+    (anonymous, or as ``member`` with its API token)."""
     import ckan.plugins.toolkit as tk
 
     action = tk.get_action("package_search")
     query = [(key, item) for key, value in params.items()
              for item in (value if isinstance(value, list) else [value])]
+    headers = {"Authorization": member["token"]} if member else {}
+    import ckan.model as model
+
     direct, http, last = [], [], {}
+    # package_search takes the permission labels from auth_user_obj, not from
+    # "user" (without it, in this request context, the labels are anonymous's)
+    user = model.User.get(member["name"]) if member else None
     for _ in range(runs):
         started = time.perf_counter()
-        last = action({"user": ""}, dict(params))
+        last = action({"user": member["name"] if member else "", "auth_user_obj": user},
+                      dict(params))
         direct.append((time.perf_counter() - started) * 1000)
     for _ in range(runs):
         started = time.perf_counter()
-        response = client.get("/api/3/action/package_search", query_string=query)
+        response = client.get("/api/3/action/package_search", query_string=query,
+                              headers=headers)
         http.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.get_data(as_text=True)[:500]
     return direct, http, last
 
 
 def _measure(params: dict, backends: list[str], iterations: int, warmup: int,
-             rounds: int, client) -> dict[str, dict]:
+             rounds: int, client, member: Optional[dict] = None) -> dict[str, dict]:
     """Each backend in turn, ``rounds`` times (the order alternating), so both
     meet the same background load; ``warmup`` untimed runs per backend first."""
     import solr_side
@@ -134,13 +201,13 @@ def _measure(params: dict, backends: list[str], iterations: int, warmup: int,
     timings = {b: {"action": [], "http": [], "last": {}} for b in backends}
     for backend in backends:
         solr_side.use(backend)
-        _timed(params, warmup, client)
+        _timed(params, warmup, client, member)
     per_round = [iterations // rounds + (1 if r < iterations % rounds else 0)
                  for r in range(rounds)]
     for r, runs in enumerate(per_round):
         for backend in (backends if r % 2 == 0 else backends[::-1]):
             solr_side.use(backend)
-            direct, http, last = _timed(params, runs, client)
+            direct, http, last = _timed(params, runs, client, member)
             timings[backend]["action"] += direct
             timings[backend]["http"] += http
             timings[backend]["last"] = last
@@ -176,6 +243,29 @@ def _prepare_solr(args, seed, echo) -> dict:
     return {"url": args.solr_url, "index_size": size, "bulk_index_seconds": seconds}
 
 
+def _search_triggers(database_url: str, on: bool) -> Optional[float]:
+    """The search table's triggers off, or on again with the bitmaps and the
+    documents' values refilled from the table (seconds of the refill)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            for trigger in ("opdc_kpi_search_bits_row", "opdc_kpi_search_values_row"):
+                connection.execute(sa.text(
+                    f"ALTER TABLE opdc_kpi_search {'ENABLE' if on else 'DISABLE'} "
+                    f"TRIGGER {trigger}"))
+        if not on:
+            return None
+        started = time.perf_counter()
+        with engine.begin() as connection:
+            connection.execute(sa.text("SELECT opdc_kpi_search_bits_rebuild()"))
+            connection.execute(sa.text("SELECT opdc_kpi_search_values_rebuild()"))
+        return round(time.perf_counter() - started, 1)
+    finally:
+        engine.dispose()
+
+
 def _rebuild(args, solr_side, echo) -> dict:
     """``ckan search-index rebuild`` per backend, one after the other, on this
     catalog or on a smaller one in its own database (its own ``ckan.site_id``, so
@@ -192,16 +282,34 @@ def _rebuild(args, solr_side, echo) -> dict:
     out = {"datasets": args.rebuild_datasets,
            "database": "its own" if own else "the benchmark's",
            "runs": {backend: [] for backend in args.backends}}
-    inis = {"pg": args.ini, "solr": args.solr_ini}
+    inis = {"pg": args.ini, "solr": args.solr_ini, "pg_without": args.ini}
+    # issue 28: the PostgreSQL search's rebuild with the search table's triggers
+    # (bitmaps, documents' values) off as well: the table written as before them
+    order = list(args.backends) + (["pg_without"] if "pg" in args.backends else [])
+    out["runs"] = {backend: [] for backend in order}
+    database_url = env.get("CKAN_SQLALCHEMY_URL") or os.environ["CKAN_SQLALCHEMY_URL"]
     for turn in range(args.rebuild_repeats):
-        for backend in (args.backends if turn % 2 == 0 else args.backends[::-1]):
-            run = solr_side.time_rebuild(backend, inis[backend], env, echo)
+        for backend in (order if turn % 2 == 0 else order[::-1]):
+            if backend == "pg_without":
+                _search_triggers(database_url, False)
+            try:
+                run = solr_side.time_rebuild(backend, inis[backend], env, echo)
+            finally:
+                if backend == "pg_without":
+                    run_refill = _search_triggers(database_url, True)
+            if backend == "pg_without":
+                run["refill_seconds"] = run_refill
             run["load_average_after"] = os.getloadavg()
             out["runs"][backend].append(run)
-            echo(f"  {backend}: {run['seconds']} s (indexing {run['indexing_seconds']} s)")
+            echo(f"  {backend}: {run['seconds']} s (indexing {run['indexing_seconds']} s)"
+                 + (f", then the tables refilled in {run_refill} s"
+                    if backend == "pg_without" else ""))
     for backend, runs in out["runs"].items():
         out[backend] = {key: round(statistics.mean(r[key] for r in runs), 1)
                         for key in ("seconds", "indexing_seconds")}
+    if "pg_without" in out:
+        out["ratio_pg_to_pg_without"] = round(
+            out["pg"]["indexing_seconds"] / out["pg_without"]["indexing_seconds"], 2)
     if len(args.backends) == 2:
         out["ratio_solr_to_pg"] = round(
             out["solr"]["indexing_seconds"] / out["pg"]["indexing_seconds"], 2)
@@ -210,6 +318,36 @@ def _rebuild(args, solr_side, echo) -> dict:
         pysolr.Solr(args.solr_url, timeout=120).delete(
             q='+site_id:"opdc_kpi_bench_rebuild"', commit=True)
     return out
+
+
+def _scenarios(wanted: dict, member: Optional[dict], args, client, echo) -> dict:
+    import solr_side  # noqa: F401 - on sys.path (bench/run.py)
+
+    report = {}
+    for name, params in wanted.items():
+        as_member = member if name in MEMBER_SCENARIOS else None
+        if as_member:
+            params = {k: (v.replace("{member_org}", member["org"]) if isinstance(v, str) else v)
+                      for k, v in params.items()}
+        report[name] = {"params": params, **_measure(
+            params, args.backends, args.iterations, args.warmup, args.rounds, client,
+            as_member)}
+        for backend in args.backends:
+            r = report[name][backend]
+            bar = BARS.get(name) if backend == "pg" else None
+            verdict = ("" if bar is None else
+                       f"  (bar p95 <= {bar}: {'ok' if r['http_p95'] <= bar else 'OVER BAR'})")
+            echo(f"{name:26s} {backend:4s} count={r['count']:6d}  action p50 "
+                 f"{r['action_p50']:6.1f} p95 {r['action_p95']:6.1f} | HTTP p50 "
+                 f"{r['http_p50']:6.1f} p95 {r['http_p95']:6.1f} ms{verdict}")
+        if len(args.backends) == 2:
+            pg, sr = report[name]["pg"], report[name]["solr"]
+            report[name]["ratio_solr_to_pg"] = {
+                key: round(sr[key] / pg[key], 2) for key in
+                ("action_p50", "action_p95", "http_p50", "http_p95") if pg[key]}
+            echo(f"{'':26s} Solr/pg HTTP p50 {report[name]['ratio_solr_to_pg']['http_p50']}"
+                 f"  p95 {report[name]['ratio_solr_to_pg']['http_p95']}")
+    return report
 
 
 def main(argv: list[str]) -> int:
@@ -243,6 +381,9 @@ def main(argv: list[str]) -> int:
                         help="each Thai word of the titles searched alone on both backends, "
                              "hits compared (bench/search/thai_recall.py), instead of the "
                              "scenarios; needs --backends pg,solr")
+    parser.add_argument("--update-cost", action="store_true",
+                        help="also package_patch with the search's triggers on and off "
+                             "(bench/search/update_cost.py), before the scenarios")
     parser.add_argument("--out", default=None,
                         help="default results.json (--worst: results-worst.json)")
     args = parser.parse_args(argv)
@@ -293,26 +434,20 @@ def main(argv: list[str]) -> int:
             report["seconds"] = round(time.perf_counter() - started, 1)
             for line in thai_recall.lines(report):
                 echo(line)
-        for name, params in ({} if args.worst or args.thai_recall else scenarios(seed)).items():
-            if args.only and name not in args.only:
-                continue
-            report[name] = {"params": params, **_measure(
-                params, args.backends, args.iterations, args.warmup, args.rounds, client)}
-            for backend in args.backends:
-                r = report[name][backend]
-                bar = BARS.get(name) if backend == "pg" else None
-                verdict = ("" if bar is None else
-                           f"  (bar p95 <= {bar}: {'ok' if r['http_p95'] <= bar else 'OVER BAR'})")
-                echo(f"{name:26s} {backend:4s} count={r['count']:6d}  action p50 "
-                     f"{r['action_p50']:6.1f} p95 {r['action_p95']:6.1f} | HTTP p50 "
-                     f"{r['http_p50']:6.1f} p95 {r['http_p95']:6.1f} ms{verdict}")
-            if len(args.backends) == 2:
-                pg, sr = report[name]["pg"], report[name]["solr"]
-                report[name]["ratio_solr_to_pg"] = {
-                    key: round(sr[key] / pg[key], 2) for key in
-                    ("action_p50", "action_p95", "http_p50", "http_p95") if pg[key]}
-                echo(f"{'':26s} Solr/pg HTTP p50 {report[name]['ratio_solr_to_pg']['http_p50']}"
-                     f"  p95 {report[name]['ratio_solr_to_pg']['http_p95']}")
+        if args.update_cost:
+            import update_cost  # bench/search/update_cost.py
+
+            report = {"update_cost": update_cost.run(echo)}
+        wanted = {name: params for name, params in
+                  ({} if args.worst or args.thai_recall else scenarios(seed)).items()
+                  if not args.only or name in args.only}
+        member = _member(echo) if MEMBER_SCENARIOS & set(wanted) else None
+        member_record = {k: v for k, v in (member or {}).items() if k != "token"}
+        try:
+            report.update(_scenarios(wanted, member, args, client, echo))
+        finally:
+            if member:
+                _revoke(member)
         solr_side.use("pg")
     rebuild = {}
     if args.rebuild:
@@ -330,6 +465,7 @@ def main(argv: list[str]) -> int:
         "iterations": args.iterations,
         "rounds": args.rounds,
         "scenarios": report,
+        "member": member_record if not args.worst else {},
         "rebuild": rebuild,
     }
     pathlib.Path(args.out).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n")

@@ -69,12 +69,18 @@ def candidates() -> dict[str, dict[str, Any]]:
         "clauses_1024_words_or": {"q": " OR ".join(["ข้อมูล"] + [f"zw{i}" for i in range(n - 1)])},
         # for scale: that one word alone (in almost every dataset; relevance order)
         "one_word_in_every_dataset": {"q": "ข้อมูล"},
-        # 1,024 short words, any of which would do: too short for the trigram
-        # index, so each is looked for in every dataset's text
-        "clauses_1024_short_words_or": {"q": " OR ".join(f"z{i}" for i in range(n))},
+        # short words, any of which would do: too short for the trigram index,
+        # so each is looked for in every dataset's text; issue 28 limits them to
+        # 8 (max_unindexed_clauses), the rest of the 1,024 clauses words of three
+        "clauses_1024_of_which_8_short_words": {"q": " OR ".join(
+            [f"z{i}" for i in range(8)] + [f"zw{i}" for i in range(n - 8)])},
+        "clauses_8_short_words": {"q": " OR ".join(f"z{i}" for i in range(8))},
         # 50 fq_list entries on document fields (ranges and wildcards)
         "fq_list_50_document_ranges": {"q": "*:*", "fq_list": [
             f"-num_resources:[{100 + i} TO *] -maintainer:zz{i}*" for i in range(50)]},
+        # 1,024 ranges on a document field (issue 28: the documents' values table)
+        "clauses_1024_document_ranges": _spread(
+            [f"-num_resources:[{100 + i} TO *]" for i in range(n)]),
     }
 
 

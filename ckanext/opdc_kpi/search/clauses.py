@@ -79,3 +79,89 @@ def _unescaped_last(token: str) -> bool:
     """The token's last character is not escaped by a backslash."""
     body = token[:-1]
     return (len(body) - len(body.rstrip("\\"))) % 2 == 0
+
+
+# --- clauses no index answers (the request limits' cost model) -----------------
+
+#: text fields (a word inside the text: the trigram index needs 3 characters)
+TEXT_FIELDS = frozenset((None, "text", "title", "notes", "urls", "res_name",
+                         "res_description", "title_ngram", "name_ngram"))
+_UNESCAPED_COLON = re.compile(r"(?<!\\)((?:\\\\)*):")
+_WILDCARD = re.compile(r"(?<!\\)((?:\\\\)*)[*?]")
+MIN_INDEXED_TEXT = 3
+
+
+def _split_field(token: str) -> tuple[Optional[str], str]:
+    """``field:value`` → (field, value); a bare word → (None, word)."""
+    match = _UNESCAPED_COLON.search(token)
+    if not match:
+        return None, token
+    return token[:match.end() - 1].lstrip("+-!"), token[match.end():]
+
+
+def _letters(value: str) -> int:
+    """Characters of a term a trigram can be made of (what the search's
+    normalisation keeps: no wildcards, quotes, escapes or spaces)."""
+    value = _WILDCARD.sub(r"\1", value).replace("\\", "")
+    return len("".join(value.strip('"+-!').split()))
+
+
+def unindexed_clause(kind: str, field: Optional[str], value: str) -> bool:
+    """Whether no index can answer this clause, so the PostgreSQL search
+    tests it on every candidate row, reading the row's stored text: a word
+    or phrase of one or two characters in text, or a text wildcard with
+    fewer than three literal characters (pg_trgm makes no trigram of them;
+    Solr answers them from its term index)."""
+    if field not in TEXT_FIELDS or kind == "range":
+        return False
+    return _letters(value) < MIN_INDEXED_TEXT
+
+
+def count_unindexed(text: Optional[str], free_text: bool = False,
+                    stop_after: Optional[int] = None) -> int:
+    """The clauses of a query string no index answers (``unindexed_clause``),
+    from the text alone, linear. A field name before a bracket applies to
+    the group (``title:(ab OR cd)`` has two)."""
+    if not text:
+        return 0
+    if free_text:
+        text = dismax_text(text)
+    count = 0
+    group_fields: list[Optional[str]] = []  # the field of each open bracket
+    pending: Optional[str] = None  # a field name waiting for its value
+    position = 0
+    for match in _CLAUSE_TOKEN.finditer(text):
+        between = text[position:match.start()]
+        position = match.end()
+        for ch in between:
+            if ch == "(":
+                group_fields.append(pending if pending is not None else
+                                    (group_fields[-1] if group_fields else None))
+                pending = None
+            elif ch == ")" and group_fields:
+                group_fields.pop()
+        token = match.group(0)
+        if token in _OPERATORS:
+            continue
+        inherited = group_fields[-1] if group_fields else None
+        first = token[0]
+        if first == '"':
+            field, value, kind = pending or inherited, token, "phrase"
+        elif first in "[{":
+            field, value, kind = pending or inherited, token, "range"
+        elif token.endswith(":") and _unescaped_last(token):
+            pending = token.lstrip("+-!")[:-1]
+            continue
+        elif not token.lstrip("+-!"):
+            continue
+        else:
+            field, value = _split_field(token)
+            if field is None:
+                field = pending or inherited
+            kind = "word"
+        pending = None
+        if unindexed_clause(kind, field, value):
+            count += 1
+            if stop_after is not None and count > stop_after:
+                break
+    return count

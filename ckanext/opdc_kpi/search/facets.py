@@ -103,13 +103,21 @@ def _field_values(rows: Any, request: FacetRequest) -> Any:
 
 def count_and_facets(execute: Execute, request: FacetRequest, where_sql: str,
                      params: dict[str, Any],
-                     visible_sql: Optional[str] = None) -> tuple[int, dict[str, dict[str, int]]]:
+                     visible_sql: Optional[str] = None,
+                     bitmap: Any = None) -> tuple[int, dict[str, dict[str, int]]]:
     """``(number of matching rows, facets)``, in one statement over the
     matching rows, after one over the index of document keys when fields
     other than the facet fields are asked for. ``visible_sql`` (the rows the
     user may see at all) is needed only for ``facet.mincount`` 0, which lists
     values with no match too, as Solr does (but never values of datasets the
-    user may not see): one more statement."""
+    user may not see): one more statement. ``bitmap`` (a
+    ``bitmaps.BitmapFilter`` of the same matching set, for a request
+    ``bitmaps.answers``): counted from the bitmaps, no row read."""
+    if bitmap is not None:
+        from .bitmaps import count_and_facets as from_bitmaps
+
+        total, counts = from_bitmaps(execute, request, bitmap)
+        return total, {field: _trim(values, request) for field, values in counts.items()}
     wanted_documents = list(request.wanted_documents())
     documents = present_keys(execute, wanted_documents) if wanted_documents else []
     params = dict(params, _doc_keys=documents)

@@ -33,6 +33,7 @@ from .text import normalize_for_search
 
 TABLE = "opdc_kpi_search"
 KEYS = "opdc_kpi_search_keys"
+VALUES = sql.VALUES_TABLE
 _NOT_GROUPED = {"site_id", "index_id", "entity_type", "capacity", "private",
                 "permission_labels", "*"}
 
@@ -75,6 +76,8 @@ def kind_of(term: qp.Node) -> Optional[tuple]:
         if is_facet_field(field):
             return ("facet", facet_value(field, term.value))
         return ("document", (field, term.value))
+    if term.kind in ("range", "prefix", "wildcard") and field not in sql.ALWAYS_TRUE:
+        return ("value", (field, term))  # the values' table (migration a1c3e5f70006)
     return None
 
 
@@ -90,6 +93,18 @@ def build_conjunction(condition: sql.Condition, nodes: list[qp.Node]) -> list[st
     conjuncts: list[qp.Node] = []
     for node in nodes:
         _flatten_and(node, conjuncts)
+    # at least k of n (dismax's mm): when an index finds each of them, the
+    # datasets found by k of the lookups; else one of them at least, found
+    # through the indexes first, and the count decides on those rows only
+    at_least: list[tuple[int, list[tuple]]] = []
+    for node in list(conjuncts):
+        if isinstance(node, qp.AtLeast) and node.minimum >= 1:
+            kinds = [kind_of(arm) for arm in node.nodes]
+            if all(k and k[0] == "text" for k in kinds):
+                conjuncts.remove(node)
+                at_least.append((node.minimum, kinds))
+            else:
+                conjuncts.append(qp.Or(node.nodes))
     excluded: dict[tuple, list] = {}
     required: dict[str, list] = {}
     alternatives: list[list[tuple]] = []
@@ -116,7 +131,16 @@ def build_conjunction(condition: sql.Condition, nodes: list[qp.Node]) -> list[st
     out += [_required(condition, kind, values) for kind, values in required.items()]
     out += [_excluded(condition, group, kinds) for group, kinds in excluded.items()]
     out += [_any_of(condition, kinds) for kinds in alternatives]
+    out += [_at_least(condition, minimum, kinds) for minimum, kinds in at_least]
     return out or ["TRUE"]
+
+
+def _at_least(condition: sql.Condition, minimum: int, kinds: list[tuple]) -> str:
+    """Rows at least ``minimum`` of ``kinds`` (text terms) match: each term
+    looked up in its index, the rows found by ``minimum`` lookups or more."""
+    lookups = [_lookup(condition, group, members) for group, members in _grouped(kinds).items()]
+    return (f"{TABLE}.id IN (SELECT u.id FROM ({' UNION ALL '.join(lookups)}) AS u "
+            f"GROUP BY u.id HAVING count(*) >= {int(minimum)})")
 
 
 def _document(pairs: list[tuple[str, str]]) -> str:
@@ -150,6 +174,9 @@ def _any_of(condition: sql.Condition, kinds: list[tuple]) -> str:
 
 def _excluded(condition: sql.Condition, group: tuple, kinds: list[tuple]) -> str:
     """Rows none of ``kinds`` matches: an anti-join on the ids the index finds."""
+    if group[0] == "value":
+        return (f"NOT EXISTS (SELECT 1 FROM ({_lookup(condition, group, kinds)}) AS u "
+                f"WHERE u.id = {TABLE}.id)")
     return f"NOT EXISTS ({_lookup(condition, group, kinds)} AND x.id = {TABLE}.id)"
 
 
@@ -167,6 +194,11 @@ def _lookup(condition: sql.Condition, group: tuple, kinds: list[tuple]) -> str:
     elif group[0] == "key":
         terms = f"unnest(CAST({condition.bind([k[1] for k in kinds])} AS text[])) AS e(v)"
         match = f"{KEYS}(x.fields) @> ARRAY[e.v]"
+    elif group[0] == "value":
+        # one scan of the values' indexes for all of them (a BitmapOr)
+        matches = " OR ".join(condition.value_match(field, term, alias="x")
+                              for field, term in (k[1] for k in kinds))
+        return f"SELECT x.id FROM {VALUES} AS x WHERE ({matches})"
     else:
         column = group[1]
         terms = (f"unnest(CAST({condition.bind([k[2] for k in kinds])} AS text[]), "

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Optional
 import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.search.fields import FIELD_ALIASES, is_facet_field
-from ckanext.opdc_kpi.search.clauses import count_clauses
+from ckanext.opdc_kpi.search.clauses import count_clauses, count_unindexed
 
 #: limit -> (config key, default)
 LIMITS = {
@@ -27,6 +27,9 @@ LIMITS = {
     "fq_list": ("ckanext.opdc_kpi.search.max_fq_list", 50),
     "sort_clauses": ("ckanext.opdc_kpi.search.max_sort_clauses", 10),
     "clauses": ("ckanext.opdc_kpi.search.max_clauses", 1024),
+    # issue 28: clauses no index answers (clauses.unindexed_clause), each
+    # tested on every candidate row: their own, smaller limit
+    "unindexed_clauses": ("ckanext.opdc_kpi.search.max_unindexed_clauses", 8),
 }
 
 
@@ -111,6 +114,20 @@ def excesses(params: dict[str, Any], maximum: dict[str, int],
                 break
         if first_over:
             found.append(Excess("clauses", first_over, total, maximum["clauses"]))
+    if maximum.get("unindexed_clauses"):
+        total, first_over = 0, None
+        for parameter, text, dismax in _query_strings(params):
+            if text is None:
+                continue
+            text = str(text)
+            total += count_unindexed(text, free_text=dismax and ":" not in text,
+                                     stop_after=maximum["unindexed_clauses"] - total)
+            if total > maximum["unindexed_clauses"]:
+                first_over = parameter
+                break
+        if first_over:
+            found.append(Excess("unindexed_clauses", first_over, total,
+                                maximum["unindexed_clauses"]))
     return found
 
 
@@ -136,6 +153,9 @@ def _message(excess: Excess) -> str:
         "clauses": lambda: tk._(
             "Too many clauses in q, fq and fq_list together: more than {maximum} "
             "({key})"),
+        "unindexed_clauses": lambda: tk._(
+            "Too many words of one or two characters in q, fq and fq_list together "
+            "(no index answers them): more than {maximum} ({key})"),
     }
     return messages[excess.limit]().format(**args)
 

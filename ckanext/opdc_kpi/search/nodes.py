@@ -37,8 +37,16 @@ class Or:
 
 
 @dataclass(frozen=True)
+class AtLeast:
+    """At least ``minimum`` of ``nodes`` (dismax's ``mm`` over the optional
+    words of a free-text ``q``)."""
+    minimum: int
+    nodes: tuple = dc_field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
 class MatchAll:
     pass
 
 
-Node = Union[Term, Not, And, Or, MatchAll]
+Node = Union[Term, Not, And, Or, AtLeast, MatchAll]

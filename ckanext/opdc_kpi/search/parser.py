@@ -25,9 +25,11 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional
 
-from ckanext.opdc_kpi.search.clauses import clause_tokens, count_clauses, dismax_text
+from ckanext.opdc_kpi.search.clauses import (
+    _CLAUSE_TOKEN, clause_tokens, count_clauses, dismax_text)
 from ckanext.opdc_kpi.search.nodes import (  # noqa: F401 - the parser's API names them
     And,
+    AtLeast,
     MatchAll,
     Node,
     Not,
@@ -96,33 +98,86 @@ def _refuse_too_many_clauses(text: str) -> None:
 
 def parse_free_text(text: Optional[str]) -> Node:
     """A ``q`` without a colon, read as Solr's dismax reads it (CKAN sends such
-    a ``q`` to dismax): words, ``"phrases"``, ``+``/``-`` prefixes and the
-    ``AND``/``OR``/``NOT`` operators; any other syntax character separates
-    words, an unbalanced quote is dropped. It never fails on syntax: if the
-    operators do not make sense either, every word and phrase is simply
-    required."""
+    a ``q`` to dismax, with ``mm=2<-1 5<80%``): words and ``"phrases"``, any
+    other syntax character separating words, an unbalanced quote dropped;
+    ``+word`` required, ``-word``/``!word``/``NOT word`` excluded, ``a AND b``
+    both required, any other word optional (``OR`` changes nothing: dismax's
+    default operator is OR already). Of the optional words, dismax's minimum
+    match asks for all when there are one or two, all but one for three to
+    five, 80 % (rounded down) from six. Words that are only excluded match
+    nothing (dismax adds no ``*:*``). It never fails on syntax."""
     if text is None:
         return MatchAll()
     _refuse_unsupported(text)
     cleaned = dismax_text(text)
-    try:
-        return parse(cleaned)
-    except QuerySyntaxError:
-        _refuse_too_many_clauses(cleaned)
-        terms = tuple(_fallback_term(kind, token) for kind, token in clause_tokens(cleaned))
-        terms = tuple(t for t in terms if t.value)
-        if not terms:
-            return MatchAll()
-        return terms[0] if len(terms) == 1 else And(terms)
+    _refuse_too_many_clauses(cleaned)
+    return _dismax(cleaned)
 
 
-def _fallback_term(kind: str, token: str) -> Term:
-    """A clause of a free-text query whose operators make no sense: a
-    required phrase or word (dismax would keep the phrase a phrase)."""
-    if kind == "phrase":
-        return Term(None, token[1:-1] if len(token) > 1 and token.endswith('"')
-                    else token[1:], "phrase")
-    return Term(None, token.strip("+-!"), "word")
+def minimum_should_match(optional: int) -> int:
+    """CKAN's ``mm`` (``2<-1 5<80%``) for ``optional`` optional clauses."""
+    if optional <= 2:
+        return optional
+    if optional <= 5:
+        return optional - 1
+    return int(optional * 80 // 100)
+
+
+def _dismax(text: str) -> Node:
+    """Lucene's classic rules with the default operator OR (what dismax's
+    parser applies), then ``mm`` over the optional clauses."""
+    clauses: list[list] = []  # [occur, node]; occur "must" | "should" | "not"
+    conj: Optional[str] = None
+    mods: Optional[str] = None
+    for match in _CLAUSE_TOKEN.finditer(text):
+        token = match.group(0)
+        if token in ("AND", "&&"):
+            conj = "AND"
+            continue
+        if token in ("OR", "||"):
+            conj = "OR"
+            continue
+        if token == "NOT":
+            mods = "NOT"
+            continue
+        if token[0] != '"':
+            body = token.lstrip("+-!")
+            if token != body and mods is None:
+                mods = "REQ" if token[0] == "+" else "NOT"
+            if not body:
+                continue  # a sign before a phrase: the phrase's modifier
+            node: Node = Term(None, body, "word")
+        else:
+            value = token[1:-1] if len(token) > 1 and token.endswith('"') else token[1:]
+            if not value.strip():
+                conj = mods = None
+                continue
+            node = Term(None, value, "phrase")
+        if clauses and conj == "AND" and clauses[-1][0] != "not":
+            clauses[-1][0] = "must"
+        occur = {"NOT": "not", "REQ": "must"}.get(mods or "", "should")
+        if conj == "AND" and occur != "not":
+            occur = "must"
+        clauses.append([occur, node])
+        conj = mods = None
+    if not clauses:
+        return MatchAll()
+    must = [n for o, n in clauses if o == "must"]
+    should = [n for o, n in clauses if o == "should"]
+    excluded = [Not(n) for o, n in clauses if o == "not"]
+    if not must and not should:
+        return Not(MatchAll())  # only excluded words: dismax matches nothing
+    parts = list(must)
+    if should:
+        minimum = minimum_should_match(len(should))
+        if minimum >= len(should):
+            parts.extend(should)
+        elif minimum <= 1:
+            parts.append(should[0] if len(should) == 1 else Or(tuple(should)))
+        else:
+            parts.append(AtLeast(minimum, tuple(should)))
+    parts.extend(excluded)
+    return parts[0] if len(parts) == 1 else And(tuple(parts))
 
 
 class _Parser:

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 import ckan.model as model
 from ckan.common import config
 
-from ckanext.opdc_kpi.search import ckan_internals
+from ckanext.opdc_kpi.search import bitmaps, ckan_internals
 from ckanext.opdc_kpi.search import parser as qp
 from ckanext.opdc_kpi.search.facets import FacetRequest, count_and_facets
 from ckanext.opdc_kpi.search.grouping import Condition
@@ -109,7 +109,7 @@ def _text_terms(node: qp.Node, negated: bool = False) -> list[str]:
         return []
     if isinstance(node, qp.Not):
         return []
-    if isinstance(node, (qp.And, qp.Or)):
+    if isinstance(node, (qp.And, qp.Or, qp.AtLeast)):
         return [t for n in node.nodes for t in _text_terms(n)]
     return []
 
@@ -124,6 +124,8 @@ class SearchPlan:
     start: int
     fields: list[str]
     facets: Optional[FacetRequest]
+    # the matching set as bitmaps (search/bitmaps.py), when they answer it
+    bitmap: Optional[bitmaps.BitmapFilter] = None
 
 
 def plan(query: dict[str, Any], permission_labels: Optional[list[str]]) -> SearchPlan:
@@ -145,10 +147,12 @@ def plan(query: dict[str, Any], permission_labels: Optional[list[str]]) -> Searc
         fqs = _as_list(query.get("fq")) if not isinstance(query.get("fq"), list) else [
             str(f) for f in query["fq"]]
         fqs += [str(f) for f in query.get("fq_list") or []]
-        where = condition.build_conjunction([q_node, *(qp.parse(fq) for fq in fqs)])
+        nodes = [q_node, *(qp.parse(fq) for fq in fqs)]
+        where = condition.build_conjunction(nodes)
         visible = []
         # as CKAN's Solr query: only active datasets unless a filter says "+state:"
-        if not any("+state:" in fq for fq in fqs):
+        active_only = not any("+state:" in fq for fq in fqs)
+        if active_only:
             visible.append("state = 'active'")
         if permission_labels is not None:
             visible.append(
@@ -161,13 +165,17 @@ def plan(query: dict[str, Any], permission_labels: Optional[list[str]]) -> Searc
     start = _int(query, "start", 0)
     if rows < 0 or start < 0:
         raise SearchQueryError("rows and start must not be negative")
+    facets = _facet_request(query)
+    bitmap = (bitmaps.compile_filter(nodes, active_only, permission_labels)
+              if facets is not None and bitmaps.answers(facets)
+              and config.get("ckanext.opdc_kpi.search.facet_bitmaps") is not False else None)
     fl = query.get("fl") or "name"
     fields = [f for f in re.split(r"[\s,]+", fl) if f] if isinstance(fl, str) else list(fl)
     return SearchPlan(
         where_sql=" AND ".join(f"({w})" for w in where + visible),
         visible_sql=" AND ".join(f"({w})" for w in visible) or "TRUE",
         params=dict(condition.params), order_sql=order, rows=rows, start=start,
-        fields=fields, facets=_facet_request(query),
+        fields=fields, facets=facets, bitmap=bitmap,
     )
 
 
@@ -258,7 +266,7 @@ class PgPackageSearchQuery(PackageSearchQuery):
             if search.facets is not None:
                 self.count, self.facets = count_and_facets(
                     execute, search.facets, search.where_sql, search.params,
-                    search.visible_sql)
+                    search.visible_sql, bitmap=search.bitmap)
             else:
                 self.count = execute(
                     f"SELECT count(*) FROM {TABLE} WHERE {search.where_sql}",

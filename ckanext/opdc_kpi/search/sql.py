@@ -45,6 +45,10 @@ EXACT_COLUMNS = {
 }
 DATE_COLUMNS = {"metadata_modified": "metadata_modified", "metadata_created": "metadata_created"}
 ALWAYS_TRUE = {"site_id", "index_id"}
+TABLE = "opdc_kpi_search"
+# the documents' values, one row per field and value (migration a1c3e5f70006)
+VALUES_TABLE = "opdc_kpi_search_values"
+VALUE_PREFIX = 256  # characters of a value its text index holds
 # Solr's ngram fields match anywhere inside words
 SUBSTRING_FIELDS = {"name_ngram", "title_ngram"}
 _FIRST_THAI = 0x0E00  # Thai, Lao and later scripts are written without spaces
@@ -70,11 +74,17 @@ class Condition:
         if isinstance(node, qp.MatchAll):
             return "TRUE"
         if isinstance(node, qp.Not):
-            return f"NOT ({self.build(node.node)})"
+            # a term NULL on a row (owner_org:x where it has none) is false
+            # there, so its negation is true, as in Solr
+            return f"(({self.build(node.node)}) IS NOT TRUE)"
         if isinstance(node, qp.And):
             return "(" + " AND ".join(self.build(n) for n in node.nodes) + ")"
         if isinstance(node, qp.Or):
             return "(" + " OR ".join(self.build(n) for n in node.nodes) + ")"
+        if isinstance(node, qp.AtLeast):
+            counted = " + ".join(f"(CASE WHEN {self.build(n)} THEN 1 ELSE 0 END)"
+                                 for n in node.nodes)
+            return f"(({counted}) >= {int(node.minimum)})"
         return self.term(node)
 
     def term(self, term: qp.Term) -> str:
@@ -172,8 +182,45 @@ class Condition:
         if term.kind in ("word", "phrase"):
             # containment: answered by the GIN index on ``fields``
             return f"fields @> CAST({self.bind(json.dumps({field: [term.value]}))} AS jsonb)"
-        return self._array_exists(
-            f"ARRAY(SELECT jsonb_array_elements_text(fields -> {self.bind(field)}))", term)
+        # ranges and patterns: the table of the documents' values (migration
+        # a1c3e5f70006) and its indexes
+        return (f"{TABLE}.id IN (SELECT v.id FROM {VALUES_TABLE} AS v "
+                f"WHERE {self.value_match(field, term)})")
+
+    def value_match(self, field: str, term: qp.Term, alias: str = "v") -> str:
+        """The condition on a row ``alias`` of ``opdc_kpi_search_values``
+        that one of the dataset's values of ``field`` matches the range or
+        pattern ``term``, in a form the values' indexes answer (as
+        ``_array_exists`` would find it in the document)."""
+        column = f"{alias}.value"
+        where = [f"{alias}.field = {self.bind(field)}"]
+        if term.kind in ("prefix", "wildcard"):
+            pattern = self._like_pattern(term, anchored=True)
+            prefix = like_prefix(pattern)
+            if prefix and len(prefix) <= VALUE_PREFIX:
+                # the index narrows to the values starting with the prefix
+                where.append(f"left({column}, {VALUE_PREFIX}) COLLATE \"C\" >= "
+                             f"{self.bind(prefix)}")
+                upper = prefix_upper(prefix)
+                if upper is not None:
+                    where.append(f"left({column}, {VALUE_PREFIX}) COLLATE \"C\" < "
+                                 f"{self.bind(upper)}")
+            where.append(f"{column} LIKE {self.bind(pattern)}")
+        elif _numeric_bounds(term.low, term.high):
+            where.append(f"{alias}.num IS NOT NULL")
+            # (the column is numeric already: the cast only says how it compares)
+            where.append(self._range_sql(f"{alias}.num::numeric", _decimal(term.low),
+                                         _decimal(term.high), term))
+        else:
+            # the first VALUE_PREFIX characters narrow (truncation keeps the
+            # order), the whole value decides
+            short = f"left({column}, {VALUE_PREFIX}) COLLATE \"C\""
+            if term.low is not None:
+                where.append(f"{short} >= {self.bind(term.low[:VALUE_PREFIX])}")
+            if term.high is not None:
+                where.append(f"{short} <= {self.bind(term.high[:VALUE_PREFIX])}")
+            where.append(self._range_sql(f"{column} COLLATE \"C\"", term.low, term.high, term))
+        return "(" + " AND ".join(where) + ")"
 
     def _array_exists(self, array_sql: str, term: qp.Term) -> str:
         element = "v.value"
@@ -215,6 +262,38 @@ class Condition:
         if not parts:
             return f"{column} IS NOT NULL"
         return " AND ".join(parts)
+
+
+def _decimal(value: Optional[str]) -> Optional[decimal.Decimal]:
+    return decimal.Decimal(value) if value is not None else None
+
+
+def like_prefix(pattern: str) -> str:
+    """The literal characters a LIKE pattern (escape ``\\``) starts with."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i + 1])
+            i += 2
+            continue
+        if ch in "%_":
+            break
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def prefix_upper(prefix: str) -> Optional[str]:
+    """The least string above every string that starts with ``prefix``, in
+    code point order (None: there is none)."""
+    while prefix:
+        last = ord(prefix[-1])
+        if last < 0x10FFFF and not 0xD7FF <= last < 0xE000:
+            return prefix[:-1] + chr(last + 1)
+        prefix = prefix[:-1]
+    return None
 
 
 def _numeric_bounds(low: Optional[str], high: Optional[str]) -> bool:
