@@ -90,7 +90,8 @@ def _inflated(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
     handle.seek(info.header_offset)
     header = handle.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise unreadable(f"no local header for {info.filename}")
+        raise unreadable(f"no local header for {info.filename}",
+                         f"ไม่พบส่วนหัวของ {info.filename}")
     name_length, extra_length = struct.unpack_from("<HH", header, 26)
     handle.seek(info.header_offset + 30 + name_length + extra_length)
     if info.compress_type == zipfile.ZIP_STORED:
@@ -98,7 +99,8 @@ def _inflated(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
         while left > 0:
             chunk = handle.read(min(_CHUNK, left))
             if not chunk:
-                raise unreadable(f"{info.filename} is cut short")
+                raise unreadable(f"{info.filename} is cut short",
+                                 f"ส่วน {info.filename} ขาดหายไม่ครบ")
             left -= len(chunk)
             yield chunk
         return
@@ -113,7 +115,8 @@ def _inflated(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
                     while not inflater.eof:
                         out = inflater.decompress(b"", _CHUNK)
                         if not out:
-                            raise unreadable(f"{info.filename} is cut short")
+                            raise unreadable(f"{info.filename} is cut short",
+                                             f"ส่วน {info.filename} ขาดหายไม่ครบ")
                         yield out
                     return
             out = inflater.decompress(pending, _CHUNK)
@@ -121,7 +124,8 @@ def _inflated(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
             if out:
                 yield out
     except zlib.error:
-        raise unreadable(f"{info.filename} is not valid deflate data") from None
+        raise unreadable(f"{info.filename} is not valid deflate data",
+                         f"ข้อมูลบีบอัดของส่วน {info.filename} ไม่ถูกต้อง") from None
 
 
 # --- what openpyxl will read whole, and what it streams -----------------------------
@@ -174,7 +178,8 @@ def _elements(data: bytes):
             yield element
             element.clear()
     except ElementTree.ParseError as error:
-        raise unreadable(f"damaged package XML: {error}") from None
+        raise unreadable(f"damaged package XML: {error}",
+                         f"XML ภายในไฟล์เสียหาย: {error}") from None
 
 
 def _local(tag: str) -> str:
@@ -312,7 +317,8 @@ def _directory_size(handle: BinaryIO, file_size: int) -> tuple[int, int]:
         handle.seek(offset)
         record = handle.read(56)
         if len(record) < 56 or record[:4] != b"PK\x06\x06":
-            raise unreadable("damaged ZIP64 directory")
+            raise unreadable("damaged ZIP64 directory",
+                             "สารบัญ ZIP64 ของไฟล์เสียหาย")
         entries, size = struct.unpack_from("<QQ", record, 32)
     return entries, size
 
@@ -340,10 +346,13 @@ def check(path, budget: Budget | None = None) -> dict[str, int]:
         declared = 0
         for info in infos:
             if info.flag_bits & 0x1:
-                raise unreadable(f"{info.filename} is encrypted")
+                raise unreadable(f"{info.filename} is encrypted",
+                                 f"ส่วน {info.filename} ถูกเข้ารหัส: นำรหัสผ่านของไฟล์ออกก่อน")
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise unreadable(f"{info.filename} uses compression method "
-                                 f"{info.compress_type}")
+                                 f"{info.compress_type}",
+                                 f"ส่วน {info.filename} ใช้วิธีบีบอัดแบบ {info.compress_type} "
+                                 "ซึ่งไม่รองรับ")
             declared += info.file_size
             if declared > budget.max_inflated_bytes:
                 raise refusals.inflates_too_much(info.filename, budget.max_inflated_bytes)
