@@ -25,6 +25,7 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IAuthFunctions)
     p.implements(p.IBlueprint)
     p.implements(p.IConfigurable)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -65,6 +66,16 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_search(self, search_params):
         return search_limits.enforce(search_params)
+
+    # IFacets
+    def dataset_facets(self, facets_dict, package_type):
+        return dataset.facets.add_facets(facets_dict)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return dataset.facets.add_facets(facets_dict)
+
+    def group_facets(self, facets_dict, group_type, package_type):
+        return dataset.facets.add_facets(facets_dict)
 
 
 @tk.blanket.config_declarations("search/config_declaration.yaml")

@@ -3,12 +3,13 @@ converters the scheming YAML names (``validators``, ``output``), the checks
 that need the whole dataset (``checks``), what a dataset made before the
 schema may keep (``legacy``) and the focus-area tag vocabulary
 (``vocabulary``), the form's KPI completeness action
-(``completeness``) and CKAN's tag and format listings limited to the
-datasets the caller may find (``visible``). What other packages may use is named here."""
+(``completeness``), CKAN's tag and format listings limited to the
+datasets the caller may find (``visible``) and the search pages' data type
+and focus area facets (``facets``). What other packages may use is named here."""
 from __future__ import annotations
 
 from ckanext.opdc_kpi.logic.dataset.auth import get_auth_functions
-from ckanext.opdc_kpi.logic.dataset import visible
+from ckanext.opdc_kpi.logic.dataset import facets, visible
 from ckanext.opdc_kpi.logic.dataset.completeness import opdc_kpi_dataset_completeness
 from ckanext.opdc_kpi.logic.dataset.validators import get_validators
 from ckanext.opdc_kpi.logic.dataset.vocabulary import (
@@ -17,8 +18,8 @@ from ckanext.opdc_kpi.logic.dataset.vocabulary import (
     focus_vocabulary_id,
 )
 
-__all__ = ["FOCUS_VOCABULARY", "expose_focus_area", "focus_vocabulary_id", "get_actions",
-           "get_auth_functions", "get_validators"]
+__all__ = ["FOCUS_VOCABULARY", "expose_focus_area", "facets", "focus_vocabulary_id",
+           "get_actions", "get_auth_functions", "get_validators"]
 
 
 def get_actions() -> dict:
