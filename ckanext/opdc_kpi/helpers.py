@@ -16,7 +16,7 @@ from ckanext.opdc_kpi.logic import dataset
 from ckanext.opdc_kpi.logic.site import from_config, msg, request_language, today
 from ckanext.opdc_kpi.scoring import assessment, dataset_openness, localtime, standard
 from ckanext.opdc_kpi.scoring.criteria import is_public_category
-from ckanext.opdc_kpi.views import editing
+from ckanext.opdc_kpi.logic import editing
 
 
 def get_helpers() -> dict[str, Any]:
@@ -47,6 +47,8 @@ def get_helpers() -> dict[str, Any]:
         "opdc_kpi_search_hints": opdc_kpi_search_hints,
         "opdc_kpi_facet_url": opdc_kpi_facet_url,
         "opdc_kpi_dataset_tags": opdc_kpi_dataset_tags,
+        "opdc_kpi_field_anchor": opdc_kpi_field_anchor,
+        "opdc_kpi_publish_problems": opdc_kpi_publish_problems,
     }
 
 
@@ -155,7 +157,7 @@ def opdc_kpi_form_field(field: dict, data: Any) -> dict:
     the form shows what is stored and a save that leaves it untouched keeps
     it, as an API update does. Values never stored get no choice. "Stored"
     is read from the dataset or resource CKAN's edit view is editing, for a
-    user who may edit it (``views.editing``), never from ``data``."""
+    user who may edit it (``logic.editing``), never from ``data``."""
     if field.get("choices_helper") != "opdc_kpi_choices" or not isinstance(data, dict):
         return field
     choices = opdc_kpi_choices(field)
@@ -176,7 +178,7 @@ def opdc_kpi_undeclared_extras(data: Any = None) -> dict[str, str]:
     not declare (saved by an older extension or another tool): the edit form
     sends them back unchanged, so a save through the form keeps them, as an
     API update does. Only on CKAN's edit views, for a user who may edit the
-    dataset (``views.editing``); ``data``, the form's values, is not read:
+    dataset (``logic.editing``); ``data``, the form's values, is not read:
     CKAN fills the new dataset form from the query string."""
     found = editing.edited()
     if found is None or found["resource"] is not None:
@@ -365,3 +367,54 @@ def opdc_kpi_dataset_tags(tags: Any) -> dict[str, list]:
             focus.append({"facet": dataset.facets.FOCUS_FACET, "value": tag["name"],
                           "label": opdc_kpi_focus_area_label(tag["name"])})
     return {"free": free, "focus": focus}
+
+
+# --- the staged dataset form ----------------------------------------------------------
+
+_ANCHORS = {"name": "field-name", "owner_org": "field-organizations"}
+
+
+def opdc_kpi_field_anchor(field_name: str) -> str:
+    """The id of a dataset field's place in the dataset form (its wrapper)."""
+    return _ANCHORS.get(field_name, f"opdc-kpi-field-{field_name}")
+
+
+def _texts(messages: Any) -> list[str]:
+    items = messages if isinstance(messages, list) else [messages]
+    return [m if isinstance(m, str) else json.dumps(m, ensure_ascii=False) for m in items if m]
+
+
+def opdc_kpi_publish_problems(errors: Any, pkg_dict: dict) -> list[dict[str, Any]]:
+    """What stopped a draft's publication at stage 2 (the resource page), as
+    ``[{"label", "messages", "href"}]``: each item by its label in the page's
+    language, linked to its field in the dataset form (a resource's to the
+    resource's form). ``errors`` is CKAN's error dict; nothing is read."""
+    if not isinstance(errors, dict) or not isinstance(pkg_dict, dict):
+        return []
+    lang = request_language()
+    dataset_type = pkg_dict.get("type") or "dataset"
+    edit = tk.h.url_for(f"{dataset_type}.edit", id=pkg_dict.get("name") or pkg_dict.get("id"))
+    resources = pkg_dict.get("resources") or []
+    out = []
+    for key, messages in errors.items():
+        if key == "resources" and isinstance(messages, list):
+            for index, problems in enumerate(messages):
+                if not isinstance(problems, dict) or not problems:
+                    continue
+                resource = resources[index] if index < len(resources) else {}
+                href = edit
+                if resource.get("id"):
+                    href = tk.h.url_for(f"{dataset_type}_resource.edit", id=pkg_dict.get("id"),
+                                        resource_id=resource["id"])
+                for name, texts in problems.items():
+                    labels = standard.RESOURCE_FIELD_LABELS.get(name)
+                    label = (labels[0] if lang == "th" else labels[1]) if labels else \
+                        tk._("Resource")
+                    out.append({"label": "{} {}: {}".format(tk._("Resource"), index + 1, label),
+                                "messages": _texts(texts), "href": href})
+            continue
+        known = isinstance(key, str) and key in standard.FIELD_LABELS
+        out.append({"label": standard.field_label(key, lang) if known else tk._("Dataset"),
+                    "messages": _texts(messages),
+                    "href": edit + ("#" + opdc_kpi_field_anchor(key) if known else "")})
+    return out

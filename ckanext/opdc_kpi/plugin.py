@@ -6,6 +6,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.opdc_kpi import cli, helpers, views
+from ckanext.opdc_kpi.views import publishing
 from ckanext.opdc_kpi.logic import dataset, registry, score
 from ckanext.opdc_kpi.search import backend as search_backend
 from ckanext.opdc_kpi.search import limits as search_limits
@@ -26,6 +27,7 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IBlueprint)
     p.implements(p.IConfigurable)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -60,7 +62,14 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
     def get_blueprint(self):
         return views.get_blueprints()
 
+    # IMiddleware
+    def make_middleware(self, app, config):
+        return publishing.install_error_page(app)
+
     # IPackageController
+    def after_dataset_update(self, context, pkg_dict):
+        publishing.flash_when_published(context, pkg_dict)
+
     def after_dataset_show(self, context, pkg_dict):
         return dataset.expose_focus_area(pkg_dict)
 

@@ -186,7 +186,7 @@ def plant() -> Catalog:
 
     import ckan.plugins.toolkit as tk
     from ckanext.opdc_kpi.logic.harvest import catalog as harvest_db
-    from ckanext.opdc_kpi.logic.workbooks import run_import_job
+    from ckanext.opdc_kpi.logic.workbooks import JOB_TITLE, run_workbook_job
     from ckanext.opdc_kpi.model import harvest_check
 
     canaries = Canaries()
@@ -270,8 +270,9 @@ def plant() -> Catalog:
     harvest_check.save_record(
         org_a["id"], harvest_db.Viewer(None).key, dt.datetime.utcnow() - dt.timedelta(days=1),
         seen, {"seen": 3, "expected": 3, "paging_ok": True, "problems": 0, "gone": 0})
-    job = tk.enqueue_job(run_import_job, [None, org_a["id"], {}, users["control"]["name"]],
-                         title="opdc_kpi workbook import")
+    job = tk.enqueue_job(run_workbook_job,
+                         [None, org_a["id"], {}, users["control"]["name"], "import"],
+                         title=JOB_TITLE)
     activities = {}
     for key in ("P1", "P2", "D", "M"):
         listed = helpers.call_action("package_activity_list", dict(as_sysadmin),

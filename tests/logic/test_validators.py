@@ -232,6 +232,45 @@ def test_values_outside_a_list_are_field_errors(name, raw, message):
     assert _errors(name, raw) == {name: [message]}
 
 
+def _label_cases():
+    """Every choice of every list given by its Thai label (the agency
+    extension's display label) and by its English label, where that label
+    names only this choice."""
+    for name, choices in standard.CHOICES.items():
+        values = {c.value for c in choices}
+        for c in choices:
+            for label in {c.th, c.en} - {c.value}:
+                others = [o for o in choices if o is not c and label in (o.th, o.en)]
+                if label not in values and not others:
+                    yield name, label, c.value
+
+
+def _field_of_list(list_name):
+    for group, resource in (("dataset_fields", False), ("resource_fields", True)):
+        for field in _schema()[group]:
+            if (field.get("choices_helper") == "opdc_kpi_choices"
+                    and (field.get("choices_list") or field["field_name"]) == list_name):
+                return field["field_name"], resource
+    return None, None
+
+
+def test_a_choice_given_by_its_label_is_stored_as_its_value():
+    cases = list(_label_cases())
+    assert len(cases) > 200          # every list, Thai and English labels
+    for list_name, label, value in cases:
+        name, resource = _field_of_list(list_name)
+        assert name, list_name
+        if name in standard.MULTI_CHOICE_FIELDS:
+            assert _check(name, [label], resource) == (json.dumps([value]), []), label
+        else:
+            assert _check(name, label, resource) == (value, []), label
+
+
+def test_the_real_data_case_xls_xlsx_is_xls():
+    assert _check("data_format", ["XLS/XLSX", "CSV"]) == (json.dumps(["CSV", "XLS"]), [])
+    assert _check("data_format", "XLS/XLSX") == (json.dumps(["XLS"]), [])
+
+
 def test_a_resource_choice_uses_the_named_list():
     assert _check("resource_data_collect", "ครัวเรือน/ครอบครัว", resource=True) == \
         ("ครัวเรือน/ครอบครัว", [])

@@ -57,14 +57,16 @@ def test_each_missing_item_names_its_field_problem_and_message():
         "missing": [
             {"item": "5", "field": "maintainer_email", "code": "invalid_email",
              "label": "Contact e-mail", "labels": {"th": "อีเมลผู้ติดต่อ", "en": "Contact e-mail"},
-             "message": "Contact e-mail: “not-an-email” is not a valid e-mail address"},
+             "message": "Contact e-mail: “not-an-email” is not a valid e-mail address",
+             "invalid": True, "example": "stat@agency.go.th"},
             {"item": "8", "field": "objective_other", "code": "other_required",
              "label": "Other objective",
              "labels": {"th": "วัตถุประสงค์อื่นๆ (ระบุ)", "en": "Other objective"},
-             "message": "Objective is “อื่นๆ”: please fill in Other objective"},
+             "message": "Objective is “อื่นๆ”: please fill in Other objective",
+             "invalid": False, "example": ""},
             {"item": "12", "field": "data_format", "code": "required", "label": "Data format",
              "labels": {"th": "รูปแบบการเก็บข้อมูล", "en": "Data format"},
-             "message": "Data format is required"},
+             "message": "Data format is required", "invalid": False, "example": ""},
         ]}
 
 

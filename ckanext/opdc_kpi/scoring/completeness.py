@@ -12,7 +12,20 @@ from typing import Any, Iterable
 from ckanext.opdc_kpi.scoring.criteria import focus_area_of, in_basket, kpi_years_of
 from ckanext.opdc_kpi.scoring.labels import MANDATORY_ITEMS, field_label, item_of
 from ckanext.opdc_kpi.scoring.messages import message
-from ckanext.opdc_kpi.scoring.standard import mandatory_problems
+from ckanext.opdc_kpi.scoring.standard import NOT_GIVEN_CODES, mandatory_problems
+
+#: Problem codes of a value typed in the wrong form (the panel says
+#: "รูปแบบไม่ถูกต้อง" with an example); other problems are shown by their message.
+FORMAT_CODES = frozenset({
+    "not_text", "not_a_list", "invalid_choice", "invalid_email", "not_positive_int",
+    "keyword_not_text", "keyword_too_short", "keyword_too_long", "keyword_invalid_char"})
+
+#: An example of a well-formed value, per field (shown with "รูปแบบไม่ถูกต้อง").
+EXAMPLES = {
+    "maintainer_email": "stat@agency.go.th",
+    "update_frequency_interval": "1",
+    "tag_string": "ท่องเที่ยว, สถิติ",
+}
 
 _BASKET_REASONS = {
     "basket_in": {"th": "อยู่ในตะกร้าการประเมินปีงบประมาณ {year}",
@@ -37,8 +50,10 @@ def dataset_completeness(pkg: dict, *, fiscal_year: int, focus_areas: Iterable[s
                          lang: str = "th") -> dict[str, Any]:
     """``{"total": 14, "complete": n, "is_complete", "missing": [item],
     "fiscal_year", "in_basket", "basket_reason"}``; each missing item is
-    ``{"item", "field", "code", "label", "labels": {"th", "en"}, "message"}``
-    (the first problem of the item), in the standard's order."""
+    ``{"item", "field", "code", "label", "labels": {"th", "en"}, "message",
+    "invalid", "example"}`` (the first problem of the item), in the standard's
+    order; ``invalid``: something was given but is not right (``example``: a
+    well-formed value when the problem is its form, else "")."""
     first: dict[str, Any] = {}
     for problem in mandatory_problems(pkg):
         number = item_of(problem.field)
@@ -55,6 +70,8 @@ def dataset_completeness(pkg: dict, *, fiscal_year: int, focus_areas: Iterable[s
             "label": field_label(field, lang),
             "labels": {"th": field_label(field, "th"), "en": field_label(field, "en")},
             "message": message(problem.code, lang, **problem.params),
+            "invalid": problem.code not in NOT_GIVEN_CODES,
+            "example": EXAMPLES.get(field, "") if problem.code in FORMAT_CODES else "",
         })
     declared = [str(f) for f in focus_areas]
     basket = in_basket(pkg, declared, fiscal_year)

@@ -80,7 +80,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "official_statistics": ("สถิติทางการ", "Official statistics"),
     "data_classification": ("ระดับชั้นข้อมูล", "Data classification"),
     # fields this extension adds (api.md)
-    "focus_area": ("Focus Area", "Focus area"),
+    "focus_area": ("ประเด็นมุ่งเน้น (Focus Area)", "Focus area"),
     "mission": ("ภารกิจ", "Mission"),
     "work_process": ("กระบวนการทำงานหลัก", "Main work process"),
     "sub_process": ("กระบวนการทำงานย่อย", "Sub-process"),

@@ -3,14 +3,16 @@ converters the scheming YAML names (``validators``, ``output``), the checks
 that need the whole dataset (``checks``), what a dataset made before the
 schema may keep (``legacy``) and the focus-area tag vocabulary
 (``vocabulary``), the form's KPI completeness action
-(``completeness``), CKAN's tag and format listings limited to the
-datasets the caller may find (``visible``) and the search pages' data type
-and focus area facets (``facets``). What other packages may use is named here."""
+(``completeness``), the URL name made from a title (``names``), CKAN's tag and
+format listings limited to the datasets the caller may find (``visible``) and the
+search pages' data type and focus area facets (``facets``). What other packages may
+use is named here."""
 from __future__ import annotations
 
 from ckanext.opdc_kpi.logic.dataset.auth import get_auth_functions
 from ckanext.opdc_kpi.logic.dataset import facets, visible
 from ckanext.opdc_kpi.logic.dataset.completeness import opdc_kpi_dataset_completeness
+from ckanext.opdc_kpi.logic.dataset.names import opdc_kpi_dataset_name_propose
 from ckanext.opdc_kpi.logic.dataset.validators import get_validators
 from ckanext.opdc_kpi.logic.dataset.vocabulary import (
     FOCUS_VOCABULARY,
@@ -24,4 +26,5 @@ __all__ = ["FOCUS_VOCABULARY", "expose_focus_area", "facets", "focus_vocabulary_
 
 def get_actions() -> dict:
     return {"opdc_kpi_dataset_completeness": opdc_kpi_dataset_completeness,
+            "opdc_kpi_dataset_name_propose": opdc_kpi_dataset_name_propose,
             **visible.get_actions()}

@@ -7,7 +7,9 @@ harvest check use the same function, so the form, the API and the score
 agree. It reports each problem on its field, except:
 
 - on a draft, what is only "not given" (a draft may be incomplete; the
-  requirements apply when it becomes active);
+  requirements apply when it becomes active), except when the dataset form's
+  stage 1 moves on to stage 2 (``stage.moving_on``: the 14 items are checked
+  there, where they can be fixed; "save as draft" stays lenient);
 - on a field that already has an error from its own validator;
 - an untouched legacy problem: the dataset was active, the same problem was
   there before, and none of the fields it involves was changed by this edit.
@@ -24,7 +26,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import unflatten
 
-from ckanext.opdc_kpi.logic.dataset import legacy, output, vocabulary
+from ckanext.opdc_kpi.logic.dataset import legacy, output, stage, vocabulary
 from ckanext.opdc_kpi.logic.site import msg, today
 from ckanext.opdc_kpi.scoring import standard
 from ckanext.scheming.validation import scheming_validator
@@ -51,7 +53,7 @@ def opdc_kpi_dataset_checks(field: Any, schema: dict):
         problems = standard.dataset_problems(pkg, today=today())
         if not problems:
             return
-        draft = legacy.is_draft(data)
+        draft = legacy.is_draft(data) and not stage.moving_on(context)
         stored = legacy.stored_active_package(data, context)
         before = set()
         if stored is not None:

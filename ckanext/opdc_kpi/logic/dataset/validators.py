@@ -21,7 +21,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opdc_kpi.logic.dataset import checks, legacy
+from ckanext.opdc_kpi.logic.dataset import checks, legacy, names
 from ckanext.opdc_kpi.logic.dataset.output import (
     opdc_kpi_kpi_years_output,
     opdc_kpi_multiple_choice_output,
@@ -61,6 +61,7 @@ def get_validators() -> dict[str, Any]:
         "opdc_kpi_kpi_years_output": opdc_kpi_kpi_years_output,
         "opdc_kpi_allow_harvest_default": opdc_kpi_allow_harvest_default,
         "opdc_kpi_dataset_checks": checks.opdc_kpi_dataset_checks,
+        "opdc_kpi_dataset_name": names.opdc_kpi_dataset_name,
     }
 
 
@@ -113,9 +114,24 @@ def _store_or_refuse(key: tuple, data: dict, errors: dict, context: dict,
 
 def _accepted(field: dict) -> dict[str, str]:
     """The field's list (``choices_list``, default its name): normalised
-    value -> stored value."""
+    value -> stored value. A choice's Thai label (as the agency extension
+    shows it, e.g. ``XLS/XLSX`` for ``XLS``) and its English label are
+    accepted too and stored as the value; a value wins over a label that
+    happens to spell another value."""
     name = field.get("choices_list") or field["field_name"]
-    return {standard.normalize_text(c.value): c.value for c in standard.CHOICES.get(name, ())}
+    return accepted_spellings(name)
+
+
+def accepted_spellings(list_name: str) -> dict[str, str]:
+    """Every accepted spelling of a choice list's values (labels first, so
+    the values themselves win): normalised text -> stored value."""
+    choices = standard.CHOICES.get(list_name, ())
+    accepted: dict[str, str] = {}
+    for c in choices:
+        for label in (c.en, c.th):
+            accepted.setdefault(standard.normalize_text(label), c.value)
+    accepted.update({standard.normalize_text(c.value): c.value for c in choices})
+    return accepted
 
 
 # --- text ------------------------------------------------------------------
@@ -251,7 +267,9 @@ def opdc_kpi_multiple_choice(field: dict, schema: dict):
             for item in unknown:
                 _error(errors, key, "invalid_choice", value=standard.shown(item))
             raise StopOnError
-        data[key] = json.dumps([v for v in accepted.values() if v in selected])
+        order = [c.value for c in standard.CHOICES.get(
+            field.get("choices_list") or field["field_name"], ())]
+        data[key] = json.dumps([v for v in order if v in selected])
 
     return validator
 
@@ -331,7 +349,7 @@ def opdc_kpi_focus_area(key: tuple, data: dict, errors: dict, context: dict) -> 
     the dataset check). Never stored as an extra: the dataset check makes it
     the dataset's tag of the ``opdc_focus_areas`` vocabulary."""
     value = data.get(key)
-    codes = {code.lower(): code for code in standard.FOCUS_AREA_CODES}
+    codes = {k.lower(): v for k, v in accepted_spellings("focus_area").items()}
     text = "" if _blank(value) else _text(value)
     if text is not None and (text == "" or text.lower() in codes):
         data[key] = codes.get(text.lower(), "")
