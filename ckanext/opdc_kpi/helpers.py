@@ -42,11 +42,7 @@ def get_helpers() -> dict[str, Any]:
         "opdc_kpi_data_types": opdc_kpi_data_types,
         "opdc_kpi_data_type_labels": opdc_kpi_data_type_labels,
         "opdc_kpi_dataset_data_type": opdc_kpi_dataset_data_type,
-        "opdc_kpi_facet_labeller": opdc_kpi_facet_labeller,
-        "opdc_kpi_facet_value_label": opdc_kpi_facet_value_label,
-        "opdc_kpi_search_hints": opdc_kpi_search_hints,
-        "opdc_kpi_facet_url": opdc_kpi_facet_url,
-        "opdc_kpi_dataset_tags": opdc_kpi_dataset_tags,
+        **dataset.facets.template_helpers(),
         "opdc_kpi_field_anchor": opdc_kpi_field_anchor,
         "opdc_kpi_publish_problems": opdc_kpi_publish_problems,
     }
@@ -318,55 +314,6 @@ def opdc_kpi_harvest_check_last(org_id: str) -> dict[str, Any] | None:
         return tk.get_action("opdc_kpi_harvest_check_last")({"user": user}, {"id": org_id})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return None
-
-
-def opdc_kpi_facet_value_label(facet: Any, value: Any) -> str | None:
-    """The label of a data type or focus area facet value in the page's
-    language; None for the other facets (CKAN's display name stays)."""
-    return dataset.facets.value_label(facet, value, request_language())
-
-
-def opdc_kpi_facet_labeller(facet: Any) -> Any:
-    """``label_function`` of CKAN's facet list for a facet: its values by
-    label for the data type and focus area, None (CKAN's own) otherwise."""
-    if facet not in dataset.facets.FACET_LISTS:
-        return None
-    lang = request_language()
-    return lambda item: (dataset.facets.value_label(facet, item.get("name"), lang)
-                         or item.get("display_name"))
-
-
-def opdc_kpi_search_hints(q: Any) -> list[dict[str, str]]:
-    """The data types and focus areas a search's words name, as filters to
-    offer beside its results."""
-    return dataset.facets.query_hints(q, request_language())
-
-
-def opdc_kpi_facet_url(facet: str, value: str) -> str:
-    """This search page (dataset search, an organization's or a group's
-    page, in the page's language) filtered by one facet value alone."""
-    args = dict(tk.request.view_args or {})
-    args[facet] = value
-    return tk.h.url_for(tk.request.endpoint, **args)
-
-
-def opdc_kpi_dataset_tags(tags: Any) -> dict[str, list]:
-    """A dataset's tags for its page: ``free`` (its keywords, as CKAN lists
-    them) and ``focus`` (its focus area: ``{"facet", "value", "label"}``, shown
-    by label and linked to the facet, not as a keyword pill: a search by
-    keyword finds no dataset by it). Tags of other vocabularies are left out,
-    as CKAN's index leaves them out of ``tags``."""
-    focus_id = dataset.focus_vocabulary_id()
-    free, focus = [], []
-    for tag in tags if isinstance(tags, list) else []:
-        if not isinstance(tag, dict):
-            continue
-        if not tag.get("vocabulary_id"):
-            free.append(tag)
-        elif focus_id and tag["vocabulary_id"] == focus_id and tag.get("name"):
-            focus.append({"facet": dataset.facets.FOCUS_FACET, "value": tag["name"],
-                          "label": opdc_kpi_focus_area_label(tag["name"])})
-    return {"free": free, "focus": focus}
 
 
 # --- the staged dataset form ----------------------------------------------------------
