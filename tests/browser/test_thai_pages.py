@@ -22,11 +22,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 from ..factories_dga import dga_dataset_dict
 from ..test_import_page import _work_off_jobs, _workbook
-from ..test_thai_scan import catalog_english
+from ..test_thai_scan import catalog_english, untranslated
 from .conftest import ARTIFACTS, ROOT, login
 
 pytestmark = [pytest.mark.browser,
@@ -76,10 +77,8 @@ def _check_page(page, width, whole, phrases):
     if width == 390:
         wide = page.evaluate("() => document.documentElement.scrollWidth")
         assert wide <= 390, (page.url, wide)
-    text = page.inner_text("body")
-    lines = {" ".join(line.split()) for line in text.splitlines()}
-    english = sorted({line for line in lines if line.strip(" :;,.—-()") in whole}
-                     | {p for p in phrases if p in text})
+    english = untranslated(page.content(), whole, phrases,
+                           tk.config.get("ckan.site_title") or "")
     assert not english, (page.url, english)
 
 
