@@ -35,6 +35,11 @@ pytestmark = [pytest.mark.browser,
 PASSWORD = "correct-horse-battery"
 WIDTHS = {1366: 900, 390: 844}
 STAT, RECORD = "ข้อมูลสถิติ", "ข้อมูลระเบียน"
+#: the elements reaching past the window's right edge (a failure names them)
+WIDEST = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+  .slice(-8).map(e => e.tagName + '.' + [...e.classList].join('.') + ' '
+                  + Math.round(e.getBoundingClientRect().right))"""
 BE_TIME = re.compile(r"\d{1,2} [ก-๙.]+ 25\d\d \d\d:\d\d น\.")
 
 
@@ -76,7 +81,7 @@ def _check_page(page, width, whole, phrases):
     page.wait_for_load_state("networkidle")
     if width == 390:
         wide = page.evaluate("() => document.documentElement.scrollWidth")
-        assert wide <= 390, (page.url, wide)
+        assert wide <= 390, (page.url, wide, page.evaluate(WIDEST))
     english = untranslated(page.content(), whole, phrases,
                            tk.config.get("ckan.site_title") or "")
     assert not english, (page.url, english)
