@@ -43,11 +43,26 @@ WIDEST = """() => [...document.querySelectorAll('body *')]
 BE_TIME = re.compile(r"\d{1,2} [ก-๙.]+ 25\d\d \d\d:\d\d น\.")
 
 
-def _shot(page, name):
+def _shot(page, name, phone_top=None):
+    """The window as it is; on a phone, scrolled to ``phone_top`` first (the
+    part the picture is about, below the organization's block)."""
     folder = (ROOT / "docs" / "screenshots") if os.environ.get("OPDC_KPI_DOC_SCREENSHOTS") \
         else ARTIFACTS
     folder.mkdir(parents=True, exist_ok=True)
+    if phone_top and name.endswith("-390"):
+        # Bootstrap scrolls smoothly: the picture would catch it half-way
+        page.locator(phone_top).first.evaluate(
+            "el => { document.documentElement.style.scrollBehavior = 'auto';"
+            " el.scrollIntoView({block: 'start', behavior: 'instant'}); }")
+        page.wait_for_timeout(200)
     page.screenshot(path=str(folder / f"{name}.png"))
+
+
+def _open_filters(page, width):
+    """A phone shows the facets behind CKAN's "Filter Results" button."""
+    if width == 390 and page.locator("a.show-filters").count():
+        page.locator("a.show-filters").first.click()
+        page.wait_for_timeout(400)
 
 
 @pytest.fixture(params=sorted(WIDTHS, reverse=True), ids=lambda w: f"{w}px")
@@ -65,7 +80,8 @@ def sized(chromium, request):
 def catalog():
     admin = factories.User(password=PASSWORD)
     org = factories.Organization(name="dept-health", title="กรมควบคุมโรค",
-                                 focus_areas=["health"],
+                                 focus_areas=["health"], image_url="",
+                                 description="หน่วยงานทดสอบ",
                                  users=[{"name": admin["name"], "capacity": "admin"}])
     for name, title, data_type, focus in (
             ("patients", "สถิติผู้ป่วยโรคไข้เลือดออก", STAT, "health"),
@@ -98,7 +114,7 @@ def test_an_admin_imports_a_workbook_in_thai(live_server, sized, catalog, tmp_pa
     page.click(".opdc-kpi-import-link a")
     page.wait_for_url(re.compile(rf"/organization/{org['name']}/import$"))
     _check_page(page, width, whole, phrases)
-    _shot(page, f"import-{width}")
+    _shot(page, f"import-{width}", ".primary h1")
     with page.expect_download() as download:
         page.click(".opdc-kpi-import-template a")
     template = download.value
@@ -124,8 +140,11 @@ def test_an_admin_imports_a_workbook_in_thai(live_server, sized, catalog, tmp_pa
     assert cells[3] == "5. อีเมลผู้ติดต่อ"            # the workbook's own header
     assert "maintainer_email" not in " ".join(cells)
     assert BE_TIME.search(page.inner_text(".opdc-kpi-import-status"))
+    # the errors need no sideways swipe either (the table's own scroll box)
+    assert page.locator("table.opdc-kpi-import-errors").evaluate(
+        "t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
     _check_page(page, width, whole, phrases)
-    _shot(page, f"import-report-{width}")
+    _shot(page, f"import-report-{width}", ".opdc-kpi-import-status")
 
     # fixed: checked, then imported from the report without a second upload
     page.goto(f"{live_server}/th/organization/{org['name']}/import")
@@ -138,7 +157,7 @@ def test_an_admin_imports_a_workbook_in_thai(live_server, sized, catalog, tmp_pa
     offer = page.locator("form.opdc-kpi-import-checked")
     assert "fixed.xlsx" in page.inner_text(".opdc-kpi-import-file")
     _check_page(page, width, whole, phrases)
-    _shot(page, f"import-checked-{width}")
+    _shot(page, f"import-checked-{width}", ".opdc-kpi-import-status")
     checked_url = page.url
     offer.locator("button[type='submit']").click()
     page.wait_for_url(lambda url: url != checked_url and "/import/" in url)
@@ -173,8 +192,10 @@ def test_a_citizen_finds_datasets_by_data_type_and_focus_area(live_server, sized
         focus = page.locator("a[href*='vocab_opdc_focus_areas=health']").first
         shown = (focus.get_attribute("title") or "") + focus.text_content()
         assert "ด้านสุขภาพ" in shown and "health" not in focus.text_content().lower()
+    _open_filters(page, width)
     _shot(page, f"organization-facets-{width}")
     page.goto(f"{live_server}/th/dataset/")
+    _open_filters(page, width)
     _shot(page, f"search-facets-{width}")
 
     # a dataset's focus area: its Thai label, a link to the facet
@@ -183,7 +204,7 @@ def test_a_citizen_finds_datasets_by_data_type_and_focus_area(live_server, sized
     tag = page.locator("a.opdc-kpi-focus-area-tag")
     assert tag.inner_text().strip() and "economy" not in tag.inner_text().lower()
     assert not page.locator(".tag-list a", has_text="economy").count()
-    _shot(page, f"dataset-focus-area-{width}")
+    _shot(page, f"dataset-focus-area-{width}", ".opdc-kpi-focus-area")
     tag.click()
     page.wait_for_load_state("networkidle")
     assert parse_qs(urlparse(page.url).query)["vocab_opdc_focus_areas"] == ["economy"]
