@@ -16,6 +16,7 @@ from ckanext.opdc_kpi.excel.workbook import read_workbook
 from ckanext.opdc_kpi.excel.writer import write_workbook
 from ckanext.opdc_kpi.logic import workbooks
 
+from .export_support import read_csv, read_xlsx
 from .factories_dga import dga_dataset_dict
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
@@ -43,19 +44,18 @@ def _get(app, url, user):
 
 
 def _csv_rows(data: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    return read_csv(data)[1]
 
 
 def _xlsx_cells(data: bytes, title_column: int) -> dict:
-    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     return {row[title_column].value: row[title_column].data_type
-            for row in sheet.iter_rows(min_row=2)}
+            for row in read_xlsx(data)[2]}
 
 
 def test_organization_page_exports(app, hostile):
     url = f"/organization/{hostile['org']['name']}/kpi?year=2565&format="
     rows = _csv_rows(_get(app, url + "csv", hostile["sysadmin"]).data)
-    titles = {r["name"]: r["title"] for r in rows if r["name"]}
+    titles = {r["URL name"]: r["Dataset"] for r in rows}
     assert titles == {"formula-title": "'" + FORMULA, "phone-title": "'" + PHONE}
     cells = _xlsx_cells(_get(app, url + "xlsx", hostile["sysadmin"]).data, 1)
     assert cells[FORMULA] == "s" and cells[PHONE] == "s"
@@ -66,11 +66,10 @@ def test_organization_page_exports(app, hostile):
 def test_admin_page_exports(app, hostile):
     url = "/ckan-admin/opdc-kpi?year=2565&format="
     rows = _csv_rows(_get(app, url + "csv", hostile["sysadmin"]).data)
-    row = next(r for r in rows if r["organization"] == hostile["org"]["name"])
-    assert row["title"] == "'" + FORMULA
-    assert not row["score"].startswith("'")          # a number stays a number
-    sheet = openpyxl.load_workbook(io.BytesIO(_get(app, url + "xlsx", hostile["sysadmin"]).data))
-    (org_row,) = [r for r in sheet.active.iter_rows(min_row=2)
+    row = next(r for r in rows if r["URL name"] == hostile["org"]["name"])
+    assert row["Organization"] == "'" + FORMULA
+    assert not row["Score (of 100)"].startswith("'")          # a number stays a number
+    (org_row,) = [r for r in read_xlsx(_get(app, url + "xlsx", hostile["sysadmin"]).data)[2]
                   if r[0].value == hostile["org"]["name"]]
     assert (org_row[1].value, org_row[1].data_type) == (FORMULA, "s")
     assert org_row[2].data_type == "n"                # the score is a number cell
@@ -113,9 +112,9 @@ def test_a_title_of_thousands_of_quotes_exports_everywhere(app, cli):
                                          work_process="กระบวนการ"))
     rows = _csv_rows(_get(app, f"/organization/{org['name']}/kpi?year=2565&format=csv",
                           sysadmin).data)
-    assert {r["name"]: r["title"] for r in rows if r["name"]} == {"quoted-title": "'" + QUOTED}
+    assert {r["URL name"]: r["Dataset"] for r in rows} == {"quoted-title": "'" + QUOTED}
     rows = _csv_rows(_get(app, "/ckan-admin/opdc-kpi?year=2565&format=csv", sysadmin).data)
-    assert next(r for r in rows if r["organization"] == org["name"])["title"] == "'" + QUOTED
+    assert next(r for r in rows if r["URL name"] == org["name"])["Organization"] == "'" + QUOTED
     result = cli.invoke(ckan, ["opdc-kpi", "score", "--year", "2565", "--format", "csv"])
     assert result.exit_code == 0, result.output[-500:]
     text = result.output

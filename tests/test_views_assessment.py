@@ -3,14 +3,12 @@ client: who sees them, what a save does, a failed save keeping what was
 typed, withdrawing, the history page and the exports."""
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from bs4 import BeautifulSoup
 
 from ckan.tests import factories, helpers
 
+from .export_support import read_csv
 from .factories_dga import dga_dataset_dict
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
@@ -122,12 +120,11 @@ def test_exports_carry_the_assessments(app, catalog):
     _post(app, catalog["nso"], criterion="catalog", value="false", note="URL เข้าไม่ได้")
     response = app.get("/organization/tourism-office/kpi?year=2565&format=csv",
                        headers=_headers(catalog["member"]))
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    dataset_row = next(r for r in rows if r["name"] == "arrivals")
-    assert "API ภายนอก" in dataset_row["assessments"]
-    summary = rows[-1]
-    assert "URL เข้าไม่ได้" in summary["assessments"]
-    assert "computed" in summary["title"] or "คำนวณ" in summary["title"]
+    summary, rows = read_csv(response.data)
+    dataset_row = next(r for r in rows if r["URL name"] == "arrivals")
+    assert "API ภายนอก" in dataset_row["Assessors' records"]
+    assert any("URL เข้าไม่ได้" in cell for cell in summary)
+    assert "Score computed without the assessors' overrides" in summary
 
 
 def test_the_admin_page_and_its_export_show_the_computed_score_beside(app, catalog):
@@ -138,9 +135,9 @@ def test_the_admin_page_and_its_export_show_the_computed_score_beside(app, catal
                          "html.parser")
     assert page.select_one("td.opdc-kpi-score .opdc-kpi-computed")
     response = app.get("/ckan-admin/opdc-kpi?year=2565&format=csv", headers=_headers(sysadmin))
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    row = next(r for r in rows if r["organization"] == "tourism-office")
-    assert float(row["computed_score"]) == float(row["score"]) + 10
+    row = next(r for r in read_csv(response.data)[1] if r["URL name"] == "tourism-office")
+    assert float(row["Score computed without the assessors' overrides"]) == float(
+        row["Score (of 100)"]) + 10
     listed = helpers.call_action("opdc_kpi_score_list", {"user": sysadmin["name"]},
                                  fiscal_year=2565)["organizations"]
     assert listed[0]["computed_score"] == listed[0]["score"] + 10

@@ -1,16 +1,13 @@
 """KPI pages through CKAN's app client: who sees what, the figures, exports."""
 from __future__ import annotations
 
-import csv
-import io
-
-import openpyxl
 import pytest
 
 from ckan.tests import factories
 
 from ckanext.opdc_kpi.logic import site as rules
 
+from .export_support import read_csv, read_xlsx
 from .factories_dga import dga_dataset_dict
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
@@ -96,15 +93,14 @@ def test_strangers_never_see_private_titles(app, catalog, ckan_config, monkeypat
 def test_exports_parse_and_carry_thai(app, catalog):
     csv_response = _get(app, "/ckan-admin/opdc-kpi?year=2565&format=csv", catalog["sysadmin"])
     assert csv_response.data.startswith("\ufeff".encode("utf-8"))
-    rows = list(csv.DictReader(io.StringIO(csv_response.data.decode("utf-8-sig"))))
-    by_name = {r["organization"]: r for r in rows}
-    assert by_name[catalog["org"]["name"]]["title"] == "สำนักงานทดสอบ"
+    by_name = {r["URL name"]: r for r in read_csv(csv_response.data)[1]}
+    assert by_name[catalog["org"]["name"]]["Organization"] == "สำนักงานทดสอบ"
     xlsx = _get(app, f"/organization/{catalog['org']['name']}/kpi?year=2565&format=xlsx",
                 catalog["admin"])
-    book = openpyxl.load_workbook(io.BytesIO(xlsx.data))
-    values = [row for row in book.active.iter_rows(values_only=True)]
-    assert values[0][:2] == ("name", "title")
-    assert {v[0] for v in values[1:]} >= {"open-one", "secret-one"}
+    _first, header, rows = read_xlsx(xlsx.data)
+    values = [[c.value for c in row] for row in rows]
+    assert header[:2] == ["URL name", "Dataset"]
+    assert {v[0] for v in values} >= {"open-one", "secret-one"}
     assert any(SECRET_TITLE == v[1] for v in values)
     assert _get(app, "/ckan-admin/opdc-kpi?format=pdf", catalog["sysadmin"]).status_code == 400
 

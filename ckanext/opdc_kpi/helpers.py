@@ -12,8 +12,10 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opdc_kpi.logic import dataset
 from ckanext.opdc_kpi.logic.site import from_config, msg, request_language, today
-from ckanext.opdc_kpi.scoring import assessment, dataset_openness, labels, progress, standard
+from ckanext.opdc_kpi.scoring import (
+    assessment, dataset_openness, labels, localtime, progress, standard)
 from ckanext.opdc_kpi.scoring.criteria import is_public_category
 from ckanext.opdc_kpi.logic import editing
 
@@ -35,6 +37,7 @@ def get_helpers() -> dict[str, Any]:
         "opdc_kpi_dataset_panel": opdc_kpi_dataset_panel,
         "opdc_kpi_be_date": opdc_kpi_be_date,
         "opdc_kpi_long_date": opdc_kpi_long_date,
+        "opdc_kpi_time": opdc_kpi_time,
         "opdc_kpi_assessment_value": opdc_kpi_assessment_value,
         "opdc_kpi_level_label": opdc_kpi_level_label,
         "opdc_kpi_part_label": opdc_kpi_part_label,
@@ -42,6 +45,7 @@ def get_helpers() -> dict[str, Any]:
         "opdc_kpi_data_types": opdc_kpi_data_types,
         "opdc_kpi_data_type_labels": opdc_kpi_data_type_labels,
         "opdc_kpi_dataset_data_type": opdc_kpi_dataset_data_type,
+        **dataset.facets.template_helpers(),
         "opdc_kpi_field_anchor": opdc_kpi_field_anchor,
         "opdc_kpi_publish_problems": opdc_kpi_publish_problems,
     }
@@ -82,6 +86,13 @@ def opdc_kpi_long_date(value: Any, lang: str | None = None) -> str:
     if (lang or request_language()) == "th":
         return f"{day.day} {_THAI_MONTHS[day.month - 1]} {day.year + 543}"
     return f"{day.day} {_ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def opdc_kpi_time(value: Any, lang: str | None = None) -> str:
+    """A stored (UTC) time as the pages show it, in Bangkok time: "6 ธ.ค.
+    2569 20:57 น." on Thai pages, "6 Dec 2026 20:57 (UTC+7)" on English
+    ones (``scoring.localtime``); text that is no time is shown as it is."""
+    return localtime.time_text(value, lang or request_language())
 
 
 def opdc_kpi_level_label(level: Any) -> str:

@@ -27,6 +27,7 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IAuthFunctions)
     p.implements(p.IBlueprint)
     p.implements(p.IConfigurable)
+    p.implements(p.IFacets, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
@@ -78,6 +79,16 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_index(self, pkg_dict):
         return search_index.without_choice_extras(pkg_dict)
+
+    # IFacets
+    def dataset_facets(self, facets_dict, package_type):
+        return dataset.facets.add_facets(facets_dict)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return dataset.facets.add_facets(facets_dict)
+
+    def group_facets(self, facets_dict, group_type, package_type):
+        return dataset.facets.add_facets(facets_dict)
 
 
 @tk.blanket.config_declarations("search/config_declaration.yaml")

@@ -26,18 +26,15 @@ from __future__ import annotations
 import io
 import posixpath
 import re
-import struct
 import zipfile
-import zlib
 from dataclasses import dataclass
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 from xml.etree import ElementTree
 
 from ckanext.opdc_kpi.excel import refusals
 from ckanext.opdc_kpi.excel.refusals import MB, unreadable
+from ckanext.opdc_kpi.excel.zipparts import directory_size, inflated
 
-_CHUNK = MB
-_READ = 64 * 1024
 _CARRY = 4096
 # the package parts openpyxl reads whole whatever the manifest says
 _WHOLE_NAMES = ("[Content_Types].xml", "_rels/.rels", "xl/styles.xml", "docProps/core.xml",
@@ -83,49 +80,6 @@ def column_letters(number: int) -> str:
         number, rest = divmod(number - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
-
-
-# --- inflating, counting every byte -------------------------------------------------
-
-def _inflated(handle: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The part's data as it inflates, read from its local header on and
-    ended by the deflate stream's own end (not by the sizes the headers
-    declare); a stored part is its stored bytes."""
-    handle.seek(info.header_offset)
-    header = handle.read(30)
-    if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise unreadable(f"no local header for {info.filename}")
-    name_length, extra_length = struct.unpack_from("<HH", header, 26)
-    handle.seek(info.header_offset + 30 + name_length + extra_length)
-    if info.compress_type == zipfile.ZIP_STORED:
-        left = info.compress_size
-        while left > 0:
-            chunk = handle.read(min(_CHUNK, left))
-            if not chunk:
-                raise unreadable(f"{info.filename} is cut short")
-            left -= len(chunk)
-            yield chunk
-        return
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-    pending = b""
-    try:
-        while not inflater.eof:
-            if not pending:
-                pending = handle.read(_READ)
-                if not pending:
-                    # drain what zlib still holds, then the stream must have ended
-                    while not inflater.eof:
-                        out = inflater.decompress(b"", _CHUNK)
-                        if not out:
-                            raise unreadable(f"{info.filename} is cut short")
-                        yield out
-                    return
-            out = inflater.decompress(pending, _CHUNK)
-            pending = inflater.unconsumed_tail
-            if out:
-                yield out
-    except zlib.error:
-        raise unreadable(f"{info.filename} is not valid deflate data") from None
 
 
 # --- what openpyxl will read whole, and what it streams -----------------------------
@@ -178,7 +132,8 @@ def _elements(data: bytes):
             yield element
             element.clear()
     except ElementTree.ParseError as error:
-        raise unreadable(f"damaged package XML: {error}") from None
+        raise unreadable(f"damaged package XML: {error}",
+                         f"XML ภายในไฟล์เสียหาย: {error}") from None
 
 
 def _local(tag: str) -> str:
@@ -292,7 +247,7 @@ def _read_part(handle: BinaryIO, info: zipfile.ZipInfo, counts: _Counts, whole: 
     carry = b""
     kept: list[bytes] = []
     text = _TextRun(name, budget.max_text_bytes)
-    for chunk in _inflated(handle, info):
+    for chunk in inflated(handle, info):
         text.feed(chunk)
         size += len(chunk)
         counts.inflated += len(chunk)
@@ -325,28 +280,6 @@ def _read_part(handle: BinaryIO, info: zipfile.ZipInfo, counts: _Counts, whole: 
     return b"".join(kept)
 
 
-def _directory_size(handle: BinaryIO, file_size: int) -> tuple[int, int]:
-    """(entries, bytes) of the zip's directory as its end record (or its
-    ZIP64 end record) announces them: read before zipfile builds an object
-    per entry."""
-    tail_size = min(file_size, 65_535 + 22)
-    handle.seek(file_size - tail_size)
-    tail = handle.read(tail_size)
-    end = tail.rfind(b"PK\x05\x06")
-    if end < 0 or end + 22 > len(tail):
-        raise unreadable("no zip directory")
-    entries, size = struct.unpack_from("<HI", tail, end + 10)
-    locator = end - 20
-    if locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
-        (offset,) = struct.unpack_from("<Q", tail, locator + 8)
-        handle.seek(offset)
-        record = handle.read(56)
-        if len(record) < 56 or record[:4] != b"PK\x06\x06":
-            raise unreadable("damaged ZIP64 directory")
-        entries, size = struct.unpack_from("<QQ", record, 32)
-    return entries, size
-
-
 def check(path, budget: Budget | None = None) -> dict[str, int]:
     """Raise ``OverBudget`` (or ``WorkbookError``) unless reading ``path``
     stays within ``budget``; the counts found otherwise."""
@@ -356,7 +289,7 @@ def check(path, budget: Budget | None = None) -> dict[str, int]:
         file_size = handle.tell()
         if file_size > budget.max_file_bytes:
             raise refusals.file_too_large(file_size, budget.max_file_bytes)
-        entries, directory = _directory_size(handle, file_size)
+        entries, directory = directory_size(handle, file_size)
         # an entry takes 46 bytes and its name: a directory larger than
         # max_parts entries of long names holds too many (whatever it says)
         if entries > budget.max_parts or directory > budget.max_parts * 512:
@@ -370,10 +303,13 @@ def check(path, budget: Budget | None = None) -> dict[str, int]:
         declared = 0
         for info in infos:
             if info.flag_bits & 0x1:
-                raise unreadable(f"{info.filename} is encrypted")
+                raise unreadable(f"{info.filename} is encrypted",
+                                 f"ส่วน {info.filename} ถูกเข้ารหัส: นำรหัสผ่านของไฟล์ออกก่อน")
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise unreadable(f"{info.filename} uses compression method "
-                                 f"{info.compress_type}")
+                                 f"{info.compress_type}",
+                                 f"ส่วน {info.filename} ใช้วิธีบีบอัดแบบ {info.compress_type} "
+                                 "ซึ่งไม่รองรับ")
             declared += info.file_size
             if declared > budget.max_inflated_bytes:
                 raise refusals.inflates_too_much(info.filename, budget.max_inflated_bytes)

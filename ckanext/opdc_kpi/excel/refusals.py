@@ -34,9 +34,28 @@ def _n(number: int) -> str:
     return f"{number:,}"
 
 
-def unreadable(detail: str) -> WorkbookError:
-    return WorkbookError(f"not a readable .xlsx workbook ({detail})",
-                         f"ไม่ใช่ไฟล์ .xlsx ที่อ่านได้ ({detail})")
+#: what a file that is no zip at all (an .xls, a .csv, a renamed file) meets
+_NOT_A_ZIP = frozenset({"BadZipFile", "BadZipfile", "InvalidFileException",
+                        "no zip directory"})
+
+
+def unreadable(detail: str, thai: str | None = None) -> WorkbookError:
+    """A file that cannot be read as a workbook: ``detail`` says what is
+    wrong (English; ``thai``: the same in Thai, else the detail is quoted
+    as it is, e.g. an error's name)."""
+    if detail in _NOT_A_ZIP:
+        return WorkbookError(
+            f"not a readable .xlsx workbook ({detail}): the file is not an Excel .xlsx "
+            "workbook (an .xls or .csv file, or a damaged one); save it in Excel as "
+            "\"Excel Workbook (.xlsx)\" and upload it again",
+            "อ่านไฟล์ไม่ได้: ไฟล์นี้ไม่ใช่สมุดงาน Excel แบบ .xlsx (อาจเป็นไฟล์ .xls หรือ .csv "
+            "หรือไฟล์เสียหาย) กรุณาบันทึกใน Excel เป็น \"Excel Workbook (.xlsx)\" "
+            f"แล้วอัปโหลดอีกครั้ง (รหัสข้อผิดพลาด {detail})")
+    return WorkbookError(
+        f"not a readable .xlsx workbook ({detail}): open it in Excel, save it again as "
+        ".xlsx and upload it again",
+        f"อ่านไฟล์ .xlsx ไม่ได้ ({thai or detail}) กรุณาเปิดใน Excel แล้วบันทึกเป็น .xlsx "
+        "ใหม่ก่อนอัปโหลดอีกครั้ง")
 
 
 def file_too_large(size: int, limit_bytes: int) -> OverBudget:

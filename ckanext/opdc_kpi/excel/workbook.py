@@ -103,6 +103,13 @@ class DatasetRow:
 class Workbook:
     datasets: list[DatasetRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    #: sheet -> field -> the header of its column, as the workbook has it
+    headers: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def column(self, sheet: str, name: str) -> str | None:
+        """The workbook's own header of a field's column in a sheet, or None
+        (the sheet has no such column)."""
+        return self.headers.get(sheet, {}).get(name)
 
     def refuse(self, sheet: str, row: int, message_th: str, message_en: str) -> None:
         """A row left out for its dataset code."""
@@ -279,13 +286,14 @@ def _is_hint_row(row: Iterable[Any]) -> bool:
     return bool(cells) and sum(str(c).strip().startswith("(") for c in cells) >= len(cells) / 2
 
 
-def _sheet_rows(sheet: Any, resource: bool, budget: Budget
+def _sheet_rows(sheet: Any, resource: bool, budget: Budget, headers: dict[str, str]
                 ) -> Iterator[tuple[int, dict[str, str]]]:
     """The sheet's data rows as (row number, header field -> text), streamed:
     the header is looked for in the first 10 rows (at most
     ``budget.max_columns`` wide), then each row below it is read only as
     wide as the header. Every row is read (none is cut off): a row numbered
-    beyond ``budget.max_sheet_rows`` is refused."""
+    beyond ``budget.max_sheet_rows`` is refused. ``headers`` gets each
+    field's header text (the first column naming it)."""
     top = sheet.iter_rows(min_row=1, max_row=10, max_col=budget.max_columns, values_only=True)
     header_row = header = None
     for number, row in enumerate(top, start=1):
@@ -296,6 +304,8 @@ def _sheet_rows(sheet: Any, resource: bool, budget: Budget
         return
     columns = {i: name for i, name in ((i, header_field(c, resource))
                                        for i, c in enumerate(header)) if name}
+    for i, name in columns.items():
+        headers.setdefault(name, normalize_text(str(header[i])))
     width = max(columns) + 1
     rows = sheet.iter_rows(min_row=header_row + 1, max_col=width, values_only=True)
     for number, row in enumerate(rows, start=header_row + 1):
@@ -344,12 +354,16 @@ def _read(book: Any, max_rows: int, max_resource_rows: int, budget: Budget) -> W
     by_code: dict[str, DatasetRow] = {}
     meta = [s for s in book.sheetnames if s.startswith("Temp2_Meta_")]
     if not meta:
-        raise WorkbookError("no Temp2_Meta_* sheet: not the OPDC/NSO workbook layout",
-                            "ไม่มีแผ่นงาน Temp2_Meta_*: ไม่ใช่รูปแบบสมุดงานของสำนักงาน ก.พ.ร./สสช.")
+        raise WorkbookError(
+            "no Temp2_Meta_* sheet: not the OPDC/NSO workbook layout (the import page "
+            "offers the empty template)",
+            "ไม่มีแผ่นงาน Temp2_Meta_*: ไม่ใช่รูปแบบสมุดงานของสำนักงาน ก.พ.ร./สสช. "
+            "(ดาวน์โหลดแบบฟอร์มเปล่าได้จากหน้านำเข้า)")
     count = 0
     for sheet_name in meta:
         kind = sheet_name.removeprefix("Temp2_Meta_")
-        for row, cells in _sheet_rows(book[sheet_name], False, budget):
+        headers = out.headers.setdefault(sheet_name, {})
+        for row, cells in _sheet_rows(book[sheet_name], False, budget, headers):
             count += 1
             if count > max_rows:
                 raise too_many_rows(max_rows)
@@ -369,7 +383,8 @@ def _read(book: Any, max_rows: int, max_resource_rows: int, budget: Budget) -> W
             out.datasets.append(dataset)
     count = 0
     for sheet_name in [s for s in book.sheetnames if s.startswith("Temp3_Resource_")]:
-        for row, cells in _sheet_rows(book[sheet_name], True, budget):
+        headers = out.headers.setdefault(sheet_name, {})
+        for row, cells in _sheet_rows(book[sheet_name], True, budget, headers):
             count += 1
             if count > max_resource_rows:
                 raise too_many_rows(max_resource_rows, resources=True)

@@ -6,12 +6,12 @@ kept in ``facets`` (``field<US>value`` strings, in the row itself, with a
 GIN index): the facet counts and the exact-value filters on those fields
 (``organization:x``, ``res_format:"CSV"``, ``allow_harvest:True``, ...) read
 only that small array. Changing ``FACET_FIELDS`` needs a migration that
-refills the column (see migration a1c3e5f70003).
+refills the column (see migrations a1c3e5f70003, f2b3c4d50001).
 """
 from __future__ import annotations
 
 FACET_FIELDS = ("organization", "owner_org", "groups", "tags", "res_format", "license_id",
-                "data_category", "dataset_type", "capacity", "allow_harvest")
+                "data_category", "dataset_type", "capacity", "allow_harvest", "data_type")
 FACET_SEPARATOR = "\x1f"  # US, the ASCII unit separator
 # Convenience names for fields stored under another key.
 FIELD_ALIASES = {"focus_area": "vocab_opdc_focus_areas"}

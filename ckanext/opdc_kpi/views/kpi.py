@@ -4,11 +4,9 @@ sysadmins and assessors; everyone when public scores are on). Both take
 ``?year=`` and ``?format=csv|xlsx``; the figures come from the actions."""
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint
 
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
@@ -16,14 +14,14 @@ import ckan.plugins.toolkit as tk
 from ckanext.opdc_kpi.logic import inputs, site
 from ckanext.opdc_kpi.logic.assessment import may_assess
 from ckanext.opdc_kpi.logic.score import basket_years, stored_basket_years
-from ckanext.opdc_kpi.scoring import advice, assessment, progress
-from ckanext.opdc_kpi.scoring.cells import csv_row, xlsx_append
+from ckanext.opdc_kpi.scoring import advice, assessment, localtime, progress
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS
 from ckanext.opdc_kpi.scoring.tally import MAXIMA
 from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context as _context
 from ckanext.opdc_kpi.views.common import login_or_403 as _login_or_403
 from ckanext.opdc_kpi.views.common import organization_or_404
+from ckanext.opdc_kpi.views import exports
 
 bp = answer_action_errors(Blueprint("opdc_kpi", __name__))
 PARTS = ("basic", "metadata", "catalog", "openness", "use")
@@ -73,45 +71,27 @@ def _label(field: str) -> str:
     return labels[0] if _lang() == "th" else labels[1]
 
 
-def _csv_response(rows: list[dict[str, Any]], columns: list[str], filename: str) -> Response:
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads UTF-8 Thai only with a BOM
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(csv_row(row, columns) for row in rows)
-    return Response(out.getvalue(), mimetype="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{filename}.csv"'})
-
-
-def _xlsx_response(rows: list[dict[str, Any]], columns: list[str], filename: str,
-                   title: str) -> Response:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    xlsx_append(sheet, columns)
-    for row in rows:
-        xlsx_append(sheet, [row.get(c) for c in columns])
-    data = io.BytesIO()
-    book.save(data)
-    return Response(data.getvalue(), mimetype=(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
-
-
-def _export(fmt: str, rows: list[dict[str, Any]], columns: list[str], filename: str,
-            title: str):
-    if fmt == "csv":
-        return _csv_response(rows, columns, filename)
-    if fmt == "xlsx":
-        return _xlsx_response(rows, columns, filename, title)
-    return tk.abort(400, tk._("Unknown export format: use csv or xlsx"))
+def _export_format() -> str | None:
+    """``?format=`` (csv or xlsx; anything else is a 400), or None."""
+    fmt = tk.request.args.get("format")
+    if fmt and fmt not in ("csv", "xlsx"):
+        return tk.abort(400, tk._("Unknown export format: use csv or xlsx"))
+    return fmt or None
 
 
 # --- /ckan-admin/opdc-kpi ---------------------------------------------------------
 
-ADMIN_COLUMNS = ["organization", "title", "score", "level", *PARTS, "basket", "computed_score"]
+def _admin_export(fmt: str, rows: list[dict[str, Any]], year: int):
+    parts = exports.part_names()
+    headers = {"organization": tk._("URL name"), "title": tk._("Organization"),
+               "score": tk._("Score (of 100)"), "level": tk._("Level"),
+               **{part: tk._("{part} (points)").format(part=parts[part]) for part in PARTS},
+               "basket": tk._("Basket datasets"),
+               "computed_score": tk._("Score computed without the assessors' overrides")}
+    first = [tk._("Data Catalog KPI, fiscal year {year}").format(year=year),
+             tk._("Organizations"), len(rows)]
+    return exports.respond(fmt, first, headers, rows, {"level": exports.level_name},
+                           f"opdc-kpi-{year}", f"KPI {year}")
 
 
 def _admin_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -142,9 +122,9 @@ def admin():
     key = "organization" if sort == "name" else sort
     rows.sort(key=lambda r: (r[key] is None, r[key] if r[key] is not None else 0),
               reverse=descending)
-    fmt = tk.request.args.get("format")
+    fmt = _export_format()
     if fmt:
-        return _export(fmt, rows, ADMIN_COLUMNS, f"opdc-kpi-{year}", f"KPI {year}")
+        return _admin_export(fmt, rows, year)
     buckets = [0] * 10
     for row in rows:
         buckets[min(9, int(row["score"] // 10))] += 1
@@ -158,14 +138,11 @@ def admin():
 
 # --- /organization/<id>/kpi -----------------------------------------------------------
 
-DATASET_COLUMNS = ["name", "title", "private", "data_category", "complete", "missing",
-                   "invalid", "openness_tier", "access", "granularity", "format",
-                   "in_previous_year", "assessments"]
-
 
 def _assessment_text(items: list[dict[str, Any]]) -> str:
-    """The assessors' records as one export cell: each reason with its date."""
-    return "; ".join(f"{item['reason']['message']} [{(item.get('created') or '')[:10]}]"
+    """The assessors' records as one export cell: each reason with its time."""
+    return "; ".join(f"{item['reason']['message']} "
+                     f"[{localtime.time_text(item.get('created'), _lang())}]"
                      for item in items)
 
 
@@ -189,17 +166,31 @@ def _dataset_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _summary_row(report: dict[str, Any]) -> dict[str, Any]:
-    """The export's last row: the score (and the computed one beside an
-    override), and the organization's own assessments."""
-    title = tk._("Score {score} ({level})").format(
-        score=f"{report['score']:.2f}", level=report["level"] or "-")
+def _organization_export(fmt: str, org: dict[str, Any], report: dict[str, Any], year: int):
+    """The organization's download: a first row with its score and level
+    (and the computed score beside an override, the organization's own
+    assessments), then its basket datasets."""
+    first = [org.get("title") or org["name"],
+             tk._("Data Catalog KPI, fiscal year {year}").format(year=year),
+             tk._("Score (of 100)"), report["score"], tk._("Level"),
+             exports.level_name(report["level"])]
     computed = report.get("computed")
     if computed and computed["score"] != report["score"]:
-        title += " — " + tk._("computed without overrides: {score}").format(
-            score=f"{computed['score']:.2f}")
+        first += [tk._("Score computed without the assessors' overrides"), computed["score"]]
     organization_items = [a for a in report.get("assessments") or [] if not a["dataset"]]
-    return {"name": "", "title": title, "assessments": _assessment_text(organization_items)}
+    if organization_items:
+        first += [tk._("Assessors' records of the organization"),
+                  _assessment_text(organization_items)]
+    headers = {"name": tk._("URL name"), "title": tk._("Dataset"), "private": tk._("Private"),
+               "data_category": _label("data_category"),
+               "complete": tk._("14 items complete"), "missing": tk._("Missing"),
+               "invalid": tk._("Invalid"), "openness_tier": tk._("Open data tier"),
+               "access": tk._("Access"), "granularity": tk._("Granularity"),
+               "format": tk._("Format"), "in_previous_year": tk._("In last year's basket"),
+               "assessments": tk._("Assessors' records")}
+    formats = {key: exports.yes_no for key in ("private", "complete", "in_previous_year")}
+    return exports.respond(fmt, first, headers, _dataset_rows(report), formats,
+                           f"opdc-kpi-{org['name']}-{year}", f"KPI {year}")
 
 
 def _page_number(count: int, size: int) -> tuple[int, int]:
@@ -269,10 +260,9 @@ def render_organization(org: dict[str, Any], form: dict[str, Any] | None = None,
         params["live"] = True
     report = tk.get_action("opdc_kpi_score")(dict(_context(), opdc_kpi_cached_report=True),
                                             params)
-    fmt = tk.request.args.get("format")
+    fmt = _export_format()
     if fmt:
-        return _export(fmt, _dataset_rows(report) + [_summary_row(report)], DATASET_COLUMNS,
-                       f"opdc-kpi-{org['name']}-{year}", f"KPI {year}")
+        return _organization_export(fmt, org, report, year)
     page, pages = _page_number(len(report["datasets"]), PAGE_SIZE)
     shown = slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
     datasets = report["datasets"][shown]

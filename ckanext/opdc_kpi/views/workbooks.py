@@ -1,19 +1,24 @@
 """``/organization/<id>/import``: upload a Template 2/3 workbook; it is
 checked row by row (the dry run) and, when asked and every row is valid,
 imported, in the background (CKAN's job queue), with its progress and its
-report at ``/organization/<id>/import/<job id>``. The upload's reading
-budget is checked before the job is queued: a hostile file is refused at
-once, with the limit it passes. For sysadmins and the organization's admins."""
+report at ``/organization/<id>/import/<job id>``; a check that found no
+error offers to import the same file (kept by the job) without a second
+upload. The upload's reading budget is checked before the job is queued: a
+hostile file is refused at once, with the limit it passes. The empty
+template to fill in is ``/organization/<id>/import/template``. For
+sysadmins and the organization's admins."""
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import redis
-from flask import Blueprint
+from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.excel.workbook import MAX_BYTES, WorkbookError
+from ckanext.opdc_kpi.excel.writer import write_template
 from ckanext.opdc_kpi.logic import site, workbooks
 from ckanext.opdc_kpi.views.common import answer_action_errors
 from ckanext.opdc_kpi.views.common import context as _context
@@ -84,7 +89,8 @@ def import_workbook(id: str):
                      413 if too_big else 400)
     mode = "import" if form.get("run") == "import" else "check"
     try:
-        job = workbooks.enqueue(path, org["id"], _defaults(form), tk.current_user.name, mode)
+        job = workbooks.enqueue(path, org["id"], _defaults(form), tk.current_user.name, mode,
+                                lang=site.request_language(), filename=upload.filename)
     except redis.exceptions.RedisError:
         # the job queue (Redis) does not answer: nothing queued, the upload removed;
         # the form is shown again with what was typed
@@ -93,28 +99,75 @@ def import_workbook(id: str):
     return tk.h.redirect_to("opdc_kpi_import.import_status", id=org["name"], job_id=job.id)
 
 
-@bp.route("/<id>/import/<job_id>")
-def import_status(id: str, job_id: str):
-    import ckan.lib.jobs as jobs
-
+@bp.route("/<id>/import/template")
+def import_template(id: str):
+    """The empty Template 2/3 workbook, written by the extension's own
+    writer: the headers the import reads, a hint per column, drop-downs of
+    the choices."""
     org = organization_or_404(id)
     _allowed(org["id"])
+    data = io.BytesIO()
+    write_template(data)
+    return Response(data.getvalue(), mimetype=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        headers={"Content-Disposition": 'attachment; filename="opdc-template-2-3.xlsx"'})
+
+
+def _job_or_404(org: dict[str, Any], job_id: str) -> Any:
+    """The organization's import job, for the user who started it (and
+    sysadmins); else a 404."""
+    import ckan.lib.jobs as jobs
+
     try:
         job = jobs.job_from_id(job_id)
     except KeyError:
-        tk.abort(404, tk._("Import job not found"))
+        return tk.abort(404, tk._("Import job not found"))
     if not workbooks.is_workbook_job(job, org["id"]) or (
             workbooks.job_user(job) != tk.current_user.name and not tk.current_user.sysadmin):
-        tk.abort(404, tk._("Import job not found"))
-    status = workbooks.job_status(job)
+        return tk.abort(404, tk._("Import job not found"))
+    return job
+
+
+def _status(job: Any) -> str:
+    """RQ's status, or ``interrupted`` for a job whose worker stopped."""
+    return workbooks.job_status(job)
+
+
+@bp.route("/<id>/import/<job_id>")
+def import_status(id: str, job_id: str):
+    org = organization_or_404(id)
+    _allowed(org["id"])
+    job = _job_or_404(org, job_id)
+    status = _status(job)
     result = job.result if status == "finished" else None
     refused = (result or {}).get("refused")
     return tk.render("opdc_kpi/import_status.html", extra_vars={
         "group_dict": org, "group_type": "organization", "am_following": False,
         "job_id": job_id, "status": status, "meta": job.meta or {}, "result": result,
         "running": status in ("queued", "started", "deferred", "scheduled"),
-        "mode": job.args[4],
+        "mode": job.args[4], "filename": workbooks.job_filename(job),
+        "defaults": job.args[2] or {}, "queued_at": job.enqueued_at,
+        "ended_at": job.ended_at,
         "refused": refused and refused["th" if site.request_language() == "th" else "en"]})
+
+
+@bp.route("/<id>/import/<job_id>/import", methods=["POST"])
+def import_checked(id: str, job_id: str):
+    """Import the file a finished check kept, without uploading it again."""
+    org = organization_or_404(id)
+    _allowed(org["id"])
+    job = _job_or_404(org, job_id)
+    try:
+        if _status(job) != "finished" or job.args[4] != "check":
+            raise WorkbookError("this job is not a finished check",
+                                "งานนี้ไม่ใช่การตรวจที่เสร็จแล้ว")
+        started = workbooks.import_checked(job, lang=site.request_language())
+    except WorkbookError as error:
+        tk.h.flash_error(error.message(site.request_language()))
+        return tk.h.redirect_to("opdc_kpi_import.import_status", id=org["name"],
+                                job_id=job_id)
+    return tk.h.redirect_to("opdc_kpi_import.import_status", id=org["name"],
+                            job_id=started.id)
 
 
 def get_blueprints() -> list[Blueprint]:

@@ -8,24 +8,30 @@ from ckanext.opdc_kpi.logic.workbooks.auth import get_auth_functions
 from ckanext.opdc_kpi.logic.workbooks.importer import (
     export_datasets,
     import_workbook,
+    locate,
     summary,
     validate_catalog,
 )
 from ckanext.opdc_kpi.logic.workbooks.jobs import (
     JOB_TITLE,
+    KEEP_SECONDS,
     budget,
     enqueue,
+    import_checked,
     interrupted_after,
     is_workbook_job,
+    job_filename,
     job_status,
     job_user,
     run_workbook_job,
     store_upload,
+    sweep_uploads,
 )
 from ckanext.opdc_kpi.logic.workbooks.rows import dataset_name
 from ckanext.opdc_kpi.logic.workbooks.workers import worker_count
 
-__all__ = ["JOB_TITLE", "budget", "dataset_name", "enqueue", "export_datasets",
-           "get_auth_functions", "import_workbook", "interrupted_after", "is_workbook_job",
-           "job_status", "job_user",
-           "run_workbook_job", "store_upload", "summary", "validate_catalog", "worker_count"]
+__all__ = ["JOB_TITLE", "KEEP_SECONDS", "budget", "dataset_name", "enqueue", "export_datasets",
+           "get_auth_functions", "import_checked", "import_workbook", "interrupted_after",
+           "is_workbook_job", "job_filename", "job_status", "job_user", "locate",
+           "run_workbook_job", "store_upload", "summary", "sweep_uploads", "validate_catalog",
+           "worker_count"]

@@ -72,6 +72,13 @@ def _merge(existing: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def row_error(field: str, message_th: str, message_en: str) -> dict[str, Any]:
+    """One error of a row: ``message`` in Thai (as the command prints it) and
+    ``messages`` in both languages (the import page shows its own)."""
+    return {"field": field, "message": message_th,
+            "messages": {"th": message_th, "en": message_en}}
+
+
 def _errors(error_dict: dict[str, Any]) -> list[dict[str, str]]:
     out = []
     for field, messages in (error_dict or {}).items():
@@ -86,10 +93,23 @@ def _errors(error_dict: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
-def _thai_problems(data: dict[str, Any]) -> list[dict[str, str]]:
-    """The DGA problems of a row, messages in Thai (the pure core's)."""
-    return [{"field": p.field, "message": message(p.code, "th", **dict(p.params or {}))}
-            for p in dataset_problems(data, today=today())]
+def _in_both_languages(data: dict[str, Any], errors: list[dict[str, str]]
+                       ) -> list[dict[str, Any]]:
+    """The schema's errors of a row, each with its message in Thai and
+    English: the pure core's DGA messages where it names the field (Thai in
+    ``message``, as before), else the schema's own message (in the language
+    the check runs in) for both."""
+    known = {p.field: {lang: message(p.code, lang, **dict(p.params or {}))
+                       for lang in ("th", "en")}
+             for p in dataset_problems(data, today=today())}
+    out = []
+    for error in errors:
+        both = known.get(error["field"])
+        if both:
+            out.append(row_error(error["field"], both["th"], both["en"]))
+        else:
+            out.append(row_error(error["field"], error["message"], error["message"]))
+    return out
 
 
 def _validate(context: dict, data: dict[str, Any], existing: dict | None) -> list[dict]:
@@ -137,15 +157,16 @@ def _import_each(context: dict[str, Any], org_id: str, defaults: dict[str, Any],
         except tk.ObjectNotFound:
             existing = None
         except tk.NotAuthorized:
-            result.update(action="error", errors=[{
-                "field": "name", "message": f"ชื่อ {data['name']} ถูกใช้โดยชุดข้อมูลที่ท่านไม่มีสิทธิ์แก้ไข"}])
+            result.update(action="error", errors=[row_error(
+                "name", f"ชื่อ {data['name']} ถูกใช้โดยชุดข้อมูลที่ท่านไม่มีสิทธิ์แก้ไข",
+                f"the name {data['name']} is taken by a dataset you may not edit")])
             results.append(result)
             tick()
             continue
         if existing and existing.get("owner_org") != org_id:
-            result.update(action="error", errors=[{
-                "field": "name",
-                "message": f"ชื่อ {data['name']} เป็นของชุดข้อมูลในหน่วยงานอื่น"}])
+            result.update(action="error", errors=[row_error(
+                "name", f"ชื่อ {data['name']} เป็นของชุดข้อมูลในหน่วยงานอื่น",
+                f"the name {data['name']} belongs to a dataset of another organization")])
             results.append(result)
             tick()
             continue
@@ -153,8 +174,7 @@ def _import_each(context: dict[str, Any], org_id: str, defaults: dict[str, Any],
         if dry_run:
             errors = _validate(context, payload, existing)
             if errors:
-                thai = {p["field"]: p["message"] for p in _thai_problems(payload)}
-                errors = [dict(e, message=thai.get(e["field"], e["message"])) for e in errors]
+                errors = _in_both_languages(payload, errors)
             result.update(action=("error" if errors else ("update" if existing else "create")),
                           errors=errors)
         else:
@@ -167,10 +187,8 @@ def _import_each(context: dict[str, Any], org_id: str, defaults: dict[str, Any],
                 model.Session.expunge_all()
             except tk.ValidationError as error:
                 model.Session.rollback()
-                thai = {p["field"]: p["message"] for p in _thai_problems(payload)}
-                result.update(action="error", errors=[
-                    dict(e, message=thai.get(e["field"], e["message"]))
-                    for e in _errors(error.error_dict)])
+                result.update(action="error", errors=_in_both_languages(
+                    payload, _errors(error.error_dict)))
         results.append(result)
         tick()
 

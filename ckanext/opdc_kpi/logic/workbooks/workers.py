@@ -149,9 +149,12 @@ def _collect(by_index: dict[int, dict[str, Any]], share: list[tuple[int, Dataset
              results: list[dict[str, Any]], error: Optional[str]) -> None:
     for (index, _), result in zip(share, results):
         by_index[index] = result
+    lines = (error or "").strip().splitlines()
+    reason = lines[-1] if lines else "-"
     for index, row in share[len(results):]:
         by_index[index] = {
             "sheet": row.sheet, "row": row.row, "code": row.code,
             "name": row_writer.dataset_name(row.code), "action": "error",
-            "errors": [{"field": "", "message": "ไม่ได้นำเข้า: การนำเข้าหยุดกลางคัน ({error})".format(
-                error=(error or "").strip().splitlines()[-1] if error else "-")}]}
+            "errors": [row_writer.row_error(
+                "", f"ไม่ได้นำเข้า: การนำเข้าหยุดกลางคัน ({reason})",
+                f"not imported: the import stopped midway ({reason})")]}
