@@ -249,7 +249,7 @@ def expression(draw, catalog, depth=0):
     """A group of OR-joined terms, or of juxtaposed / AND-joined terms with
     optional ``+``/``-``/``NOT`` prefixes; a member may be a bracketed group
     (one level down) or ``field:(a OR b)``."""
-    def member(prefixes: bool, first: bool = False):
+    def member(prefixes: bool):
         choice = draw(st.integers(0, 9))
         if choice == 0 and depth < 2:
             inner = "(" + draw(expression(catalog, depth + 1)) + ")"
@@ -263,17 +263,14 @@ def expression(draw, catalog, depth=0):
         else:
             inner = draw(field_term(catalog))
         if prefixes:
-            # a bracketed group starts with a clause that is not negated while
-            # an open difference stands (test_negative_group_matches_nothing)
-            signs = ["", "", "+"] if first and depth > 0 else ["", "", "+", "-", "NOT "]
-            inner = draw(st.sampled_from(signs)) + inner
+            inner = draw(st.sampled_from(["", "", "+", "-", "NOT "])) + inner
         return inner
 
     size = draw(st.integers(1, 3))
     if size > 1 and draw(st.booleans()):
         return " OR ".join(member(False) for _ in range(size))
     joiner = draw(st.sampled_from([" ", " AND "]))
-    return joiner.join(member(True, first=(i == 0)) for i in range(size))
+    return joiner.join(member(True) for _ in range(size))
 
 
 @st.composite
@@ -316,10 +313,9 @@ def search_params(draw, catalog):
     elif q_kind == "lucene":
         params["q"] = draw(expression(catalog))
         if ":" not in params["q"]:  # a q without a colon is dismax's: made Lucene's
-            # (a negated first clause stays at the top level: a bracketed
-            # purely negative group is test_negative_group_matches_nothing)
-            params["q"] = (f"*:* {params['q']}" if params["q"].startswith(("-", "NOT "))
-                           else f"*:* AND ({params['q']})")
+            # (bracketed: a group of negated clauses only matches nothing,
+            # test_negative_group_matches_nothing)
+            params["q"] = f"*:* AND ({params['q']})"
     else:
         params["q"] = ""
     if draw(st.booleans()):
@@ -467,18 +463,28 @@ def test_mincount_zero_lists_every_value(catalog):
         _ask(PackageSearchQuery, asked, labels)[2]
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 28): a bracketed group of negated "
-                   "clauses only matches nothing on Solr")
 def test_negative_group_matches_nothing(catalog):
-    """Found by the drawn searches, not fixed yet: Solr's classic parser
-    gives a purely negative clause ``*:*`` only at the top level, so
-    ``fq=+capacity:public (-tags:health)`` finds nothing on Solr; the
-    PostgreSQL search finds the public datasets without the tag."""
+    """Found by the drawn searches: Solr adds ``*:*`` to a query of negated
+    clauses only when they are not in brackets, so ``fq=+capacity:public
+    (-tags:health)`` finds nothing on Solr, and so does a whole ``q`` or
+    ``fq_list`` entry ``(-tags:health)``, while ``-tags:health`` finds the
+    datasets without the tag. The PostgreSQL search found the datasets
+    without the tag in each; now it answers as Solr."""
     labels = catalog["labels"]["anonymous"]
-    asked = _package_search_fq({"q": "", "fq": "(-(tags:health))", "rows": 0,
-                                "sort": "id asc"}, False, False, "anonymous")
-    assert _ask(PgPackageSearchQuery, asked, labels)[1] == \
-        _ask(PackageSearchQuery, asked, labels)[1]
+    for params, found in (({"fq": "(-(tags:health))"}, False),
+                          ({"fq": "tags:(-health -water)"}, False),
+                          ({"fq": "+(-tags:health)"}, False),
+                          ({"fq_list": ["(-(tags:health))"]}, False),
+                          ({"fq_list": ["-tags:health -tags:water"]}, True),
+                          ({"fq_list": ["-(-tags:health)"]}, True),
+                          ({"q": "(-tags:health OR -tags:water)"}, False),
+                          ({"q": "tags:water (-tags:health)"}, False),
+                          ({"q": "NOT tags:health"}, True)):
+        asked = _package_search_fq(dict(params, q=params.get("q", ""), rows=0),
+                                   False, False, "anonymous")
+        pg_count = _ask(PgPackageSearchQuery, asked, labels)[1]
+        assert pg_count == _ask(PackageSearchQuery, asked, labels)[1], asked
+        assert (pg_count > 0) is found, asked
 
 
 def test_the_catalog_has_every_kind(catalog):
