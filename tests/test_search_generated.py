@@ -434,18 +434,20 @@ def test_notes_field_is_the_notes_only(catalog):
         _ask(PackageSearchQuery, asked, labels)[:2]
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 28): the PostgreSQL search's text "
-                   "holds the organization's and groups' titles")
 def test_text_is_solr_text_only(catalog):
-    """Found by the drawn searches, not fixed yet: ``text:cooperative`` (and
-    a ``q`` word) finds on the PostgreSQL search the datasets whose
-    organization's title has the word ("Agency 1 Cooperative"); CKAN's Solr
-    document holds the organization's and groups' names, not their titles."""
+    """Found by the drawn searches: ``text:cooperative`` (and a ``q`` word)
+    found on the PostgreSQL search the datasets whose organization's title
+    has the word ("Agency 1 Cooperative"); CKAN's Solr document holds the
+    organization's and groups' names, not their titles. Now the PostgreSQL
+    search's text is what Solr copies into ``text``; the names are found."""
     labels = catalog["labels"]["sysadmin"]
-    asked = _package_search_fq({"q": "*:*", "fq": "text:cooperative", "rows": 1000,
-                                "sort": "id asc"}, True, True, "sysadmin")
-    assert _ask(PgPackageSearchQuery, asked, labels)[:2] == \
-        _ask(PackageSearchQuery, asked, labels)[:2]
+    for params in ({"fq": "text:cooperative"}, {"q": "cooperative"}, {"q": "agency"},
+                   {"fq": "text:\"gen-org-1\""}, {"fq": "text:\"gen-group-2\""},
+                   {"q": "group"}):
+        asked = _package_search_fq(dict(params, q=params.get("q", ""), rows=1000,
+                                        sort="id asc"), True, True, "sysadmin")
+        assert _ask(PgPackageSearchQuery, asked, labels)[:2] == \
+            _ask(PackageSearchQuery, asked, labels)[:2], asked
 
 
 @pytest.mark.xfail(strict=True, reason="open (issue 28): facet.mincount 0 omits values "
