@@ -137,6 +137,20 @@ class TestQ:
         # CKAN's Solr text holds the organization's name, not its title
         assert found(q="charlie") == set()
 
+    def test_a_text_field_of_its_own_searches_its_own_text(self):
+        # as Solr's notes, res_name, res_description and urls fields
+        assert found(fq="notes:monthly") == {"water-quality"}
+        assert found(fq="notes:water") == set()  # in titles and tags, not in notes
+        assert found(fq="notes:neutral") == {"thai-rainfall", "water-supply", "zz-last"}
+        assert found(fq="notes:* -notes:neutral") == {"water-quality", "thai-tourism",
+                                                      "road-accidents"}
+        assert found(fq="notes:ข้อมูล") == {"thai-tourism"}  # not the title's
+        assert found(fq="urls:x.org") == {"water-quality", "thai-rainfall", "thai-tourism",
+                                          "road-accidents"}
+        assert found(q="x.org") == set()  # URLs are not in the text
+        assert found(fq="-notes:monthly -notes:province") == PUBLIC - {
+            "water-quality", "road-accidents"}
+
     def test_latin_terms_match_from_the_start_of_words(self):
         assert found(q="accid") == {"road-accidents"}
         assert found(q="ccidents") == set()

@@ -125,7 +125,9 @@ def catalog(fresh_db):
                 data_category=category,
                 license_id=rng.choice(LICENSES) if category == CATEGORIES[0] else LICENSES[1],
                 focus_area=rng.choice(FOCUS_CODES[:4]),
-                resources=[{"url": f"https://x.org/{i}-{k}", "format": rng.choice(FORMATS)}
+                resources=[{"url": f"https://x.org/{i}-{k}", "format": rng.choice(FORMATS),
+                            "name": f"{rng.choice(ENGLISH)} table",
+                            "description": f"{rng.choice(ENGLISH)} figures"}
                            for k in range(rng.randint(0, 2))],
                 groups=[{"name": g["name"]} for g in rng.sample(groups, rng.randint(0, 2))],
             )
@@ -210,7 +212,8 @@ def date_range(draw):
 def field_term(draw, catalog):
     kind = draw(st.sampled_from(["tags", "organization", "res_format", "groups", "license_id",
                                  "data_category", "vocab_opdc_focus_areas", "owner_org",
-                                 "name", "capacity", "title", "text", "word",
+                                 "name", "capacity", "title", "text", "notes", "res_name",
+                                 "res_description", "urls", "word",
                                  "phrase", "range", "range", "any"]))
     if kind == "tags":
         return "tags:" + _string_value(draw(st.sampled_from(TAGS + ["zz-none"])))
@@ -232,8 +235,10 @@ def field_term(draw, catalog):
         return "name:" + f"gen-dataset-{draw(st.integers(0, N)):03d}"
     if kind == "capacity":
         return "capacity:" + draw(st.sampled_from(["public", "private"]))
-    if kind in ("title", "text"):
+    if kind in ("title", "text", "notes", "res_name", "res_description"):
         return f"{kind}:" + draw(st.sampled_from(WORDS))
+    if kind == "urls":
+        return "urls:" + draw(st.sampled_from(["org", "https", "zzz"]))
     if kind == "word":
         return draw(st.sampled_from(WORDS))
     if kind == "phrase":
@@ -420,18 +425,23 @@ def test_or_binds_tighter(catalog, data):
         _ask(PackageSearchQuery, bracketed, labels)[:2], mixed
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 28): the PostgreSQL search matches "
-                   "notes:, res_name:, res_description: and urls: in the whole text")
 def test_notes_field_is_the_notes_only(catalog):
-    """Found by the drawn searches, not fixed yet: Solr's ``notes:water``
-    looks in the notes only; the PostgreSQL search looks in the whole text
-    (title, tags, ...), so it finds more. Out of the grammar until it is
-    fixed; strict, so this fails once it answers alike."""
+    """Found by the drawn searches: Solr's ``notes:water`` looks in the notes
+    only (``res_name:``, ``res_description:`` and ``urls:`` in theirs); the
+    PostgreSQL search looked in the whole text (title, tags, ...) and found
+    more. Now each is searched in its own text."""
     labels = catalog["labels"]["sysadmin"]
-    asked = _package_search_fq({"q": "*:*", "fq": "notes:water", "rows": 1000,
-                                "sort": "id asc"}, True, True, "sysadmin")
-    assert _ask(PgPackageSearchQuery, asked, labels)[:2] == \
-        _ask(PackageSearchQuery, asked, labels)[:2]
+    for fq in ("notes:water", "notes:rain", "res_name:water", "res_description:road",
+               "res_name:figures", "urls:org", "-urls:https", "notes:* -res_name:*"):
+        asked = _package_search_fq({"q": "*:*", "fq": fq, "rows": 1000, "sort": "id asc"},
+                                   True, True, "sysadmin")
+        assert _ask(PgPackageSearchQuery, asked, labels)[:2] == \
+            _ask(PackageSearchQuery, asked, labels)[:2], fq
+    # not vacuous: the whole text has the word in more datasets
+    counts = {fq: _ask(PgPackageSearchQuery, _package_search_fq(
+        {"q": "*:*", "fq": fq, "rows": 0}, True, True, "sysadmin"), labels)[1]
+        for fq in ("notes:water", "text:water")}
+    assert 0 < counts["notes:water"] < counts["text:water"]
 
 
 def test_text_is_solr_text_only(catalog):

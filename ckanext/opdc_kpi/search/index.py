@@ -170,6 +170,28 @@ def _search_texts(doc: dict[str, Any], pkg_dict: dict[str, Any],
     return title, tag_text, normalize_for_search(" ".join(pieces))
 
 
+# Solr's text fields of their own (besides title and text), each searched
+# alone (``notes:x``): field -> the document's fields it holds (``urls``:
+# CKAN's schema copies url, ckan_url, download_url and res_url into it)
+FIELD_TEXTS = {
+    "notes": ("notes",),
+    "res_name": ("res_name",),
+    "res_description": ("res_description",),
+    "urls": ("urls", "url", "ckan_url", "download_url", "res_url"),
+}
+
+
+def _field_texts(doc: dict[str, Any]) -> dict[str, str]:
+    """Each of ``FIELD_TEXTS`` that has text: its values, normalised."""
+    out = {}
+    for field, sources in FIELD_TEXTS.items():
+        text = normalize_for_search(" ".join(
+            value for source in sources for value in _strings(doc.get(source))))
+        if text:
+            out[field] = text
+    return out
+
+
 def _timestamp(value: Any) -> dt.datetime | None:
     if not value:
         return None
@@ -214,6 +236,7 @@ def build_row(pkg_dict: dict[str, Any], validated: dict[str, Any], labels: list[
         "title_text": title,
         "tag_text": tag_text,
         "search_text": search_text,
+        "field_text": _field_texts(doc),
         "data_dict": stored["data_dict"],
         "validated_data_dict": stored["validated_data_dict"],
         "facets": facet_values(fields),
