@@ -15,13 +15,13 @@ rebuild``) after upgrading, or ``notes:``, ``res_name:``,
 written again.
 
 Revision ID: a1c3e5f70107
-Revises: a1c3e5f70006
+Revises: f2b3c4d50001
 Create Date: 2026-12-06
 """
 from alembic import op
 
 revision = "a1c3e5f70107"
-down_revision = "a1c3e5f70006"
+down_revision = "f2b3c4d50001"
 branch_labels = None
 depends_on = None
 
