@@ -178,3 +178,34 @@ def test_a_resource_format_too_long_for_the_search_index_is_a_field_error(app, s
     assert fine.status_code == 200, fine.get_data(as_text=True)[-300:]
     found = app.get("/api/3/action/package_search?fq=" + "res_format:" + "ก" * 200).json
     assert found["result"]["count"] == 1
+
+
+def test_a_stored_format_longer_than_the_index_takes_is_still_indexed_and_found(app, site):
+    """A dataset made before the format's length limit (a legacy site's
+    free-text format of thousands of characters, written here through the
+    model) is still indexed when it is saved again, and a filter by its
+    whole format finds it (the search table keeps the value cut to
+    MAX_FACET_BYTES, the lookup cuts it the same way)."""
+    from ckan import model
+    from ckan.lib.search import rebuild
+
+    pkg = factories.Dataset(**dga_dataset_dict(owner_org=site["org"]["id"], name="legacy-format"))
+    import random
+
+    # 4,000 characters drawn at random (they do not compress below the index's limit)
+    alphabet = [chr(c) for c in range(0x0E01, 0x0E2F)] + list("abcdefghijklmnopqrstuvwxyz0123456789")
+    fmt = "".join(random.Random(31).choices(alphabet, k=4000))
+    resource = model.Resource.get(pkg["resources"][0]["id"])
+    resource.format = fmt
+    model.repo.commit()
+    rebuild(pkg["id"])
+    headers = {"Authorization": site["sysadmin"]["token"]}
+    patched = app.post("/api/3/action/package_patch", headers=headers,
+                       json={"id": pkg["id"], "title": "ชุดข้อมูลเดิม"})
+    assert patched.status_code == 200, patched.get_data(as_text=True)[-500:]
+    found = app.post("/api/3/action/package_search", json={
+        "fq": f'res_format:"{fmt}"', "facet.field": ["res_format"]}).json["result"]
+    assert [d["name"] for d in found["results"]] == ["legacy-format"]
+    (item,) = [i for i in found["search_facets"]["res_format"]["items"]
+               if fmt.startswith(i["name"]) and len(i["name"]) > 100]
+    assert item["count"] == 1

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field as dc_field
 from typing import Any, Optional
 
 from . import parser as qp
-from .fields import FACET_SEPARATOR, FIELD_ALIASES, is_facet_field
+from .fields import FIELD_ALIASES, facet_text, is_facet_field
 
 BITS = "opdc_kpi_search_bits"
 ZERO = "CAST(B'0' AS bit(4096))"
@@ -63,7 +63,7 @@ class _Compiler:
         self.lookups += 1
         if self.lookups > MAX_LOOKUPS:
             raise NotBitmap("too many value lookups")
-        values = list(dict.fromkeys(v.replace(FACET_SEPARATOR, " ") for v in values))
+        values = list(dict.fromkeys(facet_text(v) for v in values))
         if len(values) == 1:
             return (f"coalesce((SELECT b.bits FROM {BITS} AS b WHERE b.field = "
                     f"{self.bind(field)} AND b.value = {self.bind(values[0])} "
@@ -74,7 +74,7 @@ class _Compiler:
 
     def all_of(self, field: str, values: list[str]) -> str:
         """The documents with every one of ``values`` of ``field``."""
-        values = list(dict.fromkeys(v.replace(FACET_SEPARATOR, " ") for v in values))
+        values = list(dict.fromkeys(facet_text(v) for v in values))
         if len(values) == 1:
             return self.any_of(field, values)
         self.lookups += 1

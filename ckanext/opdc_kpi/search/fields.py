@@ -21,9 +21,25 @@ def is_facet_field(field: str) -> bool:
     return field in FACET_FIELDS or field.startswith("vocab_")
 
 
+# A facet element is a key of the btree and GIN indexes on the search table, whose
+# rows PostgreSQL limits to about 2,700 bytes: a longer value (a legacy dataset's
+# free-text format, say) is cut to this many bytes of UTF-8, at a character's
+# boundary, here and wherever a value is looked up, so the dataset is still
+# indexed and a filter by its value still finds it.
+MAX_FACET_BYTES = 1000
+
+
+def facet_text(value: str) -> str:
+    """A facet value as the search table keeps it."""
+    value = value.replace(FACET_SEPARATOR, " ")
+    if len(value) * 4 <= MAX_FACET_BYTES:
+        return value
+    return value.encode("utf-8")[:MAX_FACET_BYTES].decode("utf-8", "ignore")
+
+
 def facet_value(field: str, value: str) -> str:
     """One element of the ``facets`` column."""
-    return f"{field}{FACET_SEPARATOR}{value.replace(FACET_SEPARATOR, ' ')}"
+    return f"{field}{FACET_SEPARATOR}{facet_text(value)}"
 
 
 def facet_values(fields: dict[str, list[str]]) -> list[str]:
