@@ -58,3 +58,23 @@ def test_unknown_organization_and_bad_year_fail_cleanly(cli, scored_org):
     assert missing.exit_code != 0 and "no-such-org" in missing.output
     bad = cli.invoke(ckan, ["opdc-kpi", "score", "--org", scored_org["name"], "--year", "1999"])
     assert bad.exit_code != 0 and "fiscal" in bad.output.lower()
+
+
+def test_the_solr_schema_command_says_why_it_cannot_write(cli, tmp_path):
+    """An output file in a folder that does not exist, or on a full disk: the
+    reason in one line and a failing exit status, not a traceback; nothing
+    half-written is left where the schema was to go."""
+    missing = tmp_path / "missing" / "schema.xml"
+    for target in (str(missing), "/dev/full"):
+        result = cli.invoke(ckan, ["opdc-kpi", "solr-schema", "-o", target])
+        assert result.exit_code != 0, target
+        assert "Cannot write the Thai Solr schema" in result.output, (target, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), \
+            repr(result.exception)
+    assert not missing.parent.exists()
+    written = tmp_path / "schema.xml"
+    written.write_text("an older schema", encoding="utf-8")
+    result = cli.invoke(ckan, ["opdc-kpi", "solr-schema", "-o", str(written)])
+    assert result.exit_code == 0, result.output
+    assert "<schema name=" in written.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["schema.xml"]

@@ -308,3 +308,41 @@ def test_a_production_worker_started_while_the_database_refuses_exits_to_be_star
     assert done.returncode == 1
     assert "the database does not answer while the app loads" in done.stderr
     assert "Traceback" not in done.stderr, done.stderr[-2000:]
+
+
+def _noted_after(app, sql: str, before: str = "") -> bool:
+    """Run ``sql`` on the catalog's own session inside a request (after
+    ``before``, e.g. a statement timeout) and tell whether the request was
+    noted as "the database did not answer" (what turns its 500 into a 503)."""
+    import flask
+
+    from ckanext.opdc_kpi.views import unavailable
+
+    with app.flask_app.test_request_context("/api/3/action/package_create"):
+        try:
+            if before:
+                model.Session.execute(sa.text(before))
+            with pytest.raises(sa.exc.DBAPIError):
+                model.Session.execute(sa.text(sql))
+        finally:
+            model.Session.rollback()
+            model.Session.remove()
+        return bool(getattr(flask.g, unavailable._NOTE, False))
+
+
+def test_only_a_database_that_did_not_answer_answers_503(app):
+    """A program limit (SQLSTATE 54000, here a value too large for a
+    tsvector, as a facet value too large for its index) fails the same way
+    every time: it is no "try again in a moment" 503. A statement the server
+    cancelled (statement timeout, 57014) and a backend it terminated are."""
+    assert not _noted_after(app, "SELECT CAST(repeat('x', 1100000) AS tsvector)")
+    assert _noted_after(app, "SELECT pg_sleep(2)", before="SET LOCAL statement_timeout = 50")
+    db_url = str(model.meta.engine.url.render_as_string(hide_password=False))
+    pid = model.Session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+    killer = sa.create_engine(db_url)
+    try:
+        with killer.connect() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        killer.dispose()
+    assert _noted_after(app, "SELECT 1")

@@ -148,3 +148,33 @@ def test_a_number_of_more_than_4300_digits_is_a_400(app, site):
         answer = app.post(f"/api/3/action/{action}", json={"id": org, "fiscal_year": HUGE},
                           headers={"Authorization": user["token"]})
         assert answer.status_code == 409 and "fiscal_year" in answer.json["error"], action
+
+
+def test_a_resource_format_too_long_for_the_search_index_is_a_field_error(app, site):
+    """A format is one facet value of the search index: one of a few thousand
+    characters was more than the index takes, and the save failed (a 503
+    "try again" on the PostgreSQL search). It is a field error naming the
+    format, in Thai on a Thai request; nothing is stored."""
+    import random
+
+    pkg = factories.Dataset(**dga_dataset_dict(owner_org=site["org"]["id"], name="long-format"))
+    headers = {"Authorization": site["sysadmin"]["token"]}
+    letters = random.Random(29).choices("abcdefghijklmnopqrstuvwxyz", k=3000)
+    for fmt in ("".join(letters), "ก" * 201):
+        answer = app.post("/th/api/3/action/resource_create", headers=headers, json={
+            "package_id": pkg["id"], "url": "https://data.example.go.th/x.csv", "format": fmt})
+        assert answer.status_code == 409, (answer.status_code, answer.get_data(as_text=True)[-300:])
+        assert "ยาวเกินไป" in " ".join(answer.json["error"]["format"])
+    patched = app.post("/api/3/action/package_patch", headers=headers, json={
+        "id": pkg["id"], "resources": [{"url": "https://data.example.go.th/x.csv",
+                                        "format": "x" * 3000}]})
+    assert patched.status_code == 409
+    assert "too long" in str(patched.json["error"])
+    shown = app.get(f"/api/3/action/package_show?id={pkg['id']}", headers=headers).json["result"]
+    assert [r["format"] for r in shown["resources"]] == [r["format"] for r in pkg["resources"]]
+    # the longest format a site may use is stored and found
+    fine = app.post("/api/3/action/resource_create", headers=headers, json={
+        "package_id": pkg["id"], "url": "https://data.example.go.th/y.csv", "format": "ก" * 200})
+    assert fine.status_code == 200, fine.get_data(as_text=True)[-300:]
+    found = app.get("/api/3/action/package_search?fq=" + "res_format:" + "ก" * 200).json
+    assert found["result"]["count"] == 1

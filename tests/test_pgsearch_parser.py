@@ -34,6 +34,31 @@ def test_negated_filters_as_a_harvester_joins_them():
         qp.Not(T("organization", "a")), qp.Not(T("organization", "b"))))
 
 
+NOTHING = qp.Not(qp.MatchAll())
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Solr adds *:* to a query of negated clauses only when they are not in
+    # brackets (Solr 9.10 answers so, q and fq alike)
+    ("-tags:a -tags:b", qp.And((qp.Not(T("tags", "a")), qp.Not(T("tags", "b"))))),
+    ("NOT tags:a", qp.Not(T("tags", "a"))),
+    # a bracketed group of them matches nothing, even as the whole query
+    ("(-tags:a)", NOTHING),
+    ("((-tags:a -tags:b))", NOTHING),
+    ("(-a OR NOT b)", NOTHING),
+    ("tags:(-a -b)", NOTHING),
+    ("-(-tags:a)", qp.Not(NOTHING)),
+    ("+capacity:public (-tags:a) +state:active",
+     qp.And((T("capacity", "public"), NOTHING, T("state", "active")))),
+    ("(-a OR NOT b) OR c", qp.Or((NOTHING, T(None, "c")))),
+    # a group with a clause that is not negated is not purely negative
+    ("x (-a b)", qp.And((T(None, "x"), qp.And((qp.Not(T(None, "a")), T(None, "b")))))),
+    ("(tags:a -(-b))", qp.And((T("tags", "a"), qp.Not(NOTHING)))),
+])
+def test_a_bracketed_group_of_negated_clauses_only_matches_nothing(text, expected):
+    assert qp.parse(text) == expected
+
+
 @pytest.mark.parametrize("text, expected", [
     ('title:"water quality"', T("title", "water quality", "phrase")),
     ("+capacity:public", T("capacity", "public")),

@@ -128,21 +128,38 @@ class TestQ:
         assert found(q="water rivers") == {"water-quality"}
         assert found(q="water nosuchword") == set()
 
-    def test_terms_match_in_name_notes_tags_and_organization_title(self):
+    def test_terms_match_in_name_notes_tags_and_organization_name(self):
         assert found(q="accidents") == {"road-accidents"}  # name and title
         assert found(q="province") == {"road-accidents"}  # notes
         assert found(q="transport") == {"road-accidents"}  # tag
-        assert found(q="charlie") == {"water-supply", "zz-last"}  # organization title
+        assert found(q="org-c") == {"water-supply", "zz-last"}  # organization name
+        assert found(q="group-y") == {"road-accidents", "water-supply"}  # group name
+        # CKAN's Solr text holds the organization's name, not its title
+        assert found(q="charlie") == set()
+
+    def test_a_text_field_of_its_own_searches_its_own_text(self):
+        # as Solr's notes, res_name, res_description and urls fields
+        assert found(fq="notes:monthly") == {"water-quality"}
+        assert found(fq="notes:water") == set()  # in titles and tags, not in notes
+        assert found(fq="notes:neutral") == {"thai-rainfall", "water-supply", "zz-last"}
+        assert found(fq="notes:* -notes:neutral") == {"water-quality", "thai-tourism",
+                                                      "road-accidents"}
+        assert found(fq="notes:ข้อมูล") == {"thai-tourism"}  # not the title's
+        assert found(fq="urls:x.org") == {"water-quality", "thai-rainfall", "thai-tourism",
+                                          "road-accidents"}
+        assert found(q="x.org") == set()  # URLs are not in the text
+        assert found(fq="-notes:monthly -notes:province") == PUBLIC - {
+            "water-quality", "road-accidents"}
 
     def test_latin_terms_match_from_the_start_of_words(self):
         assert found(q="accid") == {"road-accidents"}
         assert found(q="ccidents") == set()
-        assert found(q="harl") == set() and found(q="charl") == {"water-supply", "zz-last"}
+        assert found(q="iver") == set() and found(q="river") == {"water-quality"}
 
     def test_thai_term_matches_inside_longer_words(self):
-        # ข้อมูล inside สถิติข้อมูลน้ำฝน..., inside the notes รวบรวมข้อมูลการ...,
-        # and inside the organization title กรมทดสอบข้อมูล
-        assert found(q="ข้อมูล") == {"thai-rainfall", "thai-tourism", "water-quality"}
+        # ข้อมูล inside สถิติข้อมูลน้ำฝน... and inside the notes รวบรวมข้อมูลการ...
+        # (not through the organization's title กรมทดสอบข้อมูล: not in the text)
+        assert found(q="ข้อมูล") == {"thai-rainfall", "thai-tourism"}
         assert found(q="น้ำฝน จังหวัด") == {"thai-rainfall"}
         assert found(q="ท่องเที่ยว") == {"thai-tourism"}
         assert found(q="น้ำฝน accidents") == set()

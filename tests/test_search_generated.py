@@ -30,6 +30,10 @@ The documented rules (README, "Running on Apache Solr") are applied:
   ``OPDC_KPI_DIFF_THAI=1`` (for a Solr core with a Thai-aware schema, where
   the answers must then be equal); Thai values of string fields (a tag, a
   data category) are always drawn.
+- ``facet.mincount=0``: Solr lists with 0 the values only datasets the
+  user may not see have; the PostgreSQL search does not list them (it would
+  show values of private datasets): Solr's answer is compared without them
+  (``test_mincount_zero_lists_no_value_of_invisible_datasets``);
 - the request limits are not reached (``test_search_differential.py``
   asserts them).
 
@@ -125,7 +129,9 @@ def catalog(fresh_db):
                 data_category=category,
                 license_id=rng.choice(LICENSES) if category == CATEGORIES[0] else LICENSES[1],
                 focus_area=rng.choice(FOCUS_CODES[:4]),
-                resources=[{"url": f"https://x.org/{i}-{k}", "format": rng.choice(FORMATS)}
+                resources=[{"url": f"https://x.org/{i}-{k}", "format": rng.choice(FORMATS),
+                            "name": f"{rng.choice(ENGLISH)} table",
+                            "description": f"{rng.choice(ENGLISH)} figures"}
                            for k in range(rng.randint(0, 2))],
                 groups=[{"name": g["name"]} for g in rng.sample(groups, rng.randint(0, 2))],
             )
@@ -210,7 +216,8 @@ def date_range(draw):
 def field_term(draw, catalog):
     kind = draw(st.sampled_from(["tags", "organization", "res_format", "groups", "license_id",
                                  "data_category", "vocab_opdc_focus_areas", "owner_org",
-                                 "name", "capacity", "title", "text", "word",
+                                 "name", "capacity", "title", "text", "notes", "res_name",
+                                 "res_description", "urls", "word",
                                  "phrase", "range", "range", "any"]))
     if kind == "tags":
         return "tags:" + _string_value(draw(st.sampled_from(TAGS + ["zz-none"])))
@@ -232,8 +239,10 @@ def field_term(draw, catalog):
         return "name:" + f"gen-dataset-{draw(st.integers(0, N)):03d}"
     if kind == "capacity":
         return "capacity:" + draw(st.sampled_from(["public", "private"]))
-    if kind in ("title", "text"):
+    if kind in ("title", "text", "notes", "res_name", "res_description"):
         return f"{kind}:" + draw(st.sampled_from(WORDS))
+    if kind == "urls":
+        return "urls:" + draw(st.sampled_from(["org", "https", "zzz"]))
     if kind == "word":
         return draw(st.sampled_from(WORDS))
     if kind == "phrase":
@@ -249,7 +258,7 @@ def expression(draw, catalog, depth=0):
     """A group of OR-joined terms, or of juxtaposed / AND-joined terms with
     optional ``+``/``-``/``NOT`` prefixes; a member may be a bracketed group
     (one level down) or ``field:(a OR b)``."""
-    def member(prefixes: bool, first: bool = False):
+    def member(prefixes: bool):
         choice = draw(st.integers(0, 9))
         if choice == 0 and depth < 2:
             inner = "(" + draw(expression(catalog, depth + 1)) + ")"
@@ -263,17 +272,14 @@ def expression(draw, catalog, depth=0):
         else:
             inner = draw(field_term(catalog))
         if prefixes:
-            # a bracketed group starts with a clause that is not negated while
-            # an open difference stands (test_negative_group_matches_nothing)
-            signs = ["", "", "+"] if first and depth > 0 else ["", "", "+", "-", "NOT "]
-            inner = draw(st.sampled_from(signs)) + inner
+            inner = draw(st.sampled_from(["", "", "+", "-", "NOT "])) + inner
         return inner
 
     size = draw(st.integers(1, 3))
     if size > 1 and draw(st.booleans()):
         return " OR ".join(member(False) for _ in range(size))
     joiner = draw(st.sampled_from([" ", " AND "]))
-    return joiner.join(member(True, first=(i == 0)) for i in range(size))
+    return joiner.join(member(True) for _ in range(size))
 
 
 @st.composite
@@ -316,10 +322,9 @@ def search_params(draw, catalog):
     elif q_kind == "lucene":
         params["q"] = draw(expression(catalog))
         if ":" not in params["q"]:  # a q without a colon is dismax's: made Lucene's
-            # (a negated first clause stays at the top level: a bracketed
-            # purely negative group is test_negative_group_matches_nothing)
-            params["q"] = (f"*:* {params['q']}" if params["q"].startswith(("-", "NOT "))
-                           else f"*:* AND ({params['q']})")
+            # (bracketed: a group of negated clauses only matches nothing,
+            # test_negative_group_matches_nothing)
+            params["q"] = f"*:* AND ({params['q']})"
     else:
         params["q"] = ""
     if draw(st.booleans()):
@@ -336,8 +341,10 @@ def search_params(draw, catalog):
         params["facet.field"] = draw(st.lists(st.sampled_from(FACETS), min_size=1,
                                               max_size=5, unique=True))
         params["facet.limit"] = draw(st.sampled_from([50, 50, 3, -1]))
-        # 0 left out while an open difference stands (test_mincount_zero_lists_every_value)
-        params["facet.mincount"] = draw(st.sampled_from([1, 1, 1, 2]))
+        # 0 with a limit above the catalog's values (the documented rule
+        # leaves out values Solr lists last: test_mincount_zero_...)
+        params["facet.mincount"] = draw(st.sampled_from(
+            [1, 1, 1, 2] + ([0] if params["facet.limit"] != 3 else [])))
     role = draw(st.sampled_from(ROLES))
     include_private = draw(st.booleans())
     include_drafts = draw(st.booleans())
@@ -381,11 +388,34 @@ def _relevance(params: dict) -> bool:
     return (not sort or sort.startswith("score")) and q not in ("", "*:*")
 
 
+def _visible_values(catalog, role: str) -> dict[str, set]:
+    """Each facet field's values among the datasets ``role`` may see (any
+    state), as Solr counts them."""
+    cache = catalog.setdefault("visible_values", {})
+    if role not in cache:
+        asked = {"q": "*:*", "fq": "+state:[* TO *]", "rows": 0, "fl": "id",
+                 "facet.field": FACETS, "facet.limit": -1, "facet.mincount": 1}
+        cache[role] = {field: set(values) for field, values in
+                       _ask(PackageSearchQuery, asked, catalog["labels"][role])[2].items()}
+    return cache[role]
+
+
+def _without_invisible_values(catalog, role: str, facets: dict) -> dict:
+    """The documented rule of ``facet.mincount=0``: Solr's facets without
+    the values no dataset the user may see has (listed with 0 on Solr)."""
+    visible = _visible_values(catalog, role)
+    return {field: {value: n for value, n in values.items()
+                    if n > 0 or value in visible.get(field, ())}
+            for field, values in facets.items()}
+
+
 def _compare(catalog, params, role, include_private, include_drafts):
     asked = _package_search_fq(params, include_private, include_drafts, role)
     labels = catalog["labels"][role]
     solr_ids, solr_count, solr_facets = _ask(PackageSearchQuery, asked, labels)
     pg_ids, pg_count, pg_facets = _ask(PgPackageSearchQuery, asked, labels)
+    if params.get("facet.mincount") == 0:
+        solr_facets = _without_invisible_values(catalog, role, solr_facets)
     context = f"{role} private={include_private} drafts={include_drafts} {asked}"
     assert pg_count == solr_count, context
     assert pg_facets == solr_facets, context
@@ -424,61 +454,85 @@ def test_or_binds_tighter(catalog, data):
         _ask(PackageSearchQuery, bracketed, labels)[:2], mixed
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 28): the PostgreSQL search matches "
-                   "notes:, res_name:, res_description: and urls: in the whole text")
 def test_notes_field_is_the_notes_only(catalog):
-    """Found by the drawn searches, not fixed yet: Solr's ``notes:water``
-    looks in the notes only; the PostgreSQL search looks in the whole text
-    (title, tags, ...), so it finds more. Out of the grammar until it is
-    fixed; strict, so this fails once it answers alike."""
+    """Found by the drawn searches: Solr's ``notes:water`` looks in the notes
+    only (``res_name:``, ``res_description:`` and ``urls:`` in theirs); the
+    PostgreSQL search looked in the whole text (title, tags, ...) and found
+    more. Now each is searched in its own text."""
     labels = catalog["labels"]["sysadmin"]
-    asked = _package_search_fq({"q": "*:*", "fq": "notes:water", "rows": 1000,
-                                "sort": "id asc"}, True, True, "sysadmin")
-    assert _ask(PgPackageSearchQuery, asked, labels)[:2] == \
-        _ask(PackageSearchQuery, asked, labels)[:2]
+    for fq in ("notes:water", "notes:rain", "res_name:water", "res_description:road",
+               "res_name:figures", "urls:org", "-urls:https", "notes:* -res_name:*"):
+        asked = _package_search_fq({"q": "*:*", "fq": fq, "rows": 1000, "sort": "id asc"},
+                                   True, True, "sysadmin")
+        assert _ask(PgPackageSearchQuery, asked, labels)[:2] == \
+            _ask(PackageSearchQuery, asked, labels)[:2], fq
+    # not vacuous: the whole text has the word in more datasets
+    counts = {fq: _ask(PgPackageSearchQuery, _package_search_fq(
+        {"q": "*:*", "fq": fq, "rows": 0}, True, True, "sysadmin"), labels)[1]
+        for fq in ("notes:water", "text:water")}
+    assert 0 < counts["notes:water"] < counts["text:water"]
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 28): the PostgreSQL search's text "
-                   "holds the organization's and groups' titles")
 def test_text_is_solr_text_only(catalog):
-    """Found by the drawn searches, not fixed yet: ``text:cooperative`` (and
-    a ``q`` word) finds on the PostgreSQL search the datasets whose
-    organization's title has the word ("Agency 1 Cooperative"); CKAN's Solr
-    document holds the organization's and groups' names, not their titles."""
+    """Found by the drawn searches: ``text:cooperative`` (and a ``q`` word)
+    found on the PostgreSQL search the datasets whose organization's title
+    has the word ("Agency 1 Cooperative"); CKAN's Solr document holds the
+    organization's and groups' names, not their titles. Now the PostgreSQL
+    search's text is what Solr copies into ``text``; the names are found."""
     labels = catalog["labels"]["sysadmin"]
-    asked = _package_search_fq({"q": "*:*", "fq": "text:cooperative", "rows": 1000,
-                                "sort": "id asc"}, True, True, "sysadmin")
-    assert _ask(PgPackageSearchQuery, asked, labels)[:2] == \
-        _ask(PackageSearchQuery, asked, labels)[:2]
+    for params in ({"fq": "text:cooperative"}, {"q": "cooperative"}, {"q": "agency"},
+                   {"fq": "text:\"gen-org-1\""}, {"fq": "text:\"gen-group-2\""},
+                   {"q": "group"}):
+        asked = _package_search_fq(dict(params, q=params.get("q", ""), rows=1000,
+                                        sort="id asc"), True, True, "sysadmin")
+        assert _ask(PgPackageSearchQuery, asked, labels)[:2] == \
+            _ask(PackageSearchQuery, asked, labels)[:2], asked
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 28): facet.mincount 0 omits values "
-                   "only datasets the user cannot see have")
-def test_mincount_zero_lists_every_value(catalog):
-    """Found by the drawn searches, not fixed yet: with ``facet.mincount=0``
-    Solr lists every value of the field in the index (``capacity: private
-    0`` for an anonymous visitor); the PostgreSQL search leaves out values
-    only invisible datasets have."""
+def test_mincount_zero_lists_no_value_of_invisible_datasets(catalog):
+    """A documented rule, not a difference to fix: with ``facet.mincount=0``
+    Solr lists every value of the field in the index, with 0 for values only
+    datasets the user may not see have (``capacity: private 0`` for an
+    anonymous visitor, the name of an organization, a tag or a format of a
+    private dataset). ``package_search`` passes ``facet.mincount`` through,
+    so on Solr any visitor can list them: the PostgreSQL search keeps leaving
+    them out (values of datasets the user may see are listed with 0)."""
+    fields = ["capacity", "tags", "res_format", "organization"]
     labels = catalog["labels"]["anonymous"]
-    asked = _package_search_fq({"q": "*:*", "rows": 0, "facet.field": ["capacity"],
-                                "facet.mincount": 0, "facet.limit": 50},
+    asked = _package_search_fq({"q": "name:gen-dataset-001", "rows": 0, "facet.field": fields,
+                                "facet.mincount": 0, "facet.limit": -1},
                                False, False, "anonymous")
-    assert _ask(PgPackageSearchQuery, asked, labels)[2] == \
-        _ask(PackageSearchQuery, asked, labels)[2]
+    solr, pg = (_ask(cls, asked, labels)[2] for cls in (PackageSearchQuery,
+                                                        PgPackageSearchQuery))
+    assert solr["capacity"].get("private") == 0  # Solr shows the value
+    assert "private" not in pg["capacity"]
+    assert pg == _without_invisible_values(catalog, "anonymous", solr)
+    # zero counts of values visible datasets have are listed, as on Solr
+    assert 0 in pg["tags"].values()
 
 
-@pytest.mark.xfail(strict=True, reason="open (issue 28): a bracketed group of negated "
-                   "clauses only matches nothing on Solr")
 def test_negative_group_matches_nothing(catalog):
-    """Found by the drawn searches, not fixed yet: Solr's classic parser
-    gives a purely negative clause ``*:*`` only at the top level, so
-    ``fq=+capacity:public (-tags:health)`` finds nothing on Solr; the
-    PostgreSQL search finds the public datasets without the tag."""
+    """Found by the drawn searches: Solr adds ``*:*`` to a query of negated
+    clauses only when they are not in brackets, so ``fq=+capacity:public
+    (-tags:health)`` finds nothing on Solr, and so does a whole ``q`` or
+    ``fq_list`` entry ``(-tags:health)``, while ``-tags:health`` finds the
+    datasets without the tag. The PostgreSQL search found the datasets
+    without the tag in each; now it answers as Solr."""
     labels = catalog["labels"]["anonymous"]
-    asked = _package_search_fq({"q": "", "fq": "(-(tags:health))", "rows": 0,
-                                "sort": "id asc"}, False, False, "anonymous")
-    assert _ask(PgPackageSearchQuery, asked, labels)[1] == \
-        _ask(PackageSearchQuery, asked, labels)[1]
+    for params, found in (({"fq": "(-(tags:health))"}, False),
+                          ({"fq": "tags:(-health -water)"}, False),
+                          ({"fq": "+(-tags:health)"}, False),
+                          ({"fq_list": ["(-(tags:health))"]}, False),
+                          ({"fq_list": ["-tags:health -tags:water"]}, True),
+                          ({"fq_list": ["-(-tags:health)"]}, True),
+                          ({"q": "(-tags:health OR -tags:water)"}, False),
+                          ({"q": "tags:water (-tags:health)"}, False),
+                          ({"q": "NOT tags:health"}, True)):
+        asked = _package_search_fq(dict(params, q=params.get("q", ""), rows=0),
+                                   False, False, "anonymous")
+        pg_count = _ask(PgPackageSearchQuery, asked, labels)[1]
+        assert pg_count == _ask(PackageSearchQuery, asked, labels)[1], asked
+        assert (pg_count > 0) is found, asked
 
 
 def test_the_catalog_has_every_kind(catalog):

@@ -220,8 +220,8 @@ def vocabulary() -> dict[str, str]:
 SEARCH_COLUMNS = ["id", "name", "title_sort", "owner_org", "dataset_type", "state", "private",
                   "metadata_created", "metadata_modified", "metadata_modified_text",
                   "permission_labels", "fields", "doc", "title_text", "tag_text", "search_text",
-                  "data_dict", "validated_data_dict", "facets"]
-JSONB_COLUMNS = {"fields", "doc"}
+                  "field_text", "data_dict", "validated_data_dict", "facets"]
+JSONB_COLUMNS = {"fields", "doc", "field_text"}
 
 
 def _extras_in_columns(cursor) -> bool:

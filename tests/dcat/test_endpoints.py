@@ -185,6 +185,27 @@ def test_a_query_a_backend_may_refuse_is_no_500(app, catalog):
         assert response.status_code < 500, (query, response.status_code)
 
 
+def test_an_unknown_format_or_profile_is_no_500(app, catalog):
+    """A format ckanext-dcat has no content type for is a 404 on the catalog
+    and the dataset pages (it answered 500: rdflib raised, then its view
+    looked the format up); in the API a format or profile it cannot use is
+    the caller's input refused (409), not a 500."""
+    public, private = catalog["public"][0], catalog["hidden"][0]
+    for url in ("/catalog.foo", "/catalog.json", "/catalog.json-ld", "/catalog.nt",
+                f"/dataset/{public['name']}.foo", f"/dataset/{public['id']}.json",
+                f"/dataset/{public['name']}.pretty-xml", f"/dataset/{private['name']}.foo"):
+        response = app.get(url)
+        assert response.status_code == 404, (url, response.status_code)
+        assert "jsonld" in response.get_data(as_text=True), url
+    for fmt in ("ttl", "rdf", "xml", "n3", "jsonld"):
+        app.get(f"/dataset/{public['name']}.{fmt}", status=200)
+    for query in ("format=foo", "format=json-ld", "format=ttl&profiles=no_such_profile"):
+        response = app.get("/api/3/action/dcat_catalog_show?" + query)
+        assert response.status_code == 409, (query, response.status_code)
+        assert not response.json["success"]
+    app.get("/catalog.ttl?profiles=no_such_profile", status=409)
+
+
 def test_a_renamed_organization_is_the_publisher_at_once(app, catalog):
     org = factories.Organization(title="กรมเดิม")
     pkg = factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name="renamed-org-data"))

@@ -15,6 +15,10 @@ got four things wrong on a site like this one, on either search backend.
   listed the drafts they may see).
 - Errors: a ``q``/``fq`` the backend refuses, or search unavailable, is a
   ``ValidationError`` naming it (ckanext-dcat let it through: a 500).
+- Formats and profiles: a format ckanext-dcat has no content type for
+  (``/catalog.foo``, ``/dataset/<id>.json``) is a 404 on the pages
+  (``views/dcat.py``) and a ``ValidationError`` in the API, as is a profile
+  no entry point names (both were a 500).
 - Page links: URL-encoded (a ``q`` with a space or an ``fq`` with a quote
   made the link no URI, and the Turtle and RDF/XML serializers raised: a
   500), and datasets whose ``metadata_modified`` ties are ordered by id, so
@@ -34,6 +38,8 @@ from ckan.lib.search.common import SearchError, SearchQueryError
 
 #: endpoints of ckanext-dcat's blueprint that serve catalog pages
 CATALOG_ENDPOINTS = frozenset({"dcat.read_catalog"})
+#: and those that serve one dataset (``/dataset/<id>.<format>``)
+DATASET_ENDPOINTS = frozenset({"dcat.read_dataset", "dcat.read_dataset_series"})
 MAX_PAGE_KEY = "ckanext.opdc_kpi.dcat.max_page"
 
 
@@ -53,6 +59,22 @@ def check_page(value: Any) -> Optional[str]:
         return tk._("page: a whole number from 1 to {max} ({key})").format(
             max=maximum or 999999999, key=MAX_PAGE_KEY)
     return None
+
+
+def formats() -> list[str]:
+    """The formats ckanext-dcat serves (its content types' keys)."""
+    from ckanext.dcat.utils import CONTENT_TYPES
+
+    return sorted(CONTENT_TYPES)
+
+
+def check_format(value: Any) -> Optional[str]:
+    """The message for a format ckanext-dcat cannot serve, else None (none
+    given: ckanext-dcat's default, RDF/XML). Its view would look the format
+    up in its content types after rdflib raised for it: a 500."""
+    if value is None or value in formats():
+        return None
+    return tk._("format: one of {formats}").format(formats=", ".join(formats()))
 
 
 def utc_modified_since(value: Any) -> Optional[str]:
@@ -110,10 +132,13 @@ def catalog_page(data_dict: dict[str, Any]) -> str:
     (its serializer and profiles, its search parameters), with the checks and
     the anonymous search above, ties in ``metadata_modified`` ordered by id
     (the same order on every backend), and encoded page links."""
+    from ckanext.dcat.exceptions import RDFProfileException
     from ckanext.dcat.processors import RDFSerializer
 
     data = dict(data_dict or {})
     problems = input_problems(data)
+    if check_format(data.get("format")):
+        problems.append(check_format(data.get("format")))
     if problems:
         raise tk.ValidationError({"catalog": problems})
     rows = tk.asint(tk.config.get("ckanext.dcat.datasets_per_page") or 100)
@@ -134,7 +159,12 @@ def catalog_page(data_dict: dict[str, Any]) -> str:
     profiles = data.get("profiles")
     if isinstance(profiles, str):
         profiles = [p for p in profiles.split(",") if p]
-    serializer = RDFSerializer(profiles=profiles or None)
+    try:
+        serializer = RDFSerializer(profiles=profiles or None)
+    except RDFProfileException:
+        # a profile no ckan.rdf.profiles entry point names (ckanext-dcat's
+        # message repeats it: the caller's own input)
+        raise tk.ValidationError({"profiles": [tk._("profiles: an unknown profile")]})
     return serializer.serialize_catalog({}, result["results"], _format=data.get("format"),
                                         pagination_info=_pagination(result["count"], rows,
                                                                     page, data))

@@ -26,7 +26,8 @@ MESSAGES: dict[str, _T] = {
         "th": ("{label}: ต้องเป็นข้อความ", "ต้องเป็นข้อความ"),
         "en": ("{label} must be text", "Must be text"),
     },
-    "not_a_list": {
+    "too_long": {"th": ("{label}: ยาวเกินไป (ไม่เกิน {max} ตัวอักษร)",),
+                 "en": ("{label} is too long (at most {max} characters)",)}, "not_a_list": {
         "th": ("{label}: ต้องเป็นรายการของค่าที่เลือก", "ต้องเป็นรายการของค่าที่เลือก"),
         "en": ("{label} must be a list of values", "Must be a list of values"),
     },

@@ -111,9 +111,12 @@ def unindexed_clause(kind: str, field: Optional[str], value: str) -> bool:
     tests it on every candidate row, reading the row's stored text: a word
     or phrase of one or two characters in text, or a text wildcard with
     fewer than three literal characters (pg_trgm makes no trigram of them;
-    Solr answers them from its term index)."""
+    Solr answers them from its term index), and any ``urls:`` clause (the
+    URLs are not in the indexed text)."""
     if field not in TEXT_FIELDS or kind == "range":
         return False
+    if field == "urls":
+        return True  # not in the text: its own text is read on every row
     return _letters(value) < MIN_INDEXED_TEXT
 
 

@@ -52,7 +52,8 @@ class Condition(sql.Condition):
 
 def kind_of(term: qp.Node) -> Optional[tuple]:
     """``("facet", value)``, ``("document", (key, value))``, ``("key", key)``
-    or ``("text", column, like pattern, word-start regex or None)`` when an
+    or ``("text", column, like pattern, word-start regex or None, field of
+    ``sql.FIELD_TEXTS`` or None)`` when an
     index answers the term; None otherwise (left to ``sql.Condition.term``)."""
     if not isinstance(term, qp.Term) or term.field in _NOT_GROUPED:
         return None
@@ -62,14 +63,17 @@ def kind_of(term: qp.Node) -> Optional[tuple]:
     if field in _NOT_GROUPED or field in sql.DATE_COLUMNS or field in sql.EXACT_COLUMNS:
         return None
     if field in sql.TEXT_COLUMNS:
-        if term.kind not in ("word", "phrase", "prefix"):
+        if term.kind not in ("word", "phrase", "prefix") or field in sql.NOT_IN_TEXT:
             return None
         needle = normalize_for_search(term.value)
         if len(needle) < 3:  # no trigram: the index cannot find it
             return None
         regex = (sql.word_start_regex(needle)
                  if term.field not in sql.SUBSTRING_FIELDS and sql.starts_a_word(needle) else None)
-        return ("text", sql.TEXT_COLUMNS[field], "%" + sql.like_escape(needle) + "%", regex)
+        # a field of its own (notes:x): found through the text, decided on
+        # the field's text
+        own = field if field in sql.FIELD_TEXTS else None
+        return ("text", sql.TEXT_COLUMNS[field], "%" + sql.like_escape(needle) + "%", regex, own)
     if term.kind == "any":
         return ("key", field)
     if term.kind in ("word", "phrase"):
@@ -202,8 +206,13 @@ def _lookup(condition: sql.Condition, group: tuple, kinds: list[tuple]) -> str:
     else:
         column = group[1]
         terms = (f"unnest(CAST({condition.bind([k[2] for k in kinds])} AS text[]), "
-                 f"CAST({condition.bind([k[3] for k in kinds])} AS text[])) AS e(v, r)")
+                 f"CAST({condition.bind([k[3] for k in kinds])} AS text[]), "
+                 f"CAST({condition.bind([k[4] for k in kinds])} AS text[])) AS e(v, r, f)")
         match = f"x.{column} LIKE e.v AND (e.r IS NULL OR x.{column} ~ e.r)"
+        if any(k[4] for k in kinds):
+            own = "coalesce(x.field_text ->> e.f, '')"
+            match += (f" AND (e.f IS NULL OR ({own} LIKE e.v "
+                      f"AND (e.r IS NULL OR {own} ~ e.r)))")
     return f"SELECT x.id FROM {terms}, {TABLE} AS x WHERE {match}"
 
 

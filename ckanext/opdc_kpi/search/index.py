@@ -142,24 +142,54 @@ def without_choice_extras(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+# What CKAN's Solr schema copies into its catch-all ``text`` field (the
+# copyField rules of ckan/config/solr/schema.xml): these fields of the
+# document, and every field named extras_*, res_extras_* or vocab_*. The
+# organization and the groups are there by name only, as the document has
+# them; their titles are not.
+SOLR_TEXT_FIELDS = ("urls", "name", "title", "text", "license", "notes", "tags", "groups",
+                    "organization", "res_name", "res_description", "maintainer", "author")
+SOLR_TEXT_PREFIXES = ("extras_", "res_extras_", "vocab_")
+
+
 def _search_texts(doc: dict[str, Any], pkg_dict: dict[str, Any],
                   not_text: frozenset[str] = frozenset()) -> tuple[str, str, str]:
+    """The title, the tags and the text (Solr's ``text`` field: see
+    ``SOLR_TEXT_FIELDS``), normalised. ``not_text``: the choice fields,
+    whose ``extras_`` copies are left out (``without_choice_extras`` does it
+    for the document Solr gets)."""
     title = normalize_for_search(pkg_dict.get("title") or "")
     tag_text = " ".join(normalize_for_search(t) for t in doc.get("tags", []))
-    pieces = [pkg_dict.get("name") or "", pkg_dict.get("title") or "", pkg_dict.get("notes") or ""]
-    organization = pkg_dict.get("organization") or {}
-    pieces.append(organization.get("title") or "")
-    pieces.extend(g.get("title") or g.get("name") or "" for g in pkg_dict.get("groups") or [])
-    skip = {"id", "name", "title", "notes", "owner_org", "state", "type", "dataset_type",
-            "capacity", "entity_type", "site_id", "metadata_created", "metadata_modified",
-            "creator_user_id", "license_id", "private", "organization", "res_url", "url",
-            "title_string", "num_resources", "num_tags", "isopen", "res_type",
-            "index_id", "data_dict", "validated_data_dict"}
+    skipped = {"extras_" + field for field in not_text}
+    pieces: list[str] = []
     for key, value in doc.items():
-        if key in skip or key in not_text or key.startswith("extras_"):
+        if key in skipped:
             continue
-        pieces.extend(_strings(value))
+        if key in SOLR_TEXT_FIELDS or key.startswith(SOLR_TEXT_PREFIXES):
+            pieces.extend(_strings(value))
     return title, tag_text, normalize_for_search(" ".join(pieces))
+
+
+# Solr's text fields of their own (besides title and text), each searched
+# alone (``notes:x``): field -> the document's fields it holds (``urls``:
+# CKAN's schema copies url, ckan_url, download_url and res_url into it)
+FIELD_TEXTS = {
+    "notes": ("notes",),
+    "res_name": ("res_name",),
+    "res_description": ("res_description",),
+    "urls": ("urls", "url", "ckan_url", "download_url", "res_url"),
+}
+
+
+def _field_texts(doc: dict[str, Any]) -> dict[str, str]:
+    """Each of ``FIELD_TEXTS`` that has text: its values, normalised."""
+    out = {}
+    for field, sources in FIELD_TEXTS.items():
+        text = normalize_for_search(" ".join(
+            value for source in sources for value in _strings(doc.get(source))))
+        if text:
+            out[field] = text
+    return out
 
 
 def _timestamp(value: Any) -> dt.datetime | None:
@@ -206,6 +236,7 @@ def build_row(pkg_dict: dict[str, Any], validated: dict[str, Any], labels: list[
         "title_text": title,
         "tag_text": tag_text,
         "search_text": search_text,
+        "field_text": _field_texts(doc),
         "data_dict": stored["data_dict"],
         "validated_data_dict": stored["validated_data_dict"],
         "facets": facet_values(fields),

@@ -26,6 +26,8 @@ search_table = sa.Table(
     sa.Column("title_text", sa.UnicodeText, nullable=False),
     sa.Column("tag_text", sa.UnicodeText, nullable=False),
     sa.Column("search_text", sa.UnicodeText, nullable=False),
+    # field -> normalised text of Solr's own text fields (index.FIELD_TEXTS)
+    sa.Column("field_text", postgresql.JSONB, nullable=False, server_default="{}"),
     sa.Column("data_dict", sa.UnicodeText, nullable=False),
     sa.Column("validated_data_dict", sa.UnicodeText, nullable=False),
     # field<US>value of the facet fields (fields.FACET_FIELDS, vocab_*)

@@ -259,7 +259,12 @@ class _Parser:
                 raise self._error("unbalanced parenthesis")
             self.pos += 1
             self.depth -= 1
-            return _with_field(inner, field) if field else inner
+            if field:
+                inner = _with_field(inner, field)
+            # Solr adds *:* to a query of negated clauses only when they are
+            # not in brackets: a bracketed group of them (``(-a -b)``,
+            # ``tags:(-a)``) matches nothing, even as the whole query
+            return Not(MatchAll()) if _purely_negative(inner) else inner
         if ch == '"':
             return Term(field, self._read_quoted(), "phrase")
         if ch in "[{":
@@ -374,6 +379,16 @@ def wildcard_to_like(pattern: str) -> str:
             out.append(ch)
         i += 1
     return "".join(out)
+
+
+def _purely_negative(node: Node) -> bool:
+    """Whether every clause of the group ``node`` is negated (the test
+    looks at the group's own clauses only: linear over the whole parse)."""
+    if isinstance(node, Not):
+        return True
+    if isinstance(node, (And, Or)):
+        return all(isinstance(child, Not) for child in node.nodes)
+    return False
 
 
 def _with_field(node: Node, field: str) -> Node:

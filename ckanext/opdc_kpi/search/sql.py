@@ -34,6 +34,11 @@ TEXT_COLUMNS = {
     "title_ngram": "title_text",
     "name_ngram": "name",
 }
+# Solr's text fields of their own: each also in ``field_text`` (field → its
+# normalised text), where a term is decided; those in Solr's ``text`` field
+# (all but urls) are first narrowed through ``search_text``'s trigram index.
+FIELD_TEXTS = frozenset(("notes", "res_name", "res_description", "urls"))
+NOT_IN_TEXT = frozenset(("urls",))
 # Fields kept in their own columns, matched exactly.
 EXACT_COLUMNS = {
     "id": "id",
@@ -108,6 +113,8 @@ class Condition:
             return self._labels(term)
         if field in DATE_COLUMNS:
             return self._date(DATE_COLUMNS[field], term)
+        if field in FIELD_TEXTS:
+            return self._field_text(field, term)
         if field in TEXT_COLUMNS:
             return self._text(TEXT_COLUMNS[field], term)
         if field in EXACT_COLUMNS:
@@ -162,6 +169,21 @@ class Condition:
             # the trigram index answers the LIKE; the regex rechecks its rows
             sql += f" AND {column} ~ {self.bind(word_start_regex(needle))}"
         return sql
+
+    def field_text_sql(self, field: str, alias: str = "") -> str:
+        """The normalised text of one of ``FIELD_TEXTS`` on a row."""
+        return f"coalesce({alias}field_text ->> {self.bind(field)}, '')"
+
+    def _field_text(self, field: str, term: qp.Term) -> str:
+        """``notes:x`` and the like: the field's own text decides (in Solr
+        a field of its own); narrowed through the text's index when the
+        field is part of the text."""
+        if term.kind == "any":
+            return f"(field_text ->> {self.bind(field)}) IS NOT NULL"
+        own = self._text(self.field_text_sql(field), term)
+        if field in NOT_IN_TEXT or own == "TRUE":
+            return own
+        return f"({self._text('search_text', term)}) AND ({own})"
 
     def _exact_column(self, column: str, term: qp.Term) -> str:
         if term.kind == "any":

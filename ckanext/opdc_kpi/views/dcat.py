@@ -1,7 +1,9 @@
 """ckanext-dcat's catalog pages (``/catalog.ttl|rdf|jsonld``) answer bad
 input with a 400 naming the parameter (``dcat/endpoints.py``), before its
 own view turns it into a 409 or, for ``modified_since`` with an offset, a
-500. The view itself stays ckanext-dcat's."""
+500. A format it has no content type for (``/catalog.foo``,
+``/dataset/<id>.json``) is a 404 on the catalog and the dataset pages alike
+(its view answered 500). The views themselves stay ckanext-dcat's."""
 from __future__ import annotations
 
 from typing import Any
@@ -10,7 +12,8 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.opdc_kpi.dcat.endpoints import CATALOG_ENDPOINTS, input_problems
+from ckanext.opdc_kpi.dcat.endpoints import (CATALOG_ENDPOINTS, DATASET_ENDPOINTS, check_format,
+                                             input_problems)
 from ckanext.opdc_kpi.views.common import error_page
 
 # no routes: it only checks the input of ckanext-dcat's catalog pages
@@ -20,6 +23,11 @@ bp = Blueprint("opdc_kpi_dcat", __name__)
 @bp.before_app_request
 def _catalog_input() -> Any:
     request = tk.request
+    if request.endpoint in CATALOG_ENDPOINTS or request.endpoint in DATASET_ENDPOINTS:
+        # (content negotiation's routes have no format in the path: None)
+        wrong_format = check_format((request.view_args or {}).get("_format"))
+        if wrong_format:
+            return error_page(404, wrong_format)
     if request.endpoint not in CATALOG_ENDPOINTS:
         return None
     problems = input_problems(request.args)

@@ -11,7 +11,18 @@ request gets a working connection.
 How a failure is told from the others: SQLAlchemy's ``handle_error`` event
 (every error a DBAPI call raises, on any engine) notes on the request (flask's
 ``g``) that the database failed with a connection error; an answer of 500 or
-more to that request is then replaced."""
+more to that request is then replaced.
+
+Which errors: those after which the same request, sent again, succeeds
+(``unavailable``): the connection lost or refused (no SQLSTATE, class 08,
+the server shutting down or not yet accepting, ``57P01``-``57P05``, out of
+connections ``53300`` or other resources, class 53), and a statement ended
+by the server for another's sake (deadlock ``40P01``, serialization
+``40001``, lock timeout ``55P03``, cancelled ``57014``). psycopg2 makes
+every other error of classes 54, 55, 57 and 58 an ``OperationalError`` too:
+a program limit (``54000``, e.g. a value too large for an index) fails the
+same way every time, so it stays CKAN's own error (500, logged), never
+"try again"."""
 from __future__ import annotations
 
 import html
@@ -29,9 +40,24 @@ _NOTE = "opdc_kpi_database_failed"
 RETRY_AFTER = 5
 
 
+#: SQLSTATEs (or their two-character classes) of a database that did not
+#: answer this time (module docstring)
+_TRANSIENT = frozenset({"08", "53", "57P01", "57P02", "57P03", "57P04", "57P05",
+                        "40001", "40P01", "55P03", "57014"})
+
+
+def unavailable(error: BaseException) -> bool:
+    """The database did not answer this time: a lost or refused connection,
+    or a statement the server ended for another's sake."""
+    if not isinstance(error, psycopg2.OperationalError):
+        return False
+    code = getattr(error, "pgcode", None)
+    return code is None or code in _TRANSIENT or code[:2] in _TRANSIENT
+
+
 def _note(context: Any) -> None:
     """SQLAlchemy ``handle_error``: a lost or refused connection."""
-    if context.is_disconnect or isinstance(context.original_exception, psycopg2.OperationalError):
+    if context.is_disconnect or unavailable(context.original_exception):
         if flask.has_request_context():
             setattr(flask.g, _NOTE, True)
 

@@ -43,6 +43,7 @@ BUDDHIST_ERA_FROM = 2400    # a year from here on is พ.ศ. (CE + 543)
 def get_validators() -> dict[str, Any]:
     return {
         "opdc_kpi_text": opdc_kpi_text,
+        "opdc_kpi_format_length": opdc_kpi_format_length,
         "opdc_kpi_choice": opdc_kpi_choice,
         "opdc_kpi_multiple_choice": opdc_kpi_multiple_choice,
         "opdc_kpi_multiple_choice_output": opdc_kpi_multiple_choice_output,
@@ -147,6 +148,17 @@ def opdc_kpi_text(key: tuple, data: dict, errors: dict, context: dict) -> None:
         _error(errors, key, "not_text")
         raise StopOnError
     data[key] = text
+
+
+MAX_FORMAT_CHARS = 200  # one facet value of the search index (its GIN: 2,712 bytes)
+
+
+def opdc_kpi_format_length(key: tuple, data: dict, errors: dict, context: dict) -> None:
+    """A resource's format of at most ``MAX_FORMAT_CHARS`` characters."""
+    value = data.get(key)
+    if isinstance(value, str) and len(value) > MAX_FORMAT_CHARS:
+        _error(errors, key, "too_long", max=MAX_FORMAT_CHARS)
+        raise StopOnError
 
 
 def opdc_kpi_email(key: tuple, data: dict, errors: dict, context: dict) -> None:
