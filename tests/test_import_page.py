@@ -276,3 +276,23 @@ def test_a_file_that_is_no_workbook_is_refused_in_thai(app, site):
     _work_off_jobs()
     page = _page(app, answer.headers["Location"], site["admin"])
     assert "ไม่มีแผ่นงาน Temp2_Meta_*" in page.select_one(".opdc-kpi-import-error").get_text()
+
+
+def test_a_workbook_without_data_rows_is_refused_with_what_to_fill_in(app, site, tmp_path):
+    """The empty template checked (or imported) as it is: not "0 rows, 0
+    errors" with nothing to do next (nor, for an import, "fix the rows with
+    errors first"), but why, in Thai: no data row under the headers."""
+    template = app.get(f"/organization/{site['org']['name']}/import/template",
+                       headers=_headers(site["admin"]))
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(template.data)
+    for run in ("check", "import"):
+        answer = _upload(app, site, path, run=run)
+        assert answer.status_code == 302
+        _work_off_jobs()
+        page = _page(app, answer.headers["Location"], site["admin"])
+        alert = page.select_one(".opdc-kpi-import-error")
+        assert alert is not None, page.select_one(".primary").get_text(" ", strip=True)
+        assert "ไม่มีแถวข้อมูล" in alert.get_text() and "แถวที่ 4" in alert.get_text()
+        assert not page.select("form.opdc-kpi-import-checked")
+    assert not sorted(site["storage"].rglob("*.xlsx"))          # nothing kept

@@ -355,7 +355,7 @@ def opdc_kpi_publish_problems(errors: Any, pkg_dict: dict) -> list[dict[str, Any
     dataset_type = pkg_dict.get("type") or "dataset"
     edit = tk.h.url_for(f"{dataset_type}.edit", id=pkg_dict.get("name") or pkg_dict.get("id"))
     resources = pkg_dict.get("resources") or []
-    out = []
+    out = []    # (rank, entry): the 14 items in their order, other fields, resources
     for key, messages in errors.items():
         if key == "resources" and isinstance(messages, list):
             for index, problems in enumerate(messages):
@@ -367,14 +367,17 @@ def opdc_kpi_publish_problems(errors: Any, pkg_dict: dict) -> list[dict[str, Any
                     href = tk.h.url_for(f"{dataset_type}_resource.edit", id=pkg_dict.get("id"),
                                         resource_id=resource["id"])
                 for name, texts in problems.items():
-                    labels = standard.RESOURCE_FIELD_LABELS.get(name)
-                    label = (labels[0] if lang == "th" else labels[1]) if labels else \
+                    both = standard.RESOURCE_FIELD_LABELS.get(name)
+                    label = (both[0] if lang == "th" else both[1]) if both else \
                         tk._("Resource")
-                    out.append({"label": "{} {}: {}".format(tk._("Resource"), index + 1, label),
-                                "messages": _texts(texts), "href": href})
+                    out.append(((2, 0), {"label": "{} {}: {}".format(
+                        tk._("Resource"), index + 1, label), "messages": _texts(texts),
+                        "href": href}))
             continue
         known = isinstance(key, str) and key in standard.FIELD_LABELS
-        out.append({"label": standard.field_label(key, lang) if known else tk._("Dataset"),
-                    "messages": _texts(messages),
-                    "href": edit + ("#" + opdc_kpi_field_anchor(key) if known else "")})
-    return out
+        item = labels.item_of(key)
+        out.append(((0, int(item)) if item else (1, 0), {
+            "label": standard.field_label(key, lang) if known else tk._("Dataset"),
+            "messages": _texts(messages),
+            "href": edit + ("#" + opdc_kpi_field_anchor(key) if known else "")}))
+    return [entry for _, entry in sorted(out, key=lambda ranked: ranked[0])]

@@ -171,3 +171,13 @@ def too_many_rows(limit: int, resources: bool = False) -> OverBudget:
                           f"มีแถวทรัพยากรข้อมูลเกิน {_n(limit)} แถว ซึ่งเป็นขีดจำกัด")
     return OverBudget("max_rows", f"more than {_n(limit)} dataset rows (the limit)",
                       f"มีแถวชุดข้อมูลเกิน {_n(limit)} แถว ซึ่งเป็นขีดจำกัด")
+
+
+def no_data_rows() -> WorkbookError:
+    """A workbook in the layout with no dataset row (the empty template sent
+    as it is): nothing to check or import, and what to fill in."""
+    return WorkbookError(
+        "the workbook has no data rows: fill in one row per dataset under the headers "
+        "(row 4) of a Temp2_Meta_* sheet, then upload it again",
+        "ไฟล์นี้ไม่มีแถวข้อมูล: กรอกชุดข้อมูลชุดละหนึ่งแถวใต้หัวตาราง (แถวที่ 4) "
+        "ของแผ่นงาน Temp2_Meta_* แล้วอัปโหลดอีกครั้ง")

@@ -21,6 +21,7 @@ from typing import Any, BinaryIO, Callable
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.opdc_kpi.excel import refusals
 from ckanext.opdc_kpi.excel.budget import Budget
 from ckanext.opdc_kpi.excel.budget import check as check_budget
 from ckanext.opdc_kpi.excel.refusals import MB, WorkbookError, file_too_large
@@ -224,6 +225,9 @@ def _run(path: str, org_id: str, defaults: dict[str, Any], user: str,
         except WorkbookError as error:
             return {"mode": mode, "refused": {"th": error.message_th, "en": error.message_en}}
         rows = len(workbook.datasets)
+        if not rows and not workbook.problems:
+            empty = refusals.no_data_rows()
+            return {"mode": mode, "refused": {"th": empty.message_th, "en": empty.message_en}}
         report(phase="checking", done=0, total=rows)
         checked = summary(import_workbook(context, workbook, org=org_id, defaults=defaults,
                                           dry_run=True, progress=progress("checking")))
