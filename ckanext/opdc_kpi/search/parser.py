@@ -38,6 +38,7 @@ from ckanext.opdc_kpi.search.nodes import (  # noqa: F401 - the parser's API nam
     QuerySyntaxError,
     Term,
 )
+from ckanext.opdc_kpi.search.wildcards import wildcard_to_like  # noqa: F401 - API
 
 _UNSUPPORTED = {
     "^": "boosts (^)",
@@ -355,30 +356,6 @@ def _word_term(field: Optional[str], word: str) -> Term:
             r"(?<!\\)[*?]", body):
         return Term(field, _unescape(body), "prefix")
     return Term(field, word, "wildcard")  # escapes kept: see wildcard_to_like
-
-
-def wildcard_to_like(pattern: str) -> str:
-    """A Solr wildcard pattern (escapes kept) as a LIKE pattern with ``\\``
-    as the escape character: ``*`` → ``%``, ``?`` → ``_``."""
-    out = []
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            ch = pattern[i + 1]
-            out.append("\\" + ch if ch in "%_\\" else ch)
-            i += 2
-            continue
-        if ch == "*":
-            out.append("%")
-        elif ch == "?":
-            out.append("_")
-        elif ch in "%_\\":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out)
 
 
 def _purely_negative(node: Node) -> bool:
