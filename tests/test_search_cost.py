@@ -269,7 +269,11 @@ def test_a_requests_statements_and_time_do_not_grow_with_its_size(app, catalog, 
     _request(app, surface, build(1))  # caches warmed (licences, templates)
     one, small = _statements(app, surface, build(1))
     many, large = _statements(app, surface, largest)
-    if surface == "api":
+    # the elements change no answer; but a q with no colon is read as dismax (where
+    # only excluded words match nothing) and one with a colon as Lucene (where they
+    # exclude from everything), as on Solr: compare counts read the same way
+    same_reading = dimension != "q" or (":" in build(1)["q"]) == (":" in largest["q"])
+    if surface == "api" and same_reading:
         assert small.json["result"]["count"] == large.json["result"]["count"]
     assert many == one, f"{surface}: {one} statements with 1 element, {many} with {size}"
     plain = {"q": "*:*"} if surface == "api" else []
