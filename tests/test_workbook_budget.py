@@ -66,6 +66,8 @@ REFUSALS = {
                    "longer than 256 KB", "ยาวเกิน 256 KB"),
     "giant_shared_string": ("max_text_bytes", "sharedStrings.xml holds a text (a cell or a "
                             "shared string) longer than 256 KB", "ยาวเกิน 256 KB"),
+    "long_shared_strings": ("max_shared_strings_mb", "shared strings (xl/sharedStrings.xml) "
+                            "inflate to more than 96 MB", "มีขนาดเกิน 96 MB"),
 }
 
 

@@ -198,6 +198,24 @@ def giant_shared_string(path, megabytes: int = 100) -> pathlib.Path:
     return _write(path, parts)
 
 
+def many_long_shared_strings(path, strings: int = 1_500, kilobytes: int = 160) -> pathlib.Path:
+    """``strings`` shared strings of ``kilobytes`` KB each (each under the
+    longest text, 240 MB together, under all parts' 256 MB): openpyxl keeps
+    every one in memory."""
+    def table() -> Iterable[bytes]:
+        yield (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" '
+               f'count="{strings}" uniqueCount="{strings}">').encode()
+        body = b"c" * (kilobytes * 1024 - 16)
+        for i in range(strings):
+            yield b"<si><t>" + f"{i:015d} ".encode() + body + b"</t></si>"
+        yield b"</sst>"
+    parts: dict = _workbook_parts(["Temp2_Meta_Stat"], [1], shared_strings=True)
+    parts["xl/sharedStrings.xml"] = table()
+    parts["xl/worksheets/sheet1.xml"] = _sheet(
+        [_HEADER, '<row r="6"><c r="A6" t="s"><v>0</v></c></row>'])
+    return _write(path, parts)
+
+
 ALL = {
     "shared_strings": shared_string_bomb,
     "declared_width": declared_width_bomb,
@@ -206,6 +224,7 @@ ALL = {
     "lying_sizes": lying_sizes,
     "giant_cell": giant_cell,
     "giant_shared_string": giant_shared_string,
+    "long_shared_strings": many_long_shared_strings,
 }
 
 

@@ -53,6 +53,9 @@ class Budget:
     max_file_bytes: int = 20 * MB              # the file on disk (and the upload)
     max_inflated_bytes: int = 256 * MB         # workbook.max_uncompressed_mb: all parts
     max_shared_strings: int = 500_000          # workbook.max_shared_strings
+    # the shared-strings part inflated (openpyxl keeps every shared string in
+    # memory, whatever their number: many long ones are as costly as many)
+    max_shared_strings_bytes: int = 96 * MB    # workbook.max_shared_strings_mb
     max_sheets: int = 100                      # workbook.max_sheets
     max_columns: int = 1_000                   # workbook.max_columns
     max_sheet_rows: int = 200_000              # rows of all sheets, and a sheet's last row
@@ -105,6 +108,10 @@ class _Manifest:
                 self.relationships.append((part, element.get("Type") or "",
                                            _target(part, element.get("Target") or "")))
 
+    def shared_strings(self) -> set[str]:
+        return {name for name, content in self.overrides.items()
+                if content == _SHARED_STRINGS_TYPE}
+
     def streamed(self) -> set[str]:
         workbook = next((name for kind in _WORKBOOK_TYPES
                          for name, content in self.overrides.items() if content == kind),
@@ -113,8 +120,7 @@ class _Manifest:
         workbook_rels = posixpath.join(folder, "_rels", f"{name}.rels")
         sheets = {target for part, kind, target in self.relationships
                   if part == workbook_rels and kind.endswith("/worksheet")}
-        strings = {name for name, content in self.overrides.items()
-                   if content == _SHARED_STRINGS_TYPE}
+        strings = self.shared_strings()
         # a part any other role names is read whole by that role
         others = {target for part, kind, target in self.relationships
                   if not (part == workbook_rels and kind.endswith(("/worksheet",
@@ -239,8 +245,9 @@ class _TextRun:
 
 
 def _read_part(handle: BinaryIO, info: zipfile.ZipInfo, counts: _Counts, whole: bool,
-               keep: bool) -> bytes:
-    """Inflate one part through the counters; its bytes when ``keep``."""
+               keep: bool, strings: bool = False) -> bytes:
+    """Inflate one part through the counters; its bytes when ``keep``;
+    ``strings``: the shared strings (held to their own size)."""
     budget = counts.budget
     name = info.filename
     size = tags = 0
@@ -255,6 +262,8 @@ def _read_part(handle: BinaryIO, info: zipfile.ZipInfo, counts: _Counts, whole: 
             raise refusals.forged_size(name, info.file_size)
         if counts.inflated > budget.max_inflated_bytes:
             raise refusals.inflates_too_much(name, budget.max_inflated_bytes)
+        if strings and size > budget.max_shared_strings_bytes:
+            raise refusals.shared_strings_too_large(name, budget.max_shared_strings_bytes)
         if whole:
             if size > budget.max_whole_part_bytes:
                 raise refusals.whole_part_too_large(
@@ -327,10 +336,12 @@ def check(path, budget: Budget | None = None) -> dict[str, int]:
             else:
                 manifest.read_relationships(info.filename, data)
         streamed = manifest.streamed() - set(_WHOLE_NAMES)
+        strings = streamed & manifest.shared_strings()
         for info in infos:
             if id(info) in done:
                 continue
-            _read_part(handle, info, counts, whole=info.filename not in streamed, keep=False)
+            _read_part(handle, info, counts, whole=info.filename not in streamed, keep=False,
+                       strings=info.filename in strings)
     return {"parts": len(infos), "inflated_bytes": counts.inflated,
             "shared_strings": counts.shared_strings, "sheets": counts.sheets,
             "rows": counts.rows, "cells": counts.cells}

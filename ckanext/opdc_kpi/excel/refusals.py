@@ -127,6 +127,16 @@ def too_many_shared_strings(limit: int) -> OverBudget:
         f"({_SETTING}max_shared_strings)")
 
 
+def shared_strings_too_large(part: str, limit_bytes: int) -> OverBudget:
+    limit = _n(limit_bytes // MB)
+    return OverBudget(
+        "max_shared_strings_mb",
+        f"the workbook's shared strings ({part}) inflate to more than {limit} MB; the limit "
+        f"is {limit} MB ({_SETTING}max_shared_strings_mb)",
+        f"ข้อความร่วม (shared strings) ของสมุดงาน ({part}) มีขนาดเกิน {limit} MB "
+        f"เมื่อคลายการบีบอัด ซึ่งเป็นขีดจำกัด ({_SETTING}max_shared_strings_mb)")
+
+
 def too_many_sheets(limit: int) -> OverBudget:
     return OverBudget(
         "max_sheets",

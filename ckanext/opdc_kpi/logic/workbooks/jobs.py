@@ -46,6 +46,7 @@ def budget() -> Budget:
     return Budget(max_file_bytes=MAX_BYTES,
                   max_inflated_bytes=number("max_uncompressed_mb") * MB,
                   max_shared_strings=number("max_shared_strings"),
+                  max_shared_strings_bytes=number("max_shared_strings_mb") * MB,
                   max_sheets=number("max_sheets"),
                   max_columns=number("max_columns"))
 
