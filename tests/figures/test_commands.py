@@ -121,3 +121,25 @@ def test_verify_reports_no_difference_on_the_demo(cli):
     result = cli.invoke(ckan, ["opdc-kpi", "figures", "verify"])
     assert result.exit_code == 0, result.output
     assert_current()
+
+
+
+def _sigterm_is_default(item: int) -> bool:
+    import signal
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_a_forked_worker_answers_sigterm_whatever_the_parent_installed():
+    """An RQ worker (a rebuild in a job, or any earlier test that ran one in
+    this process) leaves a SIGTERM handler that forked pool workers inherit;
+    the pool stops its workers with SIGTERM after a failed chunk, and with
+    the handler they ignored it and the pool waited for them for ever (CI
+    hung there). Each worker answers SIGTERM by default."""
+    import signal
+
+    previous = signal.signal(signal.SIGTERM, lambda *args: None)  # as rq's handler does
+    try:
+        answers = list(figures._each(_sigterm_is_default, [1, 2, 3, 4], workers=2))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert answers == [True] * 4

@@ -25,6 +25,7 @@ import logging
 import multiprocessing
 import os
 import pathlib
+import signal
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 import sqlalchemy as sa
@@ -145,7 +146,11 @@ def _each(work: Callable[[Any], int], items: list[Any], workers: int) -> Iterato
 
 def _forked() -> None:
     """In a forked worker: connections of its own (the parent's pooled ones
-    stay the parent's)."""
+    stay the parent's), and the default answer to SIGTERM, with which the
+    pool stops its workers (a handler the parent installed, such as an RQ
+    worker's when the rebuild runs in a job, would leave them running and
+    the pool waiting for them for ever)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     model.meta.engine.dispose(close=False)
 
 
