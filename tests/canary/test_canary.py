@@ -25,6 +25,8 @@ from urllib.parse import urlencode, urlparse
 
 import pytest
 
+import ckan.plugins.toolkit as tk
+
 from tests.canary import matrix, scan
 from tests.canary.plant import plant, remove_jobs
 
@@ -195,6 +197,9 @@ NEVER_SHOWN: dict[str, str] = {
     "A harvest record: D's name as recorded": "the same, for the draft",
 }
 
+NEVER_SHOWN_ON_2_11 = {"M dataset extra (model): undeclared key",
+                       "M dataset extra (model): undeclared value"}
+
 
 def test_no_page_shows_a_canary_to_anyone_who_may_not_read_it(app, catalog):
     matrix.install_recorder(app.flask_app)
@@ -262,6 +267,11 @@ def test_the_positive_control_finds_every_canary(catalog):
     where = catalog.canaries.where
     never = {c for c, w in where.items() if w in NEVER_SHOWN}
     assert len(never) == len(NEVER_SHOWN), "NEVER_SHOWN names a canary not planted"
+    if tk.check_ckan_version(max_version="2.11.99"):
+        # on CKAN 2.11 no request of the matrix shows A's admin the extra written
+        # through the model on M (on 2.12 one does): the leak check still looks for
+        # it everywhere, but this control cannot show it would be seen (open)
+        never |= {c for c, w in where.items() if w in NEVER_SHOWN_ON_2_11}
     missing = sorted(set(where) - found - never)
     assert not missing, [f"{c}: {where[c]}" for c in missing]
     kinds = collections.Counter(catalog.canaries.kind(c) for c in found)
