@@ -125,7 +125,7 @@ def _our_post_routes(org: dict) -> list[str]:
     URL map (a new POST view is covered without a change here)."""
     from flask import current_app
 
-    values = {"id": org["name"], "record_id": str(uuid.uuid4())}
+    values = {"id": org["name"], "record_id": str(uuid.uuid4()), "job_id": str(uuid.uuid4())}
     urls = []
     for rule in current_app.url_map.iter_rules():
         if rule.endpoint.split(".")[0].startswith(OUR_BLUEPRINTS) and "POST" in rule.methods:
