@@ -82,6 +82,23 @@ def _query_strings(params: dict[str, Any]) -> list[tuple[str, Any, bool]]:
     return out
 
 
+def _summed_over(params: dict[str, Any], limit: str, count: Callable[..., int],
+                 maximum: int) -> Optional[Excess]:
+    """The excess of ``count`` summed over q, fq and each fq_list entry (a
+    free-text q counted as dismax reads it), named by the parameter that
+    crosses ``maximum``; None within it. Each string is counted only as far
+    as the budget left."""
+    total = 0
+    for parameter, text, dismax in _query_strings(params):
+        if text is None:
+            continue
+        text = str(text)
+        total += count(text, free_text=dismax and ":" not in text, stop_after=maximum - total)
+        if total > maximum:
+            return Excess(limit, parameter, total, maximum)
+    return None
+
+
 def excesses(params: dict[str, Any], maximum: dict[str, int],
              site_facets: Iterable[str] = ()) -> list[Excess]:
     """Every limit ``params`` (a ``package_search`` dict) goes over; a
@@ -101,33 +118,11 @@ def excesses(params: dict[str, Any], maximum: dict[str, int],
     if isinstance(fq_list, list):
         over("fq_list", "fq_list", len(fq_list))
     over("sort_clauses", "sort", _sort_clauses(params.get("sort")))
-    if maximum.get("clauses"):
-        total, first_over = 0, None
-        for parameter, text, dismax in _query_strings(params):
-            if text is None:
-                continue
-            text = str(text)
-            total += count_clauses(text, free_text=dismax and ":" not in text,
-                                   stop_after=maximum["clauses"] - total)
-            if total > maximum["clauses"]:
-                first_over = parameter
-                break
-        if first_over:
-            found.append(Excess("clauses", first_over, total, maximum["clauses"]))
-    if maximum.get("unindexed_clauses"):
-        total, first_over = 0, None
-        for parameter, text, dismax in _query_strings(params):
-            if text is None:
-                continue
-            text = str(text)
-            total += count_unindexed(text, free_text=dismax and ":" not in text,
-                                     stop_after=maximum["unindexed_clauses"] - total)
-            if total > maximum["unindexed_clauses"]:
-                first_over = parameter
-                break
-        if first_over:
-            found.append(Excess("unindexed_clauses", first_over, total,
-                                maximum["unindexed_clauses"]))
+    for limit, count in (("clauses", count_clauses), ("unindexed_clauses", count_unindexed)):
+        if maximum.get(limit):
+            excess = _summed_over(params, limit, count, maximum[limit])
+            if excess:
+                found.append(excess)
     return found
 
 
