@@ -88,20 +88,25 @@ def _write(path: pathlib.Path, parts: dict[str, str | Iterable[bytes | str]],
     return pathlib.Path(path)
 
 
-def shared_string_bomb(path, strings: int = 1_000_000) -> pathlib.Path:
-    """A million shared strings (17 MB of XML), one small sheet using the first."""
+def _shared_strings_workbook(path, count: int, items: Iterable[bytes]) -> pathlib.Path:
+    """One small sheet whose cell uses the first of ``count`` shared strings,
+    their ``<si>`` elements streamed from ``items``."""
     def table() -> Iterable[bytes]:
         yield (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" '
-               f'count="{strings}" uniqueCount="{strings}">').encode()
-        block = b"<si><t>x</t></si>" * 10_000
-        for _ in range(strings // 10_000):
-            yield block
+               f'count="{count}" uniqueCount="{count}">').encode()
+        yield from items
         yield b"</sst>"
     parts: dict = _workbook_parts(["Temp2_Meta_Stat"], [1], shared_strings=True)
     parts["xl/sharedStrings.xml"] = table()
     parts["xl/worksheets/sheet1.xml"] = _sheet(
         [_HEADER, '<row r="6"><c r="A6" t="s"><v>0</v></c></row>'])
     return _write(path, parts)
+
+
+def shared_string_bomb(path, strings: int = 1_000_000) -> pathlib.Path:
+    """A million shared strings (17 MB of XML), one small sheet using the first."""
+    block = b"<si><t>x</t></si>" * 10_000
+    return _shared_strings_workbook(path, strings, (block for _ in range(strings // 10_000)))
 
 
 def declared_width_bomb(path, rows: int = 20_020) -> pathlib.Path:
@@ -184,36 +189,22 @@ def giant_cell(path, megabytes: int = 100) -> pathlib.Path:
 def giant_shared_string(path, megabytes: int = 100) -> pathlib.Path:
     """One shared string of ``megabytes`` MB, used by one cell: openpyxl
     keeps every shared string whole."""
-    def table() -> Iterable[bytes]:
-        yield (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" count="1" '
-               'uniqueCount="1"><si><t>').encode()
+    def items() -> Iterable[bytes]:
+        yield b"<si><t>"
         chunk = b"b" * MB
         for _ in range(megabytes):
             yield chunk
-        yield b"</t></si></sst>"
-    parts: dict = _workbook_parts(["Temp2_Meta_Stat"], [1], shared_strings=True)
-    parts["xl/sharedStrings.xml"] = table()
-    parts["xl/worksheets/sheet1.xml"] = _sheet(
-        [_HEADER, '<row r="6"><c r="A6" t="s"><v>0</v></c></row>'])
-    return _write(path, parts)
+        yield b"</t></si>"
+    return _shared_strings_workbook(path, 1, items())
 
 
 def many_long_shared_strings(path, strings: int = 1_500, kilobytes: int = 160) -> pathlib.Path:
     """``strings`` shared strings of ``kilobytes`` KB each (each under the
     longest text, 240 MB together, under all parts' 256 MB): openpyxl keeps
     every one in memory."""
-    def table() -> Iterable[bytes]:
-        yield (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN_NS}" '
-               f'count="{strings}" uniqueCount="{strings}">').encode()
-        body = b"c" * (kilobytes * 1024 - 16)
-        for i in range(strings):
-            yield b"<si><t>" + f"{i:015d} ".encode() + body + b"</t></si>"
-        yield b"</sst>"
-    parts: dict = _workbook_parts(["Temp2_Meta_Stat"], [1], shared_strings=True)
-    parts["xl/sharedStrings.xml"] = table()
-    parts["xl/worksheets/sheet1.xml"] = _sheet(
-        [_HEADER, '<row r="6"><c r="A6" t="s"><v>0</v></c></row>'])
-    return _write(path, parts)
+    body = b"c" * (kilobytes * 1024 - 16)
+    return _shared_strings_workbook(path, strings, (
+        b"<si><t>" + f"{i:015d} ".encode() + body + b"</t></si>" for i in range(strings)))
 
 
 ALL = {
