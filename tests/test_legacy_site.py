@@ -29,6 +29,7 @@ from ckan.tests import factories, helpers
 from ckanext.opdc_kpi.logic.dataset.legacy import canonical
 from tests.factories_dga import dga_dataset
 from tests.legacy_support import LEGACY, NEW_ITEMS, store_behind_validation
+from tests.ini_support import LOGGING
 from tests.plugins import SOLR
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
@@ -75,30 +76,9 @@ def _older_site_ini(tmp_path: pathlib.Path, ini: str) -> str:
     whose schema was the older extension's): CKAN's own plugins only."""
     plugins = "activity" if SOLR else "activity opdc_kpi_pgsearch"
     path = tmp_path / "older-site.ini"
-    path.write_text(f"[app:main]\nuse = config:{ini}\nckan.plugins = {plugins}\n{_LOGGING}",
+    path.write_text(f"[app:main]\nuse = config:{ini}\nckan.plugins = {plugins}\n{LOGGING}",
                     encoding="utf-8")
     return str(path)
-
-
-#: CKAN 2.11 reads the logging set-up from the ini given to ``ckan -c`` itself
-_LOGGING = """
-[loggers]
-keys = root
-[handlers]
-keys = console
-[formatters]
-keys = generic
-[logger_root]
-level = WARN
-handlers = console
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-[formatter_generic]
-format = %(levelname)s [%(name)s] %(message)s
-"""
 
 
 def _score(org_id: str) -> dict:

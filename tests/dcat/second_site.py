@@ -17,29 +17,11 @@ from __future__ import annotations
 import json
 import sys
 
+from tests.ini_support import LOGGING
+
 PLUGINS = ("activity scheming_datasets scheming_organizations opdc_kpi opdc_kpi_pgsearch "
            "dcat harvest dcat_rdf_harvester")
 SOURCE = "opdc-catalog"
-
-#: CKAN 2.11 reads the logging set-up from the ini given to ``ckan -c`` itself
-_LOGGING = """
-[loggers]
-keys = root
-[handlers]
-keys = console
-[formatters]
-keys = generic
-[logger_root]
-level = WARN
-handlers = console
-[handler_console]
-class = StreamHandler
-args = (sys.stderr,)
-level = NOTSET
-formatter = generic
-[formatter_generic]
-format = %(levelname)s [%(name)s] %(message)s
-"""
 
 
 def ini_text(base_ini: str, db_url: str, port: int) -> str:
@@ -48,7 +30,7 @@ def ini_text(base_ini: str, db_url: str, port: int) -> str:
     search modes: its search is not what is tested)."""
     return (f"[app:main]\nuse = config:{base_ini}\nsqlalchemy.url = {db_url}\n"
             f"ckan.site_id = opdc_kpi_harvest\nckan.site_url = http://127.0.0.1:{port}\n"
-            f"ckan.plugins = {PLUGINS}\n{_LOGGING}")
+            f"ckan.plugins = {PLUGINS}\n{LOGGING}")
 
 
 def setup(ini: str, source_url: str) -> dict:
