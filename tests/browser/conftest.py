@@ -99,6 +99,31 @@ def page(chromium, request):
     context.close()
 
 
+#: the two widths pages are looked at: a laptop and a phone (viewport height)
+WIDTHS = {1366: 900, 390: 844}
+
+
+@pytest.fixture(params=sorted(WIDTHS, reverse=True), ids=lambda w: f"{w}px")
+def sized(chromium, request):
+    """A Thai browser page at each of WIDTHS: ``(page, width)``."""
+    width = request.param
+    context = chromium.new_context(viewport={"width": width, "height": WIDTHS[width]},
+                                   locale="th-TH", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    yield page, width
+    context.close()
+
+
+def doc_shot(page, name: str) -> None:
+    """The window as it is, as ``<name>.png``: into docs/screenshots/ with
+    OPDC_KPI_DOC_SCREENSHOTS=1 (the README's pictures), else the artifacts."""
+    folder = (ROOT / "docs" / "screenshots") if os.environ.get("OPDC_KPI_DOC_SCREENSHOTS") \
+        else ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"))
+
+
 def screenshot(page, name: str) -> pathlib.Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

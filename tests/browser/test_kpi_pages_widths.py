@@ -9,7 +9,6 @@ computed styles.
 OPDC_KPI_DOC_SCREENSHOTS=1 writes the README's screenshots (docs/screenshots/
 kpi-*.png); otherwise they go to test-artifacts/.
 """
-import os
 
 import pytest
 
@@ -17,11 +16,10 @@ from ckan.tests import factories, helpers
 
 from ..factories_dga import dga_dataset_dict
 from ..legacy_support import store_behind_validation
-from .conftest import ARTIFACTS, ROOT, login
+from .conftest import WIDTHS, doc_shot, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
 PASSWORD = "correct-horse-battery"
-WIDTHS = {1366: 900, 390: 844}
 ORG = "interior"
 
 #: relative luminance and contrast ratio (WCAG 2.x), computed in the page from
@@ -42,13 +40,6 @@ CONTRAST_JS = """el => {
 }"""
 
 
-def _shot(page, name):
-    folder = (ROOT / "docs" / "screenshots") if os.environ.get("OPDC_KPI_DOC_SCREENSHOTS") \
-        else ARTIFACTS
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"))
-
-
 def _no_sideways_scroll(page, url):
     width = page.evaluate("document.documentElement.scrollWidth")
     view = page.evaluate("document.documentElement.clientWidth")
@@ -57,17 +48,6 @@ def _no_sideways_scroll(page, url):
             .filter(e => e.getBoundingClientRect().right > w + 0.5)
             .slice(0, 5).map(e => e.tagName + '.' + e.className)""", view)
         pytest.fail(f"{url}: {width} px wide on a {view} px screen: {wide}")
-
-
-@pytest.fixture(params=sorted(WIDTHS, reverse=True), ids=lambda w: f"{w}px")
-def sized(chromium, request):
-    width = request.param
-    context = chromium.new_context(viewport={"width": width, "height": WIDTHS[width]},
-                                   locale="th-TH")
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    yield page, width
-    context.close()
 
 
 @pytest.fixture
@@ -110,13 +90,13 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
         assert page.locator(".opdc-kpi-total").bounding_box()["y"] < WIDTHS[390]
     else:
         assert secondary["x"] < primary["x"]
-    _shot(page, f"kpi-organization-{width}")
+    doc_shot(page, f"kpi-organization-{width}")
     page.locator("#opdc-kpi-ladder + h2, .opdc-kpi-fix-group").first.scroll_into_view_if_needed()
     groups = page.locator(".opdc-kpi-fix-group")
     assert groups.count() == 2
     assert "2 ชุดข้อมูล ชุดละ +2.50" in groups.first.inner_text()
     page.evaluate("document.querySelector('.opdc-kpi-fix-group').scrollIntoView({block: 'center'})")
-    _shot(page, f"kpi-fixes-{width}")
+    doc_shot(page, f"kpi-fixes-{width}")
     # the stacked basket table: every column's cell within the screen
     if phone:
         cells = page.locator("table.opdc-kpi-datasets tbody tr").first.locator("th, td")
@@ -131,7 +111,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     assert step.locator("form.opdc-kpi-quick-confirm").is_visible()
     assert helpers.call_action("opdc_kpi_confirmation_list", {"ignore_auth": True}, id=ORG) == []
     step.locator("textarea[name=note]").fill("เปิดดู URL ระบบบัญชีข้อมูลแล้ว")
-    _shot(page, f"kpi-ladder-confirm-{width}")
+    doc_shot(page, f"kpi-ladder-confirm-{width}")
     with page.expect_navigation():
         step.locator("button[type=submit]").click()
     assert page.url.endswith("#top")
@@ -161,7 +141,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     ratio = error.evaluate(CONTRAST_JS)
     assert ratio >= 4.5, ratio
     _no_sideways_scroll(page, "the refused assessment form")
-    _shot(page, f"kpi-assessment-refused-{width}")
+    doc_shot(page, f"kpi-assessment-refused-{width}")
 
     # the national page: the table, the charts with titles and Thai part names
     url = f"{base}/ckan-admin/opdc-kpi?year=2565"
@@ -169,7 +149,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     _no_sideways_scroll(page, url)
     row = page.locator("table.opdc-kpi-organizations tr", has_text="หน่วยงานที่ยังไม่ผ่านขั้นต้น")
     assert row.locator("td[data-level]").inner_text().strip() == "ไม่ผ่านขั้นต้น"
-    _shot(page, f"kpi-admin-{width}")
+    doc_shot(page, f"kpi-admin-{width}")
     chart = page.locator(".opdc-kpi-stacked")
     chart.scroll_into_view_if_needed()
     assert "กรมทดสอบการปกครอง" in chart.inner_text() and "metadata" not in chart.inner_text()
@@ -178,7 +158,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
         .map(e => parseFloat(getComputedStyle(e).fontSize)))""")
     assert smallest >= 12, smallest
     page.evaluate("document.querySelector('.opdc-kpi-stacked').scrollIntoView({block: 'center'})")
-    _shot(page, f"kpi-charts-{width}")
+    doc_shot(page, f"kpi-charts-{width}")
 
     # the assessors page: check boxes, no multi-select
     url = f"{base}/ckan-admin/opdc-kpi/assessors"
@@ -197,7 +177,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     assert "ไม่พบผู้ใช้ “nobody-here”" in error.inner_text()
     assert error.evaluate(CONTRAST_JS) >= 4.5
     _no_sideways_scroll(page, "the refused assessors form")
-    _shot(page, f"kpi-assessors-{width}")
+    doc_shot(page, f"kpi-assessors-{width}")
 
     # the rest of the extension's pages: no sideways scroll
     for path in (f"/organization/{ORG}/kpi/assessments?year=2565",
@@ -206,4 +186,4 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
         page.goto(base + path)
         _no_sideways_scroll(page, path)
         if path.endswith("harvest-check"):
-            _shot(page, f"kpi-harvest-check-{width}")
+            doc_shot(page, f"kpi-harvest-check-{width}")

@@ -28,12 +28,11 @@ from ckan.tests import factories
 from ..factories_dga import dga_dataset_dict
 from ..test_import_page import _work_off_jobs, _workbook
 from ..test_thai_scan import catalog_english, untranslated
-from .conftest import ARTIFACTS, ROOT, login
+from .conftest import doc_shot, login
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.usefixtures("with_plugins", "clean_db", "clean_redis")]
 PASSWORD = "correct-horse-battery"
-WIDTHS = {1366: 900, 390: 844}
 STAT, RECORD = "ข้อมูลสถิติ", "ข้อมูลระเบียน"
 #: the elements reaching past the window's right edge (a failure names them)
 WIDEST = """() => [...document.querySelectorAll('body *')]
@@ -46,16 +45,13 @@ BE_TIME = re.compile(r"\d{1,2} [ก-๙.]+ 25\d\d \d\d:\d\d น\.")
 def _shot(page, name, phone_top=None):
     """The window as it is; on a phone, scrolled to ``phone_top`` first (the
     part the picture is about, below the organization's block)."""
-    folder = (ROOT / "docs" / "screenshots") if os.environ.get("OPDC_KPI_DOC_SCREENSHOTS") \
-        else ARTIFACTS
-    folder.mkdir(parents=True, exist_ok=True)
     if phone_top and name.endswith("-390"):
         # Bootstrap scrolls smoothly: the picture would catch it half-way
         page.locator(phone_top).first.evaluate(
             "el => { document.documentElement.style.scrollBehavior = 'auto';"
             " el.scrollIntoView({block: 'start', behavior: 'instant'}); }")
         page.wait_for_timeout(200)
-    page.screenshot(path=str(folder / f"{name}.png"))
+    doc_shot(page, name)
 
 
 def _open_filters(page, width):
@@ -63,17 +59,6 @@ def _open_filters(page, width):
     if width == 390 and page.locator("a.show-filters").count():
         page.locator("a.show-filters").first.click()
         page.wait_for_timeout(400)
-
-
-@pytest.fixture(params=sorted(WIDTHS, reverse=True), ids=lambda w: f"{w}px")
-def sized(chromium, request):
-    width = request.param
-    context = chromium.new_context(viewport={"width": width, "height": WIDTHS[width]},
-                                   locale="th-TH", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    yield page, width
-    context.close()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ without a duplicate resource on re-submit, the phone's completeness bar.
 OPDC_KPI_DOC_SCREENSHOTS=1 writes the README's screenshots (docs/screenshots/
 form-*.png); otherwise they go to test-artifacts/.
 """
-import os
 import re
 
 import pytest
@@ -14,35 +13,16 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from .conftest import ARTIFACTS, ROOT, login
+from .conftest import WIDTHS, doc_shot, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
 PASSWORD = "correct-horse-battery"
 TITLE = "สถิตินักท่องเที่ยวรายเดือน"
 NAME = "sathiti-nakthongthiao-raiduean"
-WIDTHS = {1366: 900, 390: 844}
 #: the field keys of the 14 items: never shown as such on a Thai page
 RAW_KEYS = ("data_type", "maintainer_email", "tag_string", "objective",
             "update_frequency_unit", "geo_coverage", "data_source", "data_format",
             "data_category", "license_id", "focus_area")
-
-
-def _shot(page, name):
-    folder = (ROOT / "docs" / "screenshots") if os.environ.get("OPDC_KPI_DOC_SCREENSHOTS") \
-        else ARTIFACTS
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"))
-
-
-@pytest.fixture(params=sorted(WIDTHS, reverse=True), ids=lambda w: f"{w}px")
-def sized(chromium, request):
-    width = request.param
-    context = chromium.new_context(viewport={"width": width, "height": WIDTHS[width]},
-                                   locale="th-TH")
-    page = context.new_page()
-    page.set_default_timeout(20000)
-    yield page, width
-    context.close()
 
 
 def _steward():
@@ -109,7 +89,7 @@ def _refused_at_stage_one(page, width):
     page.locator("#opdc-kpi-completeness a[href='#opdc-kpi-field-geo_coverage']").wait_for(
         state="attached")
     page.locator("#opdc-kpi-field-geo_coverage").scroll_into_view_if_needed()
-    _shot(page, f"form-errors-{width}")
+    doc_shot(page, f"form-errors-{width}")
 
 
 def test_a_thai_titled_dataset_is_created_from_the_form_without_typing_a_url_name(
@@ -125,7 +105,7 @@ def test_a_thai_titled_dataset_is_created_from_the_form_without_typing_a_url_nam
     page.wait_for_load_state("networkidle")
     body = page.inner_text("body")
     assert "Markdown formatting" not in body and "You can use" not in body
-    _shot(page, f"form-new-{width}")
+    doc_shot(page, f"form-new-{width}")
     page.fill("#field-title", TITLE)
     # the name the server makes, proposed as the title is typed
     page.wait_for_function("n => document.querySelector('#field-name').value === n", arg=NAME)
@@ -138,7 +118,7 @@ def test_a_thai_titled_dataset_is_created_from_the_form_without_typing_a_url_nam
         assert box["y"] + box["height"] == pytest.approx(WIDTHS[390], abs=1)
         page.mouse.wheel(0, 3000)
         assert bar.is_visible() and bar.bounding_box()["y"] == pytest.approx(box["y"], abs=1)
-        _shot(page, "form-bar-390")
+        doc_shot(page, "form-bar-390")
     _fill_items(page, skip=("geo_coverage", "data_category"))
     _next(page)
     page.wait_for_load_state("networkidle")
@@ -155,7 +135,7 @@ def test_a_thai_titled_dataset_is_created_from_the_form_without_typing_a_url_nam
     page.fill("#field-resource-url", "https://data.example.go.th/tourism.csv")
     page.fill("#field-name", "สถิติรายเดือน (CSV)")
     assert "Publish" not in page.inner_text("form#resource-edit")
-    _shot(page, f"form-resource-{width}")
+    doc_shot(page, f"form-resource-{width}")
     page.click("button[value='go-metadata']")
     if width == 390:
         panel = page.locator("#opdc-kpi-publish-refused")
@@ -167,7 +147,7 @@ def test_a_thai_titled_dataset_is_created_from_the_form_without_typing_a_url_nam
         link = panel.locator("a", has_text="ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่")
         href = link.get_attribute("href")
         assert href.endswith(f"/dataset/edit/{NAME}#opdc-kpi-field-geo_coverage"), href
-        _shot(page, "form-stage2-refused-390")
+        doc_shot(page, "form-stage2-refused-390")
         page.click("button[value='go-metadata']")      # "publish again": refused again
         panel.wait_for()
         assert _saved(NAME)["state"] == "draft" and len(_saved(NAME)["resources"]) == 1
@@ -180,7 +160,7 @@ def test_a_thai_titled_dataset_is_created_from_the_form_without_typing_a_url_nam
         page.click("button[value='go-metadata']")      # "Finish" with no new resource
     page.wait_for_url(re.compile(rf"/dataset/{NAME}$"))
     assert "เผยแพร่ชุดข้อมูลแล้ว" in page.inner_text(".flash-messages")
-    _shot(page, f"form-published-{width}")
+    doc_shot(page, f"form-published-{width}")
     shown = _saved(NAME)
     assert shown["state"] == "active" and shown["title"] == TITLE
     assert len(shown["resources"]) == 1
