@@ -132,3 +132,42 @@ def search(user: Optional[dict] = None, **params: Any) -> dict[str, Any]:
 
 def names(result: dict[str, Any]) -> list[str]:
     return [d["name"] for d in result["results"]]
+
+
+def index_in_both(ids: list[str]) -> None:
+    """Index each dataset into CKAN's Solr index and the PostgreSQL search
+    from the same ``package_show`` dicts, as a rebuild would (the
+    differential tests compare the two answers over one catalog)."""
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+    from ckan.lib.search.index import PackageSearchIndex
+    from ckan.tests import helpers
+
+    from ckanext.opdc_kpi.search.index import PgPackageSearchIndex
+
+    # CKAN 2.12's index takes the validated dict beside the raw one; 2.11's
+    # validates the raw one itself (a nested dict would be a child document)
+    takes_validated = tk.check_ckan_version(min_version="2.12")
+    solr, pg = PackageSearchIndex(), PgPackageSearchIndex()
+    for pid in ids:
+        raw = helpers.call_action("package_show", context={"validate": False,
+                                                           "use_cache": False}, id=pid)
+        validated = helpers.call_action("package_show", context={"use_cache": False}, id=pid)
+        doc = dict(raw, with_custom_schema=validated) if takes_validated else dict(raw)
+        solr.index_package(dict(doc), defer_commit=True)
+        pg.index_package(dict(doc))
+    solr.commit()
+    model.Session.commit()
+
+
+def ask(query_cls: Any, params: dict[str, Any], labels: Optional[list[str]]
+        ) -> tuple[list[str], int, dict[str, dict[str, int]]]:
+    """(ids, count, facets) of a search run by one backend's query class, as
+    package_search hands it ``params`` and the caller's permission labels."""
+    import json
+
+    query = query_cls()
+    answer = query.run(json.loads(json.dumps(params)), permission_labels=labels)
+    ids = [r if isinstance(r, str) else r["id"] for r in answer["results"]]
+    facets = {field: dict(values) for field, values in (query.facets or {}).items()}
+    return ids, answer["count"], facets

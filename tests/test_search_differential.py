@@ -39,18 +39,15 @@ from ckan.lib.plugins import get_permission_labels
 from ckan.lib.search.common import SearchError, SolrConnectionError
 from ckan.lib.search.index import PackageSearchIndex
 from ckan.lib.search.query import PackageSearchQuery
-import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.opdc_kpi.search.index import PgPackageSearchIndex
 from ckanext.opdc_kpi.search.query import PgPackageSearchQuery
-from tests.pgsearch_support import FOCUS_CODES, dataset_dict
+from tests.pgsearch_support import FOCUS_CODES, ask, dataset_dict, index_in_both
 
 pytestmark = [pytest.mark.solr, pytest.mark.usefixtures("with_plugins")]
 
 N = 200
 #: CKAN 2.12 hands its Solr index the validated dict (``with_custom_schema``)
-TAKES_VALIDATED = tk.check_ckan_version(min_version="2.12")
 ENGLISH = ["water", "rain", "road", "school", "hospital", "tourism", "budget", "forest"]
 THAI = ["น้ำฝน", "ถนน", "โรงเรียน", "โรงพยาบาล", "ท่องเที่ยว", "งบประมาณ", "ป่าไม้"]
 TAGS = ["health", "education", "transport", "water", "finance", "ป่า"]
@@ -126,18 +123,7 @@ def catalog(fresh_db):
         model.Session.commit()
     finally:
         patch.undo()
-    solr, pg = PackageSearchIndex(), PgPackageSearchIndex()
-    for pid in ids:
-        raw = helpers.call_action("package_show", context={"validate": False,
-                                                           "use_cache": False}, id=pid)
-        validated = helpers.call_action("package_show", context={"use_cache": False}, id=pid)
-        # CKAN 2.12's index takes the validated dict beside the raw one; 2.11's
-        # validates the raw one itself (a nested dict would be a child document)
-        doc = dict(raw, with_custom_schema=validated) if TAKES_VALIDATED else dict(raw)
-        solr.index_package(dict(doc), defer_commit=True)
-        pg.index_package(dict(doc))
-    solr.commit()
-    model.Session.commit()
+    index_in_both(ids)
     c["labels"] = {
         "anonymous": get_permission_labels().get_user_dataset_labels(None),
         "member": get_permission_labels().get_user_dataset_labels(
@@ -154,14 +140,6 @@ def _fq(fq: str, include_private: bool, include_drafts: bool) -> str:
     if "+state" not in fq:
         fq += " +state:(active OR draft)" if include_drafts else " +state:(active)"
     return fq
-
-
-def _ask(query_cls, params, labels):
-    query = query_cls()
-    answer = query.run(json.loads(json.dumps(params)), permission_labels=labels)
-    ids = [r if isinstance(r, str) else r["id"] for r in answer["results"]]
-    facets = {field: dict(values) for field, values in (query.facets or {}).items()}
-    return ids, answer["count"], facets
 
 
 SINCE = "2022-06-01T00:00:00Z"
@@ -244,16 +222,16 @@ def test_both_backends_answer_alike(catalog, name, params, rule, role, include_p
     params["fq"] = _fq(params.get("fq", ""), include_private, include_drafts)
     params["fl"] = "id"
     labels = catalog["labels"][role]
-    pg_ids, pg_count, pg_facets = _ask(PgPackageSearchQuery, params, labels)
+    pg_ids, pg_count, pg_facets = ask(PgPackageSearchQuery, params, labels)
     if rule == "solr-refuses":
         with pytest.raises(SearchError, match="too many nested clauses"):
-            _ask(PackageSearchQuery, params, labels)
+            ask(PackageSearchQuery, params, labels)
         assert pg_count == len(pg_ids)
         return
-    solr_ids, solr_count, solr_facets = _ask(PackageSearchQuery, params, labels)
+    solr_ids, solr_count, solr_facets = ask(PackageSearchQuery, params, labels)
     if rule == "solr-ignores-or":
         unfiltered = dict(params, fq=_fq("", include_private, include_drafts))
-        assert solr_ids == _ask(PackageSearchQuery, unfiltered, labels)[0]
+        assert solr_ids == ask(PackageSearchQuery, unfiltered, labels)[0]
         assert set(pg_ids) < set(solr_ids) and pg_count < solr_count
         return
     if rule == "title-case":
@@ -281,7 +259,7 @@ def test_the_catalog_has_every_kind(catalog):
     seen = {}
     for role, private, drafts in ROLES[:3]:
         query = dict(params, fq=_fq("", private, drafts))
-        seen[role] = _ask(PackageSearchQuery, query, catalog["labels"][role])[1]
+        seen[role] = ask(PackageSearchQuery, query, catalog["labels"][role])[1]
     assert seen["anonymous"] < seen["member"] < seen["sysadmin"] < N
 
 

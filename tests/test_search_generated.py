@@ -44,7 +44,6 @@ CI's Solr stage); ``make test-differential`` runs 3,000. The seed is fixed
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import random
 
@@ -57,18 +56,15 @@ import ckan.model as model
 from ckan.lib.plugins import get_permission_labels
 from ckan.lib.search.index import PackageSearchIndex
 from ckan.lib.search.query import PackageSearchQuery
-import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.opdc_kpi.search.index import PgPackageSearchIndex
 from ckanext.opdc_kpi.search.query import PgPackageSearchQuery
-from tests.pgsearch_support import FOCUS_CODES, dataset_dict
+from tests.pgsearch_support import FOCUS_CODES, ask, dataset_dict, index_in_both
 
 pytestmark = [pytest.mark.solr, pytest.mark.usefixtures("with_plugins")]
 
 EXAMPLES = int(os.environ.get("OPDC_KPI_DIFF_EXAMPLES", "300"))
 THAI_TEXT = os.environ.get("OPDC_KPI_DIFF_THAI", "") == "1"
-TAKES_VALIDATED = tk.check_ckan_version(min_version="2.12")
 N = 90
 ENGLISH = ["water", "rain", "road", "school", "hospital", "budget", "forest", "river"]
 THAI = ["น้ำฝน", "ถนน", "โรงเรียน", "งบประมาณ", "ป่าไม้"]
@@ -152,16 +148,7 @@ def catalog(fresh_db):
         model.Session.commit()
     finally:
         patch.undo()
-    solr, pg = PackageSearchIndex(), PgPackageSearchIndex()
-    for pid in ids:
-        raw = helpers.call_action("package_show", context={"validate": False,
-                                                           "use_cache": False}, id=pid)
-        validated = helpers.call_action("package_show", context={"use_cache": False}, id=pid)
-        doc = dict(raw, with_custom_schema=validated) if TAKES_VALIDATED else dict(raw)
-        solr.index_package(dict(doc), defer_commit=True)
-        pg.index_package(dict(doc))
-    solr.commit()
-    model.Session.commit()
+    index_in_both(ids)
     labels = get_permission_labels()
     c["labels"] = {"anonymous": labels.get_user_dataset_labels(None), "sysadmin": None}
     for role, user in users.items():
@@ -372,14 +359,6 @@ def _package_search_fq(params: dict, include_private: bool, include_drafts: bool
     return params
 
 
-def _ask(query_cls, params, labels):
-    query = query_cls()
-    answer = query.run(json.loads(json.dumps(params)), permission_labels=labels)
-    ids = [r if isinstance(r, str) else r["id"] for r in answer["results"]]
-    facets = {field: dict(values) for field, values in (query.facets or {}).items()}
-    return ids, answer["count"], facets
-
-
 def _relevance(params: dict) -> bool:
     """Relevance order: sorted by score and a q that scores (not empty, not
     ``*:*`` alone)."""
@@ -396,7 +375,7 @@ def _visible_values(catalog, role: str) -> dict[str, set]:
         asked = {"q": "*:*", "fq": "+state:[* TO *]", "rows": 0, "fl": "id",
                  "facet.field": FACETS, "facet.limit": -1, "facet.mincount": 1}
         cache[role] = {field: set(values) for field, values in
-                       _ask(PackageSearchQuery, asked, catalog["labels"][role])[2].items()}
+                       ask(PackageSearchQuery, asked, catalog["labels"][role])[2].items()}
     return cache[role]
 
 
@@ -412,8 +391,8 @@ def _without_invisible_values(catalog, role: str, facets: dict) -> dict:
 def _compare(catalog, params, role, include_private, include_drafts):
     asked = _package_search_fq(params, include_private, include_drafts, role)
     labels = catalog["labels"][role]
-    solr_ids, solr_count, solr_facets = _ask(PackageSearchQuery, asked, labels)
-    pg_ids, pg_count, pg_facets = _ask(PgPackageSearchQuery, asked, labels)
+    solr_ids, solr_count, solr_facets = ask(PackageSearchQuery, asked, labels)
+    pg_ids, pg_count, pg_facets = ask(PgPackageSearchQuery, asked, labels)
     if params.get("facet.mincount") == 0:
         solr_facets = _without_invisible_values(catalog, role, solr_facets)
     context = f"{role} private={include_private} drafts={include_drafts} {asked}"
@@ -423,8 +402,8 @@ def _compare(catalog, params, role, include_private, include_drafts):
         # relevance and title order are the documented differences: the
         # whole matching set, asked for by id, is the same
         whole = dict(asked, rows=1000, start=0, sort="id asc")
-        assert _ask(PgPackageSearchQuery, whole, labels)[0] == \
-            _ask(PackageSearchQuery, whole, labels)[0], context
+        assert ask(PgPackageSearchQuery, whole, labels)[0] == \
+            ask(PackageSearchQuery, whole, labels)[0], context
         assert len(pg_ids) == len(solr_ids), context
     else:
         assert pg_ids == solr_ids, context
@@ -450,8 +429,8 @@ def test_or_binds_tighter(catalog, data):
     base = {"q": "*:*", "rows": 1000, "sort": "id asc", "fl": "id"}
     mixed = dict(base, fq=f"{before} {' OR '.join(alternatives)} +state:active")
     bracketed = dict(base, fq=f"{before} ({' OR '.join(alternatives)}) +state:active")
-    assert _ask(PgPackageSearchQuery, mixed, labels)[:2] == \
-        _ask(PackageSearchQuery, bracketed, labels)[:2], mixed
+    assert ask(PgPackageSearchQuery, mixed, labels)[:2] == \
+        ask(PackageSearchQuery, bracketed, labels)[:2], mixed
 
 
 def test_notes_field_is_the_notes_only(catalog):
@@ -464,10 +443,10 @@ def test_notes_field_is_the_notes_only(catalog):
                "res_name:figures", "urls:org", "-urls:https", "notes:* -res_name:*"):
         asked = _package_search_fq({"q": "*:*", "fq": fq, "rows": 1000, "sort": "id asc"},
                                    True, True, "sysadmin")
-        assert _ask(PgPackageSearchQuery, asked, labels)[:2] == \
-            _ask(PackageSearchQuery, asked, labels)[:2], fq
+        assert ask(PgPackageSearchQuery, asked, labels)[:2] == \
+            ask(PackageSearchQuery, asked, labels)[:2], fq
     # not vacuous: the whole text has the word in more datasets
-    counts = {fq: _ask(PgPackageSearchQuery, _package_search_fq(
+    counts = {fq: ask(PgPackageSearchQuery, _package_search_fq(
         {"q": "*:*", "fq": fq, "rows": 0}, True, True, "sysadmin"), labels)[1]
         for fq in ("notes:water", "text:water")}
     assert 0 < counts["notes:water"] < counts["text:water"]
@@ -485,8 +464,8 @@ def test_text_is_solr_text_only(catalog):
                    {"q": "group"}):
         asked = _package_search_fq(dict(params, q=params.get("q", ""), rows=1000,
                                         sort="id asc"), True, True, "sysadmin")
-        assert _ask(PgPackageSearchQuery, asked, labels)[:2] == \
-            _ask(PackageSearchQuery, asked, labels)[:2], asked
+        assert ask(PgPackageSearchQuery, asked, labels)[:2] == \
+            ask(PackageSearchQuery, asked, labels)[:2], asked
 
 
 def test_mincount_zero_lists_no_value_of_invisible_datasets(catalog):
@@ -502,7 +481,7 @@ def test_mincount_zero_lists_no_value_of_invisible_datasets(catalog):
     asked = _package_search_fq({"q": "name:gen-dataset-001", "rows": 0, "facet.field": fields,
                                 "facet.mincount": 0, "facet.limit": -1},
                                False, False, "anonymous")
-    solr, pg = (_ask(cls, asked, labels)[2] for cls in (PackageSearchQuery,
+    solr, pg = (ask(cls, asked, labels)[2] for cls in (PackageSearchQuery,
                                                         PgPackageSearchQuery))
     assert solr["capacity"].get("private") == 0  # Solr shows the value
     assert "private" not in pg["capacity"]
@@ -530,8 +509,8 @@ def test_negative_group_matches_nothing(catalog):
                           ({"q": "NOT tags:health"}, True)):
         asked = _package_search_fq(dict(params, q=params.get("q", ""), rows=0),
                                    False, False, "anonymous")
-        pg_count = _ask(PgPackageSearchQuery, asked, labels)[1]
-        assert pg_count == _ask(PackageSearchQuery, asked, labels)[1], asked
+        pg_count = ask(PgPackageSearchQuery, asked, labels)[1]
+        assert pg_count == ask(PackageSearchQuery, asked, labels)[1], asked
         assert (pg_count > 0) is found, asked
 
 
@@ -541,5 +520,5 @@ def test_the_catalog_has_every_kind(catalog):
     seen = {}
     for role in ROLES:
         query = _package_search_fq({"q": "*:*", "rows": 0}, True, True, role)
-        seen[role] = _ask(PackageSearchQuery, query, catalog["labels"][role])[1]
+        seen[role] = ask(PackageSearchQuery, query, catalog["labels"][role])[1]
     assert seen["anonymous"] < seen["member"] < seen["sysadmin"] < N
