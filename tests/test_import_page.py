@@ -296,3 +296,20 @@ def test_a_workbook_without_data_rows_is_refused_with_what_to_fill_in(app, site,
         assert "ไม่มีแถวข้อมูล" in alert.get_text() and "แถวที่ 4" in alert.get_text()
         assert not page.select("form.opdc-kpi-import-checked")
     assert not sorted(site["storage"].rglob("*.xlsx"))          # nothing kept
+
+
+def test_a_refused_workbook_leads_back_to_the_import_page(app, site, tmp_path):
+    """The status page of a refused file (here the empty template) says
+    "upload it again": it offers the way to do so, a button back to the
+    import page, as a checked file's report does (was: a dead end)."""
+    template = app.get(f"/organization/{site['org']['name']}/import/template",
+                       headers=_headers(site["admin"]))
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(template.data)
+    for prefix in ("/th", "/en"):
+        answer = _upload(app, site, path, prefix=prefix)
+        _work_off_jobs()
+        page = _page(app, answer.headers["Location"], site["admin"])
+        assert page.select_one(".opdc-kpi-import-error") is not None
+        back = [a.get("href") for a in page.select(".primary a.btn, .module-content a.btn")]
+        assert f"{prefix}/organization/{site['org']['name']}/import" in back, back
