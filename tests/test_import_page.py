@@ -298,6 +298,31 @@ def test_a_workbook_without_data_rows_is_refused_with_what_to_fill_in(app, site,
     assert not sorted(site["storage"].rglob("*.xlsx"))          # nothing kept
 
 
+def test_a_row_typed_over_the_hints_is_refused_saying_where_data_starts(app, site, tmp_path):
+    """The first row under the headers is the hints row (5), which is not
+    read: a dataset typed there, over some of the hints, is refused as
+    "no data rows"; the refusal says the data starts on row 6 and that row
+    5 is not read, so the admin knows where to move it."""
+    template = app.get(f"/organization/{site['org']['name']}/import/template",
+                       headers=_headers(site["admin"]))
+    path = tmp_path / "typed-over-hints.xlsx"
+    path.write_bytes(template.data)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Temp2_Meta_Record"]
+    typed = {"dataset_code": "ROW5-001", "title": "ชุดข้อมูลในแถวคำแนะนำ",
+             "maintainer": "สมชาย", "notes": "รายละเอียด"}
+    for cell in sheet[4]:
+        if header_field(cell.value, False) in typed:
+            sheet.cell(row=5, column=cell.column, value=typed[header_field(cell.value, False)])
+    book.save(path)
+    for prefix, words in (("/th", ("แถวที่ 6", "แถวที่ 5 ซึ่งระบบไม่อ่าน")),
+                          ("/en", ("from row 6", "row 5, which is not read"))):
+        answer = _upload(app, site, path, prefix=prefix)
+        _work_off_jobs()
+        page = _page(app, answer.headers["Location"], site["admin"])
+        alert = page.select_one(".opdc-kpi-import-error").get_text(" ", strip=True)
+        assert all(w in alert for w in words), alert
+
 def test_a_refused_workbook_leads_back_to_the_import_page(app, site, tmp_path):
     """The status page of a refused file (here the empty template) says
     "upload it again": it offers the way to do so, a button back to the
