@@ -323,6 +323,18 @@ def test_a_row_typed_over_the_hints_is_refused_saying_where_data_starts(app, sit
         alert = page.select_one(".opdc-kpi-import-error").get_text(" ", strip=True)
         assert all(w in alert for w in words), alert
 
+def test_a_waiting_job_tells_the_admin_what_to_do_not_a_developer_command(app, site, tmp_path):
+    """While the file waits for the jobs worker, the page speaks to an
+    organization admin: whom to ask if it keeps waiting, in the page's
+    language; not the developer's command that starts a worker."""
+    path = _workbook(tmp_path / "waiting.xlsx", [dga_dataset_dict(name="waiting-row")])
+    for prefix, ask in (("/th", "แจ้งผู้ดูแลระบบ"), ("/en", "ask the site's administrators")):
+        answer = _upload(app, site, path, prefix=prefix)
+        page = _page(app, answer.headers["Location"], site["admin"])
+        assert page.select_one(".opdc-kpi-import-status")["data-status"] == "queued"
+        text = page.select_one(".primary").get_text(" ", strip=True)
+        assert "make serve" not in text and ask in text, text
+
 def test_a_refused_workbook_leads_back_to_the_import_page(app, site, tmp_path):
     """The status page of a refused file (here the empty template) says
     "upload it again": it offers the way to do so, a button back to the
