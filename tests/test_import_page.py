@@ -298,6 +298,15 @@ def test_a_workbook_without_data_rows_is_refused_with_what_to_fill_in(app, site,
     assert not sorted(site["storage"].rglob("*.xlsx"))          # nothing kept
 
 
+def test_the_import_page_says_where_the_rows_go(app, site):
+    """Before any upload, the page says what the empty template holds: the
+    headers (row 4), the hints (row 5, not read) and the data from row 6."""
+    for prefix, words in (("/th", ("แถวที่ 4", "แถวที่ 5", "ตั้งแต่แถวที่ 6")),
+                          ("/en", ("row 4", "row 5 (not read)", "from row 6"))):
+        page = _page(app, f"{prefix}/organization/{site['org']['name']}/import", site["admin"])
+        text = page.select_one(".primary").get_text(" ", strip=True)
+        assert all(w in text for w in words), text
+
 def test_a_row_typed_over_the_hints_is_refused_saying_where_data_starts(app, site, tmp_path):
     """The first row under the headers is the hints row (5), which is not
     read: a dataset typed there, over some of the hints, is refused as
