@@ -119,3 +119,19 @@ def test_the_dataset_page_shows_its_focus_area_by_label_linked_to_the_facet(app,
     assert "economy" not in keywords and sorted(keywords) == ["จังหวัด", "ท่องเที่ยว", "สถิติ"]
     assert not [a for a in soup.select("a[href*='tags=economy']")]
     assert _names(_soup(app, link["href"])) == ["stat-economy"]
+
+
+def test_licences_by_their_thai_title_on_thai_pages(app, catalog):
+    """The licence facet and the dataset page's licence say the licence
+    list's Thai title (title_th) on Thai pages, its English one on English
+    pages (CKAN showed "License not specified" on a Thai page)."""
+    factories.Dataset(**dga_dataset_dict(owner_org=catalog["org"]["id"], name="no-licence",
+                                         license_id="License not specified"))
+    thai = _facet(_soup(app, "/th/dataset/"), "สัญญาอนุญาต")
+    assert "ไม่ระบุสัญญาอนุญาต" in thai and "License not specified" not in thai, thai
+    english = _facet(_soup(app, "/en/dataset/"), "Licenses")
+    assert "License not specified" in english, english
+    page = _soup(app, "/th/dataset/no-licence").select_one("section.license")
+    assert "ไม่ระบุสัญญาอนุญาต" in page.get_text(" ", strip=True), page
+    page = _soup(app, "/en/dataset/no-licence").select_one("section.license")
+    assert "License not specified" in page.get_text(" ", strip=True), page

@@ -296,3 +296,66 @@ def test_a_workbook_without_data_rows_is_refused_with_what_to_fill_in(app, site,
         assert "ไม่มีแถวข้อมูล" in alert.get_text() and "แถวที่ 4" in alert.get_text()
         assert not page.select("form.opdc-kpi-import-checked")
     assert not sorted(site["storage"].rglob("*.xlsx"))          # nothing kept
+
+
+def test_the_import_page_says_where_the_rows_go(app, site):
+    """Before any upload, the page says what the empty template holds: the
+    headers (row 4), the hints (row 5, not read) and the data from row 6."""
+    for prefix, words in (("/th", ("แถวที่ 4", "แถวที่ 5", "ตั้งแต่แถวที่ 6")),
+                          ("/en", ("row 4", "row 5 (not read)", "from row 6"))):
+        page = _page(app, f"{prefix}/organization/{site['org']['name']}/import", site["admin"])
+        text = page.select_one(".primary").get_text(" ", strip=True)
+        assert all(w in text for w in words), text
+
+def test_a_row_typed_over_the_hints_is_refused_saying_where_data_starts(app, site, tmp_path):
+    """The first row under the headers is the hints row (5), which is not
+    read: a dataset typed there, over some of the hints, is refused as
+    "no data rows"; the refusal says the data starts on row 6 and that row
+    5 is not read, so the admin knows where to move it."""
+    template = app.get(f"/organization/{site['org']['name']}/import/template",
+                       headers=_headers(site["admin"]))
+    path = tmp_path / "typed-over-hints.xlsx"
+    path.write_bytes(template.data)
+    book = openpyxl.load_workbook(path)
+    sheet = book["Temp2_Meta_Record"]
+    typed = {"dataset_code": "ROW5-001", "title": "ชุดข้อมูลในแถวคำแนะนำ",
+             "maintainer": "สมชาย", "notes": "รายละเอียด"}
+    for cell in sheet[4]:
+        if header_field(cell.value, False) in typed:
+            sheet.cell(row=5, column=cell.column, value=typed[header_field(cell.value, False)])
+    book.save(path)
+    for prefix, words in (("/th", ("แถวที่ 6", "แถวที่ 5 ซึ่งระบบไม่อ่าน")),
+                          ("/en", ("from row 6", "row 5, which is not read"))):
+        answer = _upload(app, site, path, prefix=prefix)
+        _work_off_jobs()
+        page = _page(app, answer.headers["Location"], site["admin"])
+        alert = page.select_one(".opdc-kpi-import-error").get_text(" ", strip=True)
+        assert all(w in alert for w in words), alert
+
+def test_a_waiting_job_tells_the_admin_what_to_do_not_a_developer_command(app, site, tmp_path):
+    """While the file waits for the jobs worker, the page speaks to an
+    organization admin: whom to ask if it keeps waiting, in the page's
+    language; not the developer's command that starts a worker."""
+    path = _workbook(tmp_path / "waiting.xlsx", [dga_dataset_dict(name="waiting-row")])
+    for prefix, ask in (("/th", "แจ้งผู้ดูแลระบบ"), ("/en", "ask the site's administrators")):
+        answer = _upload(app, site, path, prefix=prefix)
+        page = _page(app, answer.headers["Location"], site["admin"])
+        assert page.select_one(".opdc-kpi-import-status")["data-status"] == "queued"
+        text = page.select_one(".primary").get_text(" ", strip=True)
+        assert "make serve" not in text and ask in text, text
+
+def test_a_refused_workbook_leads_back_to_the_import_page(app, site, tmp_path):
+    """The status page of a refused file (here the empty template) says
+    "upload it again": it offers the way to do so, a button back to the
+    import page, as a checked file's report does (was: a dead end)."""
+    template = app.get(f"/organization/{site['org']['name']}/import/template",
+                       headers=_headers(site["admin"]))
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(template.data)
+    for prefix in ("/th", "/en"):
+        answer = _upload(app, site, path, prefix=prefix)
+        _work_off_jobs()
+        page = _page(app, answer.headers["Location"], site["admin"])
+        assert page.select_one(".opdc-kpi-import-error") is not None
+        back = [a.get("href") for a in page.select(".primary a.btn, .module-content a.btn")]
+        assert f"{prefix}/organization/{site['org']['name']}/import" in back, back

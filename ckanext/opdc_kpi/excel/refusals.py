@@ -186,8 +186,12 @@ def too_many_rows(limit: int, resources: bool = False) -> OverBudget:
 def no_data_rows() -> WorkbookError:
     """A workbook in the layout with no dataset row (the empty template sent
     as it is): nothing to check or import, and what to fill in."""
+    # row 5 holds the filling hints and is not read: a row typed over the
+    # hints (the first row under the headers) is skipped with them
     return WorkbookError(
-        "the workbook has no data rows: fill in one row per dataset under the headers "
-        "(row 4) of a Temp2_Meta_* sheet, then upload it again",
-        "ไฟล์นี้ไม่มีแถวข้อมูล: กรอกชุดข้อมูลชุดละหนึ่งแถวใต้หัวตาราง (แถวที่ 4) "
-        "ของแผ่นงาน Temp2_Meta_* แล้วอัปโหลดอีกครั้ง")
+        "the workbook has no data rows: fill in one row per dataset from row 6 of a "
+        "Temp2_Meta_* sheet, below the headers (row 4) and the hints (row 5, which is "
+        "not read), then upload it again",
+        "ไฟล์นี้ไม่มีแถวข้อมูล: กรอกชุดข้อมูลชุดละหนึ่งแถวตั้งแต่แถวที่ 6 ของแผ่นงาน "
+        "Temp2_Meta_* ใต้หัวตาราง (แถวที่ 4) และแถวคำแนะนำ (แถวที่ 5 ซึ่งระบบไม่อ่าน) "
+        "แล้วอัปโหลดอีกครั้ง")

@@ -45,6 +45,17 @@ def value_label(facet: Any, value: Any, lang: str) -> str | None:
     return standard.choice_label(list_name, value, lang)
 
 
+def licence_titles(lang: str) -> dict[str, str]:
+    """The site's licences by id -> their title in ``lang`` where the
+    licence list (``licenses_group_url``) gives one (``title_th``); CKAN's
+    facet and dataset page show only the list's ``title`` (English)."""
+    if lang == "en":
+        return {}
+    key = f"title_{lang}"
+    licences = tk.get_action("license_list")({"ignore_auth": True}, {})
+    return {entry["id"]: entry[key] for entry in licences if entry.get(key)}
+
+
 def query_hints(q: Any, lang: str) -> list[dict[str, str]]:
     """The data types and focus areas a search's words name (their Thai or
     English label, e.g. "ข้อมูลสถิติ"), as filters to offer: ``[{"facet",
@@ -74,7 +85,16 @@ def template_helpers() -> dict[str, Any]:
             "opdc_kpi_facet_value_label": opdc_kpi_facet_value_label,
             "opdc_kpi_search_hints": opdc_kpi_search_hints,
             "opdc_kpi_facet_url": opdc_kpi_facet_url,
-            "opdc_kpi_dataset_tags": opdc_kpi_dataset_tags}
+            "opdc_kpi_dataset_tags": opdc_kpi_dataset_tags,
+            "opdc_kpi_licence_title": opdc_kpi_licence_title}
+
+
+def opdc_kpi_licence_title(pkg_dict: Any) -> str:
+    """A dataset's licence title in the page's language (its
+    ``license_title`` when the licence list has none in that language)."""
+    pkg_dict = pkg_dict or {}
+    titles = licence_titles(request_language())
+    return titles.get(pkg_dict.get("license_id") or "") or pkg_dict.get("license_title") or ""
 
 
 def opdc_kpi_facet_value_label(facet: Any, value: Any) -> str | None:
@@ -86,9 +106,12 @@ def opdc_kpi_facet_value_label(facet: Any, value: Any) -> str | None:
 def opdc_kpi_facet_labeller(facet: Any) -> Any:
     """``label_function`` of CKAN's facet list for a facet: its values by
     label for the data type and focus area, None (CKAN's own) otherwise."""
+    lang = request_language()
+    if facet == "license_id":
+        titles = licence_titles(lang)
+        return lambda item: titles.get(item.get("name")) or item.get("display_name")
     if facet not in FACET_LISTS:
         return None
-    lang = request_language()
     return lambda item: value_label(facet, item.get("name"), lang) or item.get("display_name")
 
 
