@@ -13,8 +13,10 @@ are read together (``build_conjunction``):
 - required facet values become one containment of the ``facets`` array,
   required exact values of the document one containment of ``fields``,
   required keys one containment of the keys' index;
-- alternatives all of which an index answers (``a OR b OR ...``) become a
-  semi-join on the ids the indexes find, one lookup per term.
+- alternatives all of which an index answers (``a OR b OR ...``), required
+  ranges and patterns (the values' table) and dismax's "at least k of n"
+  become one semi-join on the intersection of the ids each finds, one lookup
+  per term (a semi-join each, 100 of them took the planner past a second).
 
 Within a group of alternatives (``tags:a OR tags:b``) the facet values and
 the document keys become one overlap (``&&``). Everything else is built term
@@ -127,24 +129,33 @@ def build_conjunction(condition: sql.Condition, nodes: list[qp.Node]) -> list[st
                 continue
         else:
             kind = kind_of(node)
-            if kind and kind[0] in ("facet", "document", "key"):
+            if kind and kind[0] in ("facet", "document", "key", "value"):
                 required.setdefault(kind[0], []).append(kind[1])
                 continue
         rest.append(node)
     out = [condition.build(node) for node in rest]
+    # the ids each of these finds, intersected: one semi-join however many
+    # there are (one ``IN`` each is a join each, and 100 of them took the
+    # planner, GEQO, past a second; an INTERSECT's arms are planned one by one)
+    found = [f"SELECT x.id FROM {VALUES} AS x WHERE {condition.value_match(field, term, 'x')}"
+             for field, term in required.pop("value", [])]
     out += [_required(condition, kind, values) for kind, values in required.items()]
     out += [_excluded(condition, group, kinds) for group, kinds in excluded.items()]
-    out += [_any_of(condition, kinds) for kinds in alternatives]
-    out += [_at_least(condition, minimum, kinds) for minimum, kinds in at_least]
+    found += [_any_of(condition, kinds) for kinds in alternatives]
+    found += [_at_least(condition, minimum, kinds) for minimum, kinds in at_least]
+    if len(found) == 1:
+        out.append(f"{TABLE}.id IN ({found[0]})")
+    elif found:
+        out.append(f"{TABLE}.id IN ({' INTERSECT '.join(f'({ids})' for ids in found)})")
     return out or ["TRUE"]
 
 
 def _at_least(condition: sql.Condition, minimum: int, kinds: list[tuple]) -> str:
-    """Rows at least ``minimum`` of ``kinds`` (text terms) match: each term
-    looked up in its index, the rows found by ``minimum`` lookups or more."""
+    """The ids at least ``minimum`` of ``kinds`` (text terms) match: each
+    term looked up in its index, the rows found by ``minimum`` lookups or more."""
     lookups = [_lookup(condition, group, members) for group, members in _grouped(kinds).items()]
-    return (f"{TABLE}.id IN (SELECT u.id FROM ({' UNION ALL '.join(lookups)}) AS u "
-            f"GROUP BY u.id HAVING count(*) >= {int(minimum)})")
+    return (f"SELECT u.id FROM ({' UNION ALL '.join(lookups)}) AS u "
+            f"GROUP BY u.id HAVING count(*) >= {int(minimum)}")
 
 
 def _document(pairs: list[tuple[str, str]]) -> str:
@@ -170,10 +181,10 @@ def _grouped(kinds: list[tuple]) -> dict[tuple, list[tuple]]:
 
 
 def _any_of(condition: sql.Condition, kinds: list[tuple]) -> str:
-    """Rows any of ``kinds`` matches (a top-level ``a OR b OR ...``): a
-    semi-join on the ids each kind's index finds."""
+    """The ids any of ``kinds`` matches (a top-level ``a OR b OR ...``): the
+    ids each kind's index finds."""
     lookups = [_lookup(condition, group, members) for group, members in _grouped(kinds).items()]
-    return f"{TABLE}.id IN ({' UNION ALL '.join(lookups)})"
+    return " UNION ALL ".join(lookups)
 
 
 def _excluded(condition: sql.Condition, group: tuple, kinds: list[tuple]) -> str:
