@@ -75,7 +75,8 @@ def test_steward_creates_a_dataset_in_thai(live_server, page):
     screenshot(page, "steward-dataset-page")
     body = page.inner_text("body")
     assert "ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่" in body and "จังหวัด" in body
-    assert "Creative Commons Attributions" in body
+    # the licence by its Thai title on a Thai page (the licence list's title_th)
+    assert "ครีเอทีฟคอมมอนส์ แบบแสดงที่มา (CC BY)" in body
     shown = helpers.call_action("package_show", id="steward-tourism")
     assert shown["state"] == "active" and shown["geo_coverage"] == "จังหวัด"
     assert shown["resources"][0]["resource_created_date"] == "2024-01-15"
