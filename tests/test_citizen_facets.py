@@ -135,3 +135,22 @@ def test_licences_by_their_thai_title_on_thai_pages(app, catalog):
     assert "ไม่ระบุสัญญาอนุญาต" in page.get_text(" ", strip=True), page
     page = _soup(app, "/en/dataset/no-licence").select_one("section.license")
     assert "License not specified" in page.get_text(" ", strip=True), page
+
+
+def test_the_thai_form_offers_licences_by_the_same_thai_title(app, catalog):
+    """The steward's Thai form names each licence as the Thai dataset page
+    will (the stored value stays the standard's English name)."""
+    token = {"Authorization": factories.SysadminWithToken()["token"]}
+
+    def options(url):
+        response = app.get(url, headers=token)
+        assert response.status_code == 200
+        soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        return {o["value"]: o.get_text(strip=True)
+                for o in soup.select("#field-license_id option") if o.get("value")}
+
+    thai = options("/th/dataset/edit/stat-health")
+    assert thai["Creative Commons Attributions"] == "ครีเอทีฟคอมมอนส์ แบบแสดงที่มา (CC BY)"
+    assert thai["License not specified"] == "ไม่ระบุสัญญาอนุญาต"
+    english = options("/en/dataset/edit/stat-health")
+    assert english["Creative Commons Attributions"] == "Creative Commons Attributions"

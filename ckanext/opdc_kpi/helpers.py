@@ -124,8 +124,12 @@ def _list_name(field: dict) -> str:
 def opdc_kpi_choices(field: dict) -> list[dict[str, Any]]:
     """scheming choices: ``[{"value": stored value, "label": {"en", "th"}}]``
     of the field's list (``choices_list``, default the field's name)."""
-    return [{"value": c.value, "label": {"en": c.en, "th": c.th}}
-            for c in standard.CHOICES.get(_list_name(field), ())]
+    list_name = _list_name(field)
+    # licences by the site's licence list's Thai title, as the dataset page
+    # and the facet show them (the standard's list names them in English)
+    thai = dataset.facets.licence_titles("th") if list_name == "license_id" else {}
+    return [{"value": c.value, "label": {"en": c.en, "th": thai.get(c.value) or c.th}}
+            for c in standard.CHOICES.get(list_name, ())]
 
 
 def _given_values(value: Any) -> list[str]:
