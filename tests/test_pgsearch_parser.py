@@ -60,6 +60,26 @@ def test_a_bracketed_group_of_negated_clauses_only_matches_nothing(text, expecte
 
 
 @pytest.mark.parametrize("text, expected", [
+    # Lucene's classic parser: OR makes unsigned clauses optional; a signed one
+    # keeps its sign (Solr: tags:a OR -tags:b is a and not b)
+    ("tags:a OR -tags:b", qp.And((T("tags", "a"), qp.Not(T("tags", "b"))))),
+    ("NOT tags:a OR tags:b", qp.And((T("tags", "b"), qp.Not(T("tags", "a"))))),
+    ("-tags:a OR -tags:b", qp.And((qp.Not(T("tags", "a")), qp.Not(T("tags", "b"))))),
+    ("(-tags:a OR -tags:b)", NOTHING),
+    ("a OR b OR -c", qp.And((qp.Or((T(None, "a"), T(None, "b"))), qp.Not(T(None, "c"))))),
+    # a required clause makes the optional ones score only
+    ("+tags:a OR tags:b", T("tags", "a")),
+    ("+a OR b OR -c", qp.And((T(None, "a"), qp.Not(T(None, "c"))))),
+    ("tags:(a OR -b)", qp.And((T("tags", "a"), qp.Not(T("tags", "b"))))),
+    # a bracketed group is a clause of its own, not a sign
+    ("a OR (-b)", qp.Or((T(None, "a"), NOTHING))),
+    ("a OR b", qp.Or((T(None, "a"), T(None, "b")))),
+])
+def test_a_signed_clause_keeps_its_sign_next_to_or(text, expected):
+    assert qp.parse(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
     ('title:"water quality"', T("title", "water quality", "phrase")),
     ("+capacity:public", T("capacity", "public")),
     ("state:(active OR draft)", qp.Or((T("state", "active"), T("state", "draft")))),

@@ -50,3 +50,20 @@ class MatchAll:
 
 
 Node = Union[Term, Not, And, Or, AtLeast, MatchAll]
+
+
+def signed_alternatives(arms: list[tuple[str, Node]]) -> Node:
+    """Clauses joined by ``OR``, as Lucene reads their signs: a prohibited
+    clause stays prohibited and a required one required (``OR`` only makes
+    the unsigned ones optional). ``a OR b`` is either; ``a OR -b`` is a and
+    not b; ``-a OR -b`` neither (purely negative: everything else at the top
+    of a query, nothing in brackets); ``+a OR b`` is a (b only scores)."""
+    if all(sign == "" for sign, _node in arms):
+        return Or(tuple(node for _sign, node in arms))
+    required = [node for sign, node in arms if sign == "+"]
+    prohibited = [node for sign, node in arms if sign == "-"]
+    optional = [node for sign, node in arms if sign == ""]
+    if not required and optional:
+        required = [optional[0] if len(optional) == 1 else Or(tuple(optional))]
+    nodes = required + prohibited
+    return nodes[0] if len(nodes) == 1 else And(tuple(nodes))

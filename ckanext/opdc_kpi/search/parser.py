@@ -15,7 +15,8 @@ queries and joins), the magic fields ``_query_``/``_val_``, boosts ``^``,
 fuzzy/proximity ``~``.
 
 Operator precedence: ``OR`` binds tighter than juxtaposition (implicit AND)
-and explicit ``AND``. So ``organization:a OR organization:b metadata_modified:[x TO *]``
+and explicit ``AND``; a signed clause keeps its sign next to ``OR``, as in
+Lucene (``a OR -b`` is a and not b, ``-a OR -b`` neither). So ``organization:a OR organization:b metadata_modified:[x TO *]``
 means "(a or b) and modified since x", which is what a harvester joining its
 filter terms with spaces means. (Lucene would make both organization terms
 optional next to the required range, i.e. not filter by organization at all.)
@@ -37,6 +38,7 @@ from ckanext.opdc_kpi.search.nodes import (  # noqa: F401 - the parser's API nam
     Or,
     QuerySyntaxError,
     Term,
+    signed_alternatives,
 )
 from ckanext.opdc_kpi.search.wildcards import wildcard_to_like  # noqa: F401 - API
 
@@ -224,13 +226,24 @@ class _Parser:
         return groups[0] if len(groups) == 1 else And(tuple(groups))
 
     def _parse_or(self) -> Node:
-        nodes = [self._parse_clause()]
+        arms = [(self._prefix(), self._parse_clause())]
         while self._at_keyword("OR") or self._at_keyword("||"):
             self.pos += 2
             if not self._peek() or self._peek() == ")":
                 raise self._error("OR without a right-hand side")
-            nodes.append(self._parse_clause())
-        return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
+            arms.append((self._prefix(), self._parse_clause()))
+        if len(arms) == 1:
+            return arms[0][1]
+        return signed_alternatives(arms)
+
+    def _prefix(self) -> str:
+        """The clause's sign: "+" (required), "-" (``-``, ``!``, ``NOT``) or ""."""
+        ch = self._peek()
+        if ch == "+":
+            return "+"
+        if ch in "-!" or self._at_keyword("NOT"):
+            return "-"
+        return ""
 
     def _parse_clause(self) -> Node:
         ch = self._peek()
