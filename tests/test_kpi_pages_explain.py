@@ -11,6 +11,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+import ckan
+
 from ckan.tests import factories, helpers
 
 from .factories_dga import dga_dataset_dict
@@ -127,7 +129,14 @@ def test_the_pages_use_bootstrap_5_classes_only(app, site):
                       ("/th/organization/interior/kpi/assessments", site["assessor"]),
                       ("/th/organization/interior/harvest-check", site["sysadmin"])):
         page = _soup(app, url, user)
-        used = {c for node in page.select(".primary [class]") for c in node["class"]}
+        # CKAN 2.11's own organization header writes its "Manage" link with
+        # btn-default (its CSS styles it as btn-light); the extension's markup
+        # is checked, not CKAN's
+        core = {id(node) for node in page.select(
+            ".content_action a[href*='/organization/edit/']")
+            if ckan.__version__.startswith("2.11")}
+        used = {c for node in page.select(".primary [class]") if id(node) not in core
+                for c in node["class"]}
         assert not used & old, (url, used & old)
     page = _soup(app, PAGE, site["assessor"])
     assert "form-select" in page.select_one("#opdc-kpi-year")["class"]

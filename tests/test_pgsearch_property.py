@@ -87,7 +87,7 @@ def test_sort_and_facets_give_results_or_a_search_query_error(sort, facet, limit
 @pytest.mark.usefixtures("catalog")
 @SETTINGS
 @given(q=QUERY, fq=QUERY, sort=st.one_of(st.none(), SORT))
-def test_http_answers_200_or_400(app, q, fq, sort):
+def test_http_answers_200_400_or_a_limits_409(app, q, fq, sort):
     for value in (q, fq, sort or ""):
         try:
             value.encode("utf-8")
@@ -98,10 +98,14 @@ def test_http_answers_200_or_400(app, q, fq, sort):
         params["sort"] = sort
     response = app.get("/api/3/action/package_search", query_string=params,
                        expect_errors=True)
-    assert response.status_code in (200, 400), (response.status_code, response.body[:300])
+    assert response.status_code in (200, 400, 409), (response.status_code, response.body[:300])
     event(str(response.status_code))
     if response.status_code == 400:
         assert response.json["error"]["__type"] == "Search Query Error"
+    if response.status_code == 409:  # only a request limit (README, "Request limits")
+        error = response.json["error"]
+        assert error["__type"] == "Validation Error", error
+        assert "ckanext.opdc_kpi.search." in json.dumps(error, ensure_ascii=False), error
 
 
 TOTAL_SORTS = ["name asc", "name desc", "id asc", "id desc"]

@@ -193,7 +193,7 @@ def test_the_refusal_page_is_titled_in_thai_and_leads_back_to_the_search(app, si
 
     page = BeautifulSoup(app.get("/th/dataset/?sort=" + ",".join(["name asc"] * 11),
                                  status=400).get_data(as_text=True), "html.parser")
-    assert "คำขอไม่ถูกต้อง" in page.select_one("#error-content h1").get_text()
+    assert "คำขอไม่ถูกต้อง" in page.select_one("article.module h1").get_text()
     (button,) = [a for a in page.select("a.btn") if "เริ่มค้นหาใหม่" in a.get_text()]
     assert button["href"].rstrip("/") == "/th/dataset"
     english = BeautifulSoup(app.get("/organization/limits-org?sort=" + ",".join(
