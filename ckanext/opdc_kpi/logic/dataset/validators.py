@@ -154,9 +154,11 @@ MAX_FORMAT_CHARS = 200  # one facet value of the search index (its GIN: 2,712 by
 
 
 def opdc_kpi_format_length(key: tuple, data: dict, errors: dict, context: dict) -> None:
-    """A resource's format of at most ``MAX_FORMAT_CHARS`` characters."""
+    """A resource's format of at most ``MAX_FORMAT_CHARS`` characters (a
+    longer one the resource already had, from before the limit, is kept)."""
     value = data.get(key)
-    if isinstance(value, str) and len(value) > MAX_FORMAT_CHARS:
+    if (isinstance(value, str) and len(value) > MAX_FORMAT_CHARS
+            and not _keep_legacy(key, data, context, value)):
         _error(errors, key, "too_long", max=MAX_FORMAT_CHARS)
         raise StopOnError
 
