@@ -305,9 +305,14 @@ def test_a_production_worker_started_while_the_database_refuses_exits_to_be_star
         pytest.skip("needs CKAN_INI (make test sets it)")
     port = _free_port()   # closed again: connections to it are refused
     text = pathlib.Path(ini).read_text()
-    text = re.sub(r"(?m)^sqlalchemy\.url\s*=.*$",
-                  f"sqlalchemy.url = postgresql://nobody@127.0.0.1:{port}/none", text)
+    refusing = f"sqlalchemy.url = postgresql://nobody@127.0.0.1:{port}/none"
+    text, n = re.subn(r"(?m)^sqlalchemy\.url\s*=.*$", refusing, text)
+    if not n:  # the URL comes from the ini this one extends: override it here
+        text = re.sub(r"(?m)^\[app:main\]\s*$", "[app:main]\n" + refusing, text, count=1)
     here = pathlib.Path(ini).parent
+    # the Solr mode's ini extends test.ini (use = config:test.ini): by its full path
+    text = re.sub(r"(?m)^(use\s*=\s*config:)(?!/)(\S+)",
+                  lambda m: m.group(1) + str(here / m.group(2)), text)
     refused = tmp_path / "refused.ini"
     refused.write_text(text.replace("%(here)s", str(here)))
     env = dict(os.environ, CKAN_INI=str(refused), OPDC_APP_RETRY_PAUSE="0")

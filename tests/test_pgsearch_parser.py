@@ -67,9 +67,10 @@ def test_a_bracketed_group_of_negated_clauses_only_matches_nothing(text, expecte
     ("-tags:a OR -tags:b", qp.And((qp.Not(T("tags", "a")), qp.Not(T("tags", "b"))))),
     ("(-tags:a OR -tags:b)", NOTHING),
     ("a OR b OR -c", qp.And((qp.Or((T(None, "a"), T(None, "b"))), qp.Not(T(None, "c"))))),
-    # a required clause makes the optional ones score only
-    ("+tags:a OR tags:b", T("tags", "a")),
-    ("+a OR b OR -c", qp.And((T(None, "a"), qp.Not(T(None, "c"))))),
+    # with CKAN's q.op=AND, + means nothing next to OR (Lucene: "+a OR b --> a OR b")
+    ("+tags:a OR tags:b", qp.Or((T("tags", "a"), T("tags", "b")))),
+    ("+a OR b OR -c", qp.And((qp.Or((T(None, "a"), T(None, "b"))), qp.Not(T(None, "c"))))),
+    ("a OR +b", qp.Or((T(None, "a"), T(None, "b")))),
     ("tags:(a OR -b)", qp.And((T("tags", "a"), qp.Not(T("tags", "b"))))),
     # a bracketed group is a clause of its own, not a sign
     ("a OR (-b)", qp.Or((T(None, "a"), NOTHING))),

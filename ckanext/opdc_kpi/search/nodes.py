@@ -53,17 +53,16 @@ Node = Union[Term, Not, And, Or, AtLeast, MatchAll]
 
 
 def signed_alternatives(arms: list[tuple[str, Node]]) -> Node:
-    """Clauses joined by ``OR``, as Lucene reads their signs: a prohibited
-    clause stays prohibited and a required one required (``OR`` only makes
-    the unsigned ones optional). ``a OR b`` is either; ``a OR -b`` is a and
-    not b; ``-a OR -b`` neither (purely negative: everything else at the top
-    of a query, nothing in brackets); ``+a OR b`` is a (b only scores)."""
-    if all(sign == "" for sign, _node in arms):
+    """Clauses joined by ``OR``, as Lucene's classic parser reads their signs
+    with CKAN's ``q.op=AND``: a prohibited clause stays prohibited, and every
+    other one is optional, ``+`` or not (Lucene: "+a OR b --> a OR b").
+    ``a OR b`` is either; ``a OR -b`` is a and not b; ``-a OR -b`` neither
+    (purely negative: everything else at the top of a query, nothing in
+    brackets)."""
+    if all(sign != "-" for sign, _node in arms):
         return Or(tuple(node for _sign, node in arms))
-    required = [node for sign, node in arms if sign == "+"]
+    optional = [node for sign, node in arms if sign != "-"]
     prohibited = [node for sign, node in arms if sign == "-"]
-    optional = [node for sign, node in arms if sign == ""]
-    if not required and optional:
-        required = [optional[0] if len(optional) == 1 else Or(tuple(optional))]
-    nodes = required + prohibited
+    nodes = ([optional[0] if len(optional) == 1 else Or(tuple(optional))] if optional else [])
+    nodes += prohibited
     return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
