@@ -164,15 +164,12 @@ SEARCHES = [
      "total"),
     ("harvester org exclude", {"q": "*:*", "rows": 100, "sort": "id asc",
                                "fq": "-organization:diff-org-3"}, "total"),
-    # a signed clause keeps its sign next to OR (Lucene's classic parser)
-    ("excluded either, OR", {"q": "*:*", "rows": 1000, "sort": "id asc",
-                             "fq": "-tags:water OR -res_format:CSV"}, "total"),
-    ("one and not the other, OR", {"q": "*:*", "rows": 1000, "sort": "id asc",
-                                   "fq": "(tags:water OR -res_format:CSV)"}, "total"),
-    ("plus next to OR", {"q": "*:*", "rows": 1000, "sort": "id asc",
-                         "fq": "(+tags:water OR res_format:CSV)"}, "total"),
-    ("q excluded either, OR", {"q": "-tags:water OR -res_format:CSV", "rows": 1000,
-                               "sort": "id asc"}, "total"),
+    # a signed clause keeps its sign next to OR (Lucene's classic parser, q.op=AND)
+    *[(name, {"rows": 1000, "sort": "id asc", **params}, "total") for name, params in (
+        ("excluded either, OR", {"q": "*:*", "fq": "-tags:water OR -res_format:CSV"}),
+        ("one and not the other, OR", {"q": "*:*", "fq": "(tags:water OR -res_format:CSV)"}),
+        ("plus next to OR", {"q": "*:*", "fq": "(+tags:water OR res_format:CSV)"}),
+        ("q excluded either, OR", {"q": "-tags:water OR -res_format:CSV"}))],
     ("harvester groups", {"q": "*:*", "rows": 100, "sort": "id asc",
                           "fq": "groups:diff-group-1"}, "total"),
     ("harvester window", {"q": "*:*", "rows": 100, "sort": "id asc",
