@@ -23,10 +23,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.logic.dataset import checks, legacy, names
 from ckanext.opdc_kpi.logic.dataset.output import (
-    opdc_kpi_kpi_years_output,
-    opdc_kpi_multiple_choice_output,
-    years_input,
-)
+    opdc_kpi_kpi_years_output, opdc_kpi_multiple_choice_output, years_input)
 from ckanext.opdc_kpi.logic.site import msg, today
 from ckanext.opdc_kpi.scoring import standard
 from ckanext.scheming.validation import scheming_validator
@@ -154,11 +151,10 @@ MAX_FORMAT_CHARS = 200  # one facet value of the search index (its GIN: 2,712 by
 
 
 def opdc_kpi_format_length(key: tuple, data: dict, errors: dict, context: dict) -> None:
-    """A resource's format of at most ``MAX_FORMAT_CHARS`` characters (a
-    longer one the resource already had, from before the limit, is kept)."""
+    """At most ``MAX_FORMAT_CHARS`` characters, or the one the resource had before the limit."""
     value = data.get(key)
-    if (isinstance(value, str) and len(value) > MAX_FORMAT_CHARS
-            and not _keep_legacy(key, data, context, value)):
+    if isinstance(value, str) and len(value) > MAX_FORMAT_CHARS and not _keep_legacy(
+            key, data, context, value):
         _error(errors, key, "too_long", max=MAX_FORMAT_CHARS)
         raise StopOnError
 
