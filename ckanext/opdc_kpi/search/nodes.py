@@ -52,17 +52,17 @@ class MatchAll:
 Node = Union[Term, Not, And, Or, AtLeast, MatchAll]
 
 
-def signed_alternatives(arms: list[tuple[str, Node]]) -> Node:
-    """Clauses joined by ``OR``, as Lucene's classic parser reads their signs
-    with CKAN's ``q.op=AND``: a prohibited clause stays prohibited, and every
-    other one is optional, ``+`` or not (Lucene: "+a OR b --> a OR b").
-    ``a OR b`` is either; ``a OR -b`` is a and not b; ``-a OR -b`` neither
+def signed_alternatives(arms: list[tuple[bool, Node]]) -> Node:
+    """Clauses joined by ``OR`` (``(prohibited, node)`` each), as Lucene's
+    classic parser reads them with CKAN's ``q.op=AND``: a prohibited clause
+    stays prohibited, every other one is optional, ``+`` or not (Lucene: "+a
+    OR b --> a OR b"). ``a OR -b`` is a and not b; ``-a OR -b`` neither
     (purely negative: everything else at the top of a query, nothing in
     brackets)."""
-    if all(sign != "-" for sign, _node in arms):
-        return Or(tuple(node for _sign, node in arms))
-    optional = [node for sign, node in arms if sign != "-"]
-    prohibited = [node for sign, node in arms if sign == "-"]
+    optional = [node for prohibited, node in arms if not prohibited]
+    excluded = [node for prohibited, node in arms if prohibited]
+    if not excluded:
+        return Or(tuple(optional))
     nodes = ([optional[0] if len(optional) == 1 else Or(tuple(optional))] if optional else [])
-    nodes += prohibited
+    nodes += excluded
     return nodes[0] if len(nodes) == 1 else And(tuple(nodes))

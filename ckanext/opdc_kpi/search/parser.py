@@ -15,10 +15,11 @@ queries and joins), the magic fields ``_query_``/``_val_``, boosts ``^``,
 fuzzy/proximity ``~``.
 
 Operator precedence: ``OR`` binds tighter than juxtaposition (implicit AND)
-and explicit ``AND``; a signed clause keeps its sign next to ``OR``, as in
-Lucene (``a OR -b`` is a and not b, ``-a OR -b`` neither). So ``organization:a OR organization:b metadata_modified:[x TO *]``
-means "(a or b) and modified since x", which is what a harvester joining its
-filter terms with spaces means. (Lucene would make both organization terms
+and explicit ``AND``; a ``-`` clause stays excluded next to ``OR``, as in
+Lucene (``a OR -b`` is a and not b, ``-a OR -b`` neither).
+So ``organization:a OR organization:b metadata_modified:[x TO *]`` means "(a or b)
+and modified since x", which is what a harvester joining its filter terms with
+spaces means. (Lucene would make both organization terms
 optional next to the required range, i.e. not filter by organization at all.)
 """
 from __future__ import annotations
@@ -226,26 +227,16 @@ class _Parser:
         return groups[0] if len(groups) == 1 else And(tuple(groups))
 
     def _parse_or(self) -> Node:
-        arms = [(self._prefix(), self._parse_clause())]
+        arms = [self._parse_clause()]
         while self._at_keyword("OR") or self._at_keyword("||"):
             self.pos += 2
             if not self._peek() or self._peek() == ")":
                 raise self._error("OR without a right-hand side")
-            arms.append((self._prefix(), self._parse_clause()))
-        if len(arms) == 1:
-            return arms[0][1]
-        return signed_alternatives(arms)
+            arms.append(self._parse_clause())
+        return arms[0][1] if len(arms) == 1 else signed_alternatives(arms)
 
-    def _prefix(self) -> str:
-        """The clause's sign: "+" (required), "-" (``-``, ``!``, ``NOT``) or ""."""
-        ch = self._peek()
-        if ch == "+":
-            return "+"
-        if ch in "-!" or self._at_keyword("NOT"):
-            return "-"
-        return ""
-
-    def _parse_clause(self) -> Node:
+    def _parse_clause(self) -> tuple[bool, Node]:
+        """``(prohibited, node)``: whether a ``-``/``!``/``NOT`` sign led it."""
         ch = self._peek()
         negate = False
         if ch in "+-!":
@@ -257,7 +248,7 @@ class _Parser:
             negate = True
             self.pos += 3
         node = self._parse_primary(field=None)
-        return Not(node) if negate else node
+        return negate, (Not(node) if negate else node)
 
     def _parse_primary(self, field: Optional[str]) -> Node:
         ch = self._peek()
