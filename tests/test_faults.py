@@ -142,8 +142,9 @@ def test_an_import_whose_jobs_worker_is_killed_is_shown_interrupted(app, tmp_pat
 
 
 def _terminate_the_blocked_insert(db_url: str, found: list, stop: threading.Event,
-                                  locker_pid: int, seconds: float = 60) -> None:
-    """From a connection of its own: the backend whose INSERT into package
+                                  locker_pid: int, seconds: float = 60,
+                                  table: str = "package") -> None:
+    """From a connection of its own: the backend whose INSERT into ``table``
     waits for the lock, ended by PostgreSQL (pg_terminate_backend). If none
     is found within ``seconds`` (or this thread fails), the lock's holder is
     ended instead, so the request goes on and the test fails, never hangs."""
@@ -156,8 +157,8 @@ def _terminate_the_blocked_insert(db_url: str, found: list, stop: threading.Even
             while not stop.is_set() and time.monotonic() < deadline:
                 pid = conn.execute(sa.text(
                     "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO package %'"
-                )).scalar()
+                    "AND wait_event_type = 'Lock' AND query ILIKE :insert"
+                ), {"insert": f"INSERT INTO {table} %"}).scalar()
                 if pid:
                     conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
                     found.append(pid)
@@ -213,6 +214,74 @@ def test_a_backend_terminated_under_a_request_answers_503_and_the_next_request_s
     again = app.post("/api/3/action/package_create", json=pkg, headers=headers)
     assert again.status_code == 200, again.get_data(as_text=True)[:500]
     assert again.json["result"]["name"] == pkg["name"]
+
+
+def _with_inserts_into_ended(table: str, request) -> tuple[list, object]:
+    """Send ``request()`` while ``table`` is locked against writes, and end
+    the backend whose INSERT into it waits (pg_terminate_backend): (the
+    backends ended, the answer)."""
+    db_url = str(model.meta.engine.url.render_as_string(hide_password=False))
+    model.Session.remove()
+    locker = sa.create_engine(db_url)
+    found: list = []
+    stop = threading.Event()
+    answer = None
+    try:
+        with locker.connect() as conn, conn.begin() as transaction:
+            conn.execute(sa.text(f"LOCK TABLE {table} IN EXCLUSIVE MODE"))
+            locker_pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+            killer = threading.Thread(target=_terminate_the_blocked_insert,
+                                      args=(db_url, found, stop, locker_pid, 60, table),
+                                      daemon=True)
+            killer.start()
+            answer = request()
+            stop.set()
+            killer.join(10)
+            transaction.rollback()
+    except sa.exc.DBAPIError:
+        assert not found  # the lock's holder was ended: no INSERT was found waiting
+    finally:
+        locker.dispose()
+    assert found, f"no INSERT into {table} waited on the lock"
+    model.Session.remove()
+    return found, answer
+
+
+def test_a_write_committed_before_the_database_was_lost_is_answered_as_saved(app):
+    """CKAN commits the dataset, then writes its activity in a transaction of
+    its own: the backend ended there. The dataset is stored, complete, so the
+    API says so: package_create answers 200 with the dataset (read again) and
+    a note that its activity entry may be missing, never "may not have been
+    saved, try again" (sent again, it would fail on the name). A write whose
+    result cannot be read again (package_delete) answers 503 saying it was
+    saved and must not be sent again."""
+    user = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+    pkg = dga_dataset_dict(name="saved-before-the-loss", owner_org=org["id"])
+    headers = {"Authorization": user["token"]}
+
+    _, answer = _with_inserts_into_ended("activity", lambda: app.post(
+        "/th/api/3/action/package_create", json=pkg, headers=headers))
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:500]
+    assert answer.json["success"] is True
+    assert answer.json["result"]["name"] == pkg["name"]
+    assert answer.json["result"]["title"] == pkg["title"]
+    note = answer.json["opdc_kpi_note"]
+    assert "บันทึก" in note and "Your change was saved" in note
+    stored = model.Package.get(pkg["name"])
+    assert stored is not None and stored.state == "active" and stored.title == pkg["title"]
+
+    shown = app.get(f"/api/3/action/package_show?id={pkg['name']}", headers=headers)
+    assert shown.status_code == 200 and shown.json["result"]["id"] == stored.id
+
+    _, deleted = _with_inserts_into_ended("activity", lambda: app.post(
+        "/api/3/action/package_delete", json={"id": pkg["name"]}, headers=headers))
+    assert deleted.status_code == 503, deleted.get_data(as_text=True)[:500]
+    error = deleted.json["error"]
+    assert error["saved"] is True and "Do not send it again" in error["message"]
+    assert "may not have been saved" not in error["message"]
+    assert "Traceback" not in deleted.get_data(as_text=True)
+    assert model.Package.get(pkg["name"]).state == "deleted"
 
 
 def _free_port() -> int:

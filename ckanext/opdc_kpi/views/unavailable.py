@@ -22,20 +22,45 @@ by the server for another's sake (deadlock ``40P01``, serialization
 every other error of classes 54, 55, 57 and 58 an ``OperationalError`` too:
 a program limit (``54000``, e.g. a value too large for an index) fails the
 same way every time, so it stays CKAN's own error (500, logged), never
-"try again"."""
+"try again".
+
+A write that was committed before the database stopped answering: CKAN
+commits a dataset, then its activity plugin writes the "new/changed package"
+activity in a transaction of its own (``action_succeeded``). Lost between the
+two, the request failed although the dataset is stored, complete: "may not
+have been saved, try again" would be wrong, and a client that sends a
+``package_create`` again gets "name already in use". So the datasets and
+resources each request commits are noted (SQLAlchemy ``after_flush`` and
+``after_commit`` on CKAN's session), and such a failure answers:
+
+- the API, for ``package_create``/``update``/``patch`` and
+  ``resource_create``/``update``/``patch``: 200 with what the action returns
+  (``package_show``/``resource_show`` again, on a fresh connection, as the
+  caller), plus ``opdc_kpi_note`` saying its activity entry may be missing;
+  if the reading fails too, or for any other action, 503 saying the change
+  was saved and must not be sent again;
+- a page: 503 saying the change was saved, with a link to the dataset."""
 from __future__ import annotations
 
 import html
 import json
-from typing import Any
+import logging
+from typing import Any, Optional
 
 import flask
 import psycopg2
 import sqlalchemy as sa
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+log = logging.getLogger(__name__)
+
 _NOTE = "opdc_kpi_database_failed"
+#: on flask.g: {"packages": [ids], "resources": [ids]} this request committed
+_COMMITTED = "opdc_kpi_committed_writes"
+#: on the session: what its open transaction has flushed
+_PENDING = "opdc_kpi_flushed_writes"
 #: seconds a client is told to wait before it tries again
 RETRY_AFTER = 5
 
@@ -65,6 +90,48 @@ def _note(context: Any) -> None:
 _UNAVAILABLE = ("The catalog's database did not answer (it may be restarting). Your "
                 "change may not have been saved: try again in a moment.")
 _BACK = "Go back in your browser: what you typed is still in the form."
+_SAVED = ("Your change was saved, but the catalog's database stopped answering before "
+          "the request was finished. Do not send it again: open the dataset to check it.")
+_SAVED_NOTE = ("Your change was saved. The catalog's database stopped answering just after "
+               "it: its entry in the activity stream may be missing.")
+_OPEN = "Open the dataset"
+
+#: API actions answered again from what they committed: action -> what to read
+_REREAD = {"package_create": "package", "package_update": "package",
+           "package_patch": "package", "resource_create": "resource",
+           "resource_update": "resource", "resource_patch": "resource"}
+
+
+def _after_flush(session: Any, flush_context: Any) -> None:
+    """The datasets and resources the open transaction writes."""
+    pending = session.info.setdefault(_PENDING, {"packages": {}, "resources": {}})
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        created = obj in session.new
+        if isinstance(obj, model.Package) and obj.id:
+            pending["packages"][obj.id] = pending["packages"].get(obj.id, False) or created
+        elif isinstance(obj, model.Resource) and obj.id:
+            pending["resources"][obj.id] = pending["resources"].get(obj.id, False) or created
+            if obj.package_id:
+                pending["packages"].setdefault(obj.package_id, False)
+
+
+def _after_commit(session: Any) -> None:
+    if session.in_nested_transaction():
+        return
+    pending = session.info.pop(_PENDING, None)
+    if pending and (pending["packages"] or pending["resources"]) and flask.has_request_context():
+        committed = getattr(flask.g, _COMMITTED, None)
+        if committed is None:
+            committed = {"packages": {}, "resources": {}}
+            setattr(flask.g, _COMMITTED, committed)
+        for key in ("packages", "resources"):
+            for object_id, created in pending[key].items():
+                committed[key][object_id] = committed[key].get(object_id, False) or created
+
+
+def _after_rollback(session: Any) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_PENDING, None)
 
 
 def _both(english: str) -> tuple[str, str]:
@@ -72,31 +139,131 @@ def _both(english: str) -> tuple[str, str]:
     return tk._(english), english
 
 
+def _action_name() -> Optional[str]:
+    """The API action this request calls (``/api/3/action/<name>``)."""
+    parts = flask.request.path.strip("/").split("/")
+    if len(parts) >= 3 and parts[-2] == "action" and "api" in parts:
+        return parts[-1]
+    return None
+
+
+def _request_id() -> Optional[str]:
+    data = flask.request.get_json(silent=True)
+    if not isinstance(data, dict):
+        data = flask.request.form
+    value = data.get("id") if hasattr(data, "get") else None
+    return value if isinstance(value, str) else None
+
+
+def _read_again(action: Optional[str], committed: dict) -> Optional[dict]:
+    """What the committed action returns, read again as its caller, on a
+    fresh connection: None when it cannot be told or read."""
+    kind = _REREAD.get(action or "")
+    if kind == "package":
+        new = [pkg for pkg, created in committed["packages"].items() if created]
+        ids = new if action == "package_create" else list(committed["packages"])
+        if len(ids) != 1:
+            return None
+        show, object_id = "package_show", ids[0]
+    elif kind == "resource":
+        if action == "resource_create":
+            ids = [r for r, created in committed["resources"].items() if created]
+            ids = ids if len(ids) == 1 else []
+        else:
+            wanted = _request_id()
+            ids = [wanted] if wanted in committed["resources"] else []
+        if not ids:
+            return None
+        show, object_id = "resource_show", ids[0]
+    else:
+        return None
+    # the caller's name as CKAN noted it when the request began
+    user = getattr(flask.g, "user", None) or ""
+    try:
+        # a rollback, not remove(): the signed-in user's object (CKAN's
+        # authorization reads it) stays in the session, read again on a
+        # fresh connection (the pool checks it before it lends it)
+        model.Session.rollback()
+        return tk.get_action(show)({"user": user}, {"id": object_id})
+    except Exception:  # noqa: BLE001 - the database may still be away: say "saved"
+        log.warning("re-reading %s %s after a lost connection failed", show, object_id,
+                    exc_info=True)
+        try:
+            model.Session.rollback()
+        except Exception:  # noqa: BLE001
+            pass
+        return None
+
+
+def _json(body: dict, status: int, headers: dict) -> Any:
+    return flask.Response(json.dumps(body, ensure_ascii=False), status=status,
+                          headers=headers, content_type="application/json;charset=utf-8")
+
+
+def _page(paragraphs: list[tuple[str, str]], link: str = "") -> Any:
+    """A 503 page of (the request language's text, the English one) pairs."""
+    lines = []
+    for number, (local, english) in enumerate(paragraphs):
+        tag = "h1" if number == 0 else "p"
+        lines.append(f"<{tag}>{html.escape(local)}</{tag}>")
+    if link:
+        lines.append(link)
+    if any(local != english for local, english in paragraphs):
+        lines += [f'<p lang="en">{html.escape(english)}</p>' for _, english in paragraphs]
+    page = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>503</title></head>'
+            '<body class="opdc-kpi-unavailable">' + "".join(lines) + "</body></html>")
+    return flask.Response(page, status=503, headers={"Retry-After": str(RETRY_AFTER)},
+                          content_type="text/html;charset=utf-8")
+
+
+def _message(english: str) -> str:
+    local, english = _both(english)
+    return local if local == english else f"{local} / {english}"
+
+
+def _answer_saved(committed: dict) -> Any:
+    """The request committed its datasets' change before the database was
+    lost (module docstring)."""
+    action = _action_name()
+    if action is not None:
+        result = _read_again(action, committed)
+        if result is not None:
+            return _json({"success": True, "result": result,
+                          "opdc_kpi_note": _message(_SAVED_NOTE)}, 200, {})
+        body = {"success": False, "error": {"__type": "Service Unavailable",
+                                            "message": _message(_SAVED), "saved": True}}
+        return _json(body, 503, {"Retry-After": str(RETRY_AFTER)})
+    link = ""
+    if len(committed["packages"]) == 1:
+        try:
+            url = tk.h.url_for("dataset.read", id=next(iter(committed["packages"])))
+            link = f'<p><a href="{html.escape(url)}">{html.escape(tk._(_OPEN))}</a></p>'
+        except Exception:  # noqa: BLE001 - the message stands without its link
+            link = ""
+    return _page([_both(_SAVED)], link)
+
+
 def _answer(response: Any) -> Any:
     if response.status_code < 500 or not getattr(flask.g, _NOTE, False):
         return response
-    local, english = _both(_UNAVAILABLE)
-    headers = {"Retry-After": str(RETRY_AFTER)}
-    if flask.request.path.startswith("/api/"):
-        message = local if local == english else f"{local} / {english}"
-        body = {"success": False, "error": {"__type": "Service Unavailable", "message": message}}
-        return flask.Response(json.dumps(body, ensure_ascii=False), status=503,
-                              headers=headers, content_type="application/json;charset=utf-8")
-    back_local, back_english = _both(_BACK)
-    lines = [f"<h1>{html.escape(local)}</h1>", f"<p>{html.escape(back_local)}</p>"]
-    if local != english:
-        lines += [f'<p lang="en">{html.escape(english)}</p>',
-                  f'<p lang="en">{html.escape(back_english)}</p>']
-    page = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>503</title></head>'
-            '<body class="opdc-kpi-unavailable">' + "".join(lines) + "</body></html>")
-    return flask.Response(page, status=503, headers=headers,
-                          content_type="text/html;charset=utf-8")
+    committed = getattr(flask.g, _COMMITTED, None)
+    if committed:
+        return _answer_saved(committed)
+    if flask.request.path.startswith("/api/") or _action_name():
+        body = {"success": False, "error": {"__type": "Service Unavailable",
+                                            "message": _message(_UNAVAILABLE)}}
+        return _json(body, 503, {"Retry-After": str(RETRY_AFTER)})
+    return _page([_both(_UNAVAILABLE), _both(_BACK)])
 
 
 def install(app: Any) -> Any:
     """IMiddleware: on the Flask app."""
     if not sa.event.contains(sa.engine.Engine, "handle_error", _note):
         sa.event.listen(sa.engine.Engine, "handle_error", _note)
+    for name, listener in (("after_flush", _after_flush), ("after_commit", _after_commit),
+                           ("after_rollback", _after_rollback)):
+        if not sa.event.contains(model.Session, name, listener):
+            sa.event.listen(model.Session, name, listener)
     if hasattr(app, "after_request"):
         app.after_request(_answer)
     return app
