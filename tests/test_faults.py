@@ -284,6 +284,44 @@ def test_a_write_committed_before_the_database_was_lost_is_answered_as_saved(app
     assert model.Package.get(pkg["name"]).state == "deleted"
 
 
+def test_a_page_whose_save_was_committed_before_the_database_was_lost_says_it_was_saved(
+        app, monkeypatch):
+    """The dataset form saved (committed), then the activity's backend ended:
+    the page says the change was saved and must not be sent again, in Thai
+    with the English beside it, and links to the dataset; the edit is stored."""
+    from bs4 import BeautifulSoup
+
+    from .test_legacy_site import _form_fields
+
+    # as a site runs: an error becomes the error answer (a test app raises it)
+    monkeypatch.setitem(app.flask_app.config, "PROPAGATE_EXCEPTIONS", False)
+
+    user = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+    pkg = dga_dataset_dict(name="saved-from-the-form", owner_org=org["id"])
+    headers = {"Authorization": user["token"]}
+    assert app.post("/api/3/action/package_create", json=pkg,
+                    headers=headers).status_code == 200
+    page = app.get(f"/th/dataset/edit/{pkg['name']}", headers=headers)
+    data = _form_fields(page.get_data(as_text=True))
+    data.setlist("title", ["ชื่อใหม่ที่บันทึกแล้ว"])
+    data["save"] = ""
+
+    _, answer = _with_inserts_into_ended("activity", lambda: app.post(
+        f"/th/dataset/edit/{pkg['name']}", data=data, headers=headers,
+        follow_redirects=False))
+    assert answer.status_code == 503, answer.get_data(as_text=True)[:500]
+    soup = BeautifulSoup(answer.get_data(as_text=True), "html.parser")
+    text = soup.get_text(" ", strip=True)
+    assert "บันทึกการเปลี่ยนแปลงของท่านแล้ว" in text and "Do not send it again" in text
+    assert "may not have been saved" not in text and "Traceback" not in text
+    link = soup.select_one("a[href]")
+    assert link is not None and link.get_text(strip=True) == "เปิดชุดข้อมูล"
+    stored = model.Package.get(pkg["name"])
+    assert link["href"].endswith(f"/dataset/{stored.id}")
+    assert stored.title == "ชื่อใหม่ที่บันทึกแล้ว"
+
+
 def _free_port() -> int:
     import socket
 

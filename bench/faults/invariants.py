@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import pathlib
 import re
-import subprocess
 import time
 
 #: a request that got no answer, or the router's 502 (the worker died under
@@ -156,6 +155,31 @@ def check(*, run, site, venv, ini, token, events, skipped, traffic, call, action
     row("writes half-done (neither all nor nothing)", len(half), not half,
         "; ".join(repr(x)[:300] for x in half[:3]))
 
+    # the assessors' confirmations: by their notes
+    confirmations = [e for e in entries if "confirmation" in e]
+    stored = _confirmation_counts(site)
+    conf_kinds = {"acknowledged": 0, "refused": 0, "ambiguous": 0}
+    wrong = []
+    for e in confirmations:
+        kind = outcome(e)
+        conf_kinds[kind] += 1
+        count = stored.get(e["confirmation"], 0)
+        allowed = {"acknowledged": {1}, "refused": {0}, "ambiguous": {0, 1}}[kind]
+        if count not in allowed:
+            wrong.append((e["confirmation"], kind, count))
+    row("confirmations (acknowledged / refused / no answer)",
+        f"{conf_kinds['acknowledged']} / {conf_kinds['refused']} / {conf_kinds['ambiguous']}",
+        conf_kinds["acknowledged"] > 0, "opdc_kpi_confirmation_create")
+    row("confirmations lost, stored twice or stored though refused", len(wrong), not wrong,
+        "; ".join(repr(x) for x in wrong[:3]))
+
+    # the harvest check the server answers, beside a fresh one (a new process)
+    served, fresh = _harvest_checks(port, token, venv, ini, call, ckan)
+    row("harvest check served == a fresh one (`opdc-kpi harvest-check`, new process)",
+        "equal" if served == fresh and served is not None else "differs",
+        served == fresh and served is not None,
+        _harvest_summary(served, fresh))
+
     # the stored KPI figures
     verify = ckan(venv, ini, "opdc-kpi", "figures", "verify", check=False)
     text = verify.stdout + verify.stderr
@@ -210,6 +234,51 @@ def check(*, run, site, venv, ini, token, events, skipped, traffic, call, action
             "errors": sum(1 for e in entries if e["status"] is None or e["status"] >= 500),
             "seconds": t1 - t0, "writes": kinds, "lost": len(lost), "figures_differences": diffs,
             "solr": solr_result}
+
+
+def _confirmation_counts(site) -> dict[str, int]:
+    out = site["pg"].psql("SELECT note || ' ' || count(*) FROM opdc_kpi_confirmation "
+                          "WHERE note LIKE 'faults-conf-%' GROUP BY note", db=site["db"])
+    counts = {}
+    for line in out.splitlines():
+        note, _, count = line.rpartition(" ")
+        counts[note] = int(count)
+    return counts
+
+
+#: what differs between two checks of the same catalog made at other moments
+_CHECK_TIMES = {"checked_at", "previous_check", "seconds", "elapsed"}
+
+
+def _comparable(value):
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items() if k not in _CHECK_TIMES}
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    return value
+
+
+def _harvest_checks(port, token, venv, ini, call, ckan):
+    """The whole catalog's harvest check as the server answers it, and as a
+    new process computes it (neither recorded), without their times."""
+    status, body = call(port, "POST", "/api/3/action/opdc_kpi_harvest_check",
+                        {"record": False}, token)
+    served = _comparable(json.loads(body)["result"]) if status == 200 else None
+    done = ckan(venv, ini, "opdc-kpi", "harvest-check", "--no-record", "--format", "json",
+                check=False)
+    try:
+        fresh = _comparable(json.loads(done.stdout))
+    except ValueError:
+        fresh = None
+    return served, fresh
+
+
+def _harvest_summary(served, fresh) -> str:
+    if served is None or fresh is None:
+        return "served: " + ("none" if served is None else "ok") + ", fresh: " + (
+            "none" if fresh is None else "ok")
+    return (f"{served.get('seen')} of {served.get('expected')} datasets seen, "
+            f"{len(served.get('problems', []))} with problems")
 
 
 def _differences(text, code):

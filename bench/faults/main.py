@@ -131,6 +131,16 @@ class Client(threading.Thread):
                 # not an application refusal: it may exist (the invariants decide)
                 self.mine.append(name)
             return
+        if rng.random() < 0.1:
+            # an assessor's confirmation of an organization criterion: its note
+            # is its name in the log (the invariants look it up)
+            note = f"faults-conf-{self.n}-{self.seq}-{uuid.uuid4().hex[:6]}"
+            t0 = time.time()
+            status, body = action(self.port, "opdc_kpi_confirmation_create",
+                                  {"id": self.org, "fiscal_year": 2566, "criterion": "catalog",
+                                   "action": "confirm", "note": note}, self.token)
+            self._log("confirmation_create", t0, status, body, confirmation=note)
+            return
         name = rng.choice(self.mine)
         kind = rng.random()
         if kind < 0.5:

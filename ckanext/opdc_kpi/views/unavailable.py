@@ -50,6 +50,7 @@ from typing import Any, Optional
 import flask
 import psycopg2
 import sqlalchemy as sa
+from werkzeug.exceptions import InternalServerError
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -256,6 +257,22 @@ def _answer(response: Any) -> Any:
     return _page([_both(_UNAVAILABLE), _both(_BACK)])
 
 
+def _on_database_error(error: Exception) -> Any:
+    """Flask's handler of SQLAlchemy's errors: the session is rolled back
+    first, so that what answers can read the database again. CKAN's own
+    handler renders its error page with the failed session (the signed-in
+    user's attributes read again), which raised again: a page, unlike the
+    API, then got the server's bare "Internal Server Error"."""
+    try:
+        model.Session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone: the pool replaces it
+        log.debug("rollback after a database error failed", exc_info=True)
+    if getattr(flask.g, _NOTE, False):
+        return flask.Response(status=500)     # answered by _answer (after_request)
+    log.error("database error: %s", error, exc_info=error)
+    return flask.current_app.handle_http_exception(InternalServerError(original_exception=error))
+
+
 def install(app: Any) -> Any:
     """IMiddleware: on the Flask app."""
     if not sa.event.contains(sa.engine.Engine, "handle_error", _note):
@@ -266,4 +283,5 @@ def install(app: Any) -> Any:
             sa.event.listen(model.Session, name, listener)
     if hasattr(app, "after_request"):
         app.after_request(_answer)
+        app.register_error_handler(sa.exc.SQLAlchemyError, _on_database_error)
     return app
