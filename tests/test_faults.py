@@ -78,7 +78,9 @@ def test_an_import_whose_jobs_worker_is_killed_is_shown_interrupted(app, tmp_pat
     ckan_config["ckanext.opdc_kpi.workbook.interrupted_after"] = "4"
     admin = factories.UserWithToken()
     org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
-    names = [f"killed-{n}" for n in range(6)]
+    # enough rows that the import is still under way when the kill lands (with 6,
+    # a loaded machine once saw the worker finish between the check and the kill)
+    names = [f"killed-{n}" for n in range(80)]
     book = tmp_path / "book.xlsx"
     write_workbook([dga_dataset_dict(name=n) for n in names], book)
 
@@ -128,7 +130,7 @@ def test_an_import_whose_jobs_worker_is_killed_is_shown_interrupted(app, tmp_pat
     model.Session.remove()
     before = {p.name for p in model.Session.query(model.Package).filter(
         model.Package.owner_org == org["id"], model.Package.state == "active")}
-    assert 0 < len(before) < len(names)   # killed half-way
+    assert 0 < len(before) < len(names), len(before)   # killed half-way
     again = upload()
     from rq import SimpleWorker   # the second import runs here, to its end
     queue = jobs.get_queue()
