@@ -470,3 +470,35 @@ def test_only_a_database_that_did_not_answer_answers_503(app):
     finally:
         killer.dispose()
     assert _noted_after(app, "SELECT 1")
+
+
+def test_a_stale_connection_the_pool_replaces_is_no_failure(app):
+    """The pool checks a connection before it lends it (pre-ping); a stale
+    one (its backend ended while idle, as after a PostgreSQL restart) is
+    replaced and the request goes on. SQLAlchemy 2.0 (CKAN 2.12) reports
+    that check to ``handle_error`` as a disconnect: it must not mark the
+    request "the database did not answer", or a later real error of the same
+    request would be answered 503 "try again" and never logged."""
+    import flask
+
+    from ckanext.opdc_kpi.views import unavailable
+
+    model.Session.remove()   # its connection back in the pool, idle
+    db_url = str(model.meta.engine.url.render_as_string(hide_password=False))
+    killer = sa.create_engine(db_url, isolation_level="AUTOCOMMIT")
+    try:
+        with killer.connect() as conn:
+            ended = conn.execute(sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND state = 'idle'")).scalar()
+    finally:
+        killer.dispose()
+    assert ended >= 1
+    with app.flask_app.test_request_context("/api/3/action/package_show"):
+        try:
+            assert model.Session.execute(sa.text("SELECT 1")).scalar() == 1
+            noted = bool(getattr(flask.g, unavailable._NOTE, False))
+        finally:
+            model.Session.remove()
+    assert not noted

@@ -111,7 +111,8 @@ class Client(threading.Thread):
         self.log.write(client=self.n, op=op, t0=started, t1=time.time(), status=status,
                        answer=None if ok else text[:400],
                        ckan_json=text.lstrip().startswith("{") and '"success"' in text[:200],
-                       traceback=("Traceback (most recent call last)" in text), **extra)
+                       traceback=("Traceback (most recent call last)" in text),
+                       saved=(not ok and '"saved": true' in text), **extra)
 
     def write(self):
         self.seq += 1

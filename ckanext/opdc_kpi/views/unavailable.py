@@ -82,7 +82,11 @@ def unavailable(error: BaseException) -> bool:
 
 
 def _note(context: Any) -> None:
-    """SQLAlchemy ``handle_error``: a lost or refused connection."""
+    """SQLAlchemy ``handle_error``: a lost or refused connection. Not the
+    pool's own check of a connection before it lends it (SQLAlchemy 2.0
+    reports a stale one here, then connects again: the request goes on)."""
+    if getattr(context, "is_pre_ping", False):
+        return
     if context.is_disconnect or unavailable(context.original_exception):
         if flask.has_request_context():
             setattr(flask.g, _NOTE, True)
@@ -106,8 +110,9 @@ _REREAD = {"package_create": "package", "package_update": "package",
 def _after_flush(session: Any, flush_context: Any) -> None:
     """The datasets and resources the open transaction writes."""
     pending = session.info.setdefault(_PENDING, {"packages": {}, "resources": {}})
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        created = obj in session.new
+    new = session.new      # built anew on each reading: once per flush
+    for obj in (*new, *session.dirty, *session.deleted):
+        created = obj in new
         if isinstance(obj, model.Package) and obj.id:
             pending["packages"][obj.id] = pending["packages"].get(obj.id, False) or created
         elif isinstance(obj, model.Resource) and obj.id:
@@ -267,8 +272,17 @@ def _on_database_error(error: Exception) -> Any:
         model.Session.rollback()
     except Exception:  # noqa: BLE001 - the connection is gone: the pool replaces it
         log.debug("rollback after a database error failed", exc_info=True)
-    if getattr(flask.g, _NOTE, False):
+    lost = (getattr(error, "connection_invalidated", False)
+            or unavailable(getattr(error, "orig", None))
+            or (isinstance(error, sa.exc.PendingRollbackError)
+                and getattr(flask.g, _NOTE, False)))
+    if lost:
+        log.warning("the database did not answer: %s", error, exc_info=error)
+        setattr(flask.g, _NOTE, True)
         return flask.Response(status=500)     # answered by _answer (after_request)
+    # any other error stays CKAN's 500 (logged), even in a request where the
+    # database failed before
+    setattr(flask.g, _NOTE, False)
     log.error("database error: %s", error, exc_info=error)
     return flask.current_app.handle_http_exception(InternalServerError(original_exception=error))
 
