@@ -173,49 +173,13 @@ def _terminate_the_blocked_insert(db_url: str, found: list, stop: threading.Even
         engine.dispose()
 
 
-def test_a_backend_terminated_under_a_request_answers_503_and_the_next_request_succeeds(app):
-    """package_create waits on a lock; PostgreSQL ends its backend there. The
-    API answers 503 with the Thai and English message (not CKAN's bare
-    "Internal Server Error"), nothing of the dataset is stored, and the same
-    request sent again succeeds."""
+def _editor_and_dataset(name: str) -> tuple[dict, dict]:
+    """A dataset to create (not yet created), and the headers of an editor of
+    its organization."""
     user = factories.UserWithToken()
     org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
-    pkg = dga_dataset_dict(name="terminated-under-a-request", owner_org=org["id"])
-    headers = {"Authorization": user["token"]}
-    db_url = str(model.meta.engine.url.render_as_string(hide_password=False))
-    model.Session.remove()
-    locker = sa.create_engine(db_url)
-    found: list = []
-    stop = threading.Event()
-    try:
-        with locker.connect() as conn, conn.begin() as transaction:
-            # writes to package wait; reads go on (EXCLUSIVE lets ACCESS SHARE through)
-            conn.execute(sa.text("LOCK TABLE package IN EXCLUSIVE MODE"))
-            locker_pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
-            killer = threading.Thread(target=_terminate_the_blocked_insert,
-                                      args=(db_url, found, stop, locker_pid), daemon=True)
-            killer.start()
-            # in Thai (the /th/ prefix), with the English beside it
-            answer = app.post("/th/api/3/action/package_create", json=pkg, headers=headers)
-            stop.set()
-            killer.join(10)
-            transaction.rollback()
-    except sa.exc.DBAPIError:
-        assert not found  # the lock's holder was ended: no INSERT was found waiting
-    finally:
-        locker.dispose()
-    assert found, "no INSERT waited on the lock"
-    assert answer.status_code == 503, answer.get_data(as_text=True)[:500]
-    error = answer.json["error"]
-    assert answer.json["success"] is False and answer.headers["Retry-After"] == "5"
-    assert "ฐานข้อมูล" in error["message"] and "database did not answer" in error["message"]
-    assert "Traceback" not in answer.get_data(as_text=True)
-    model.Session.remove()
-    assert model.Package.get(pkg["name"]) is None
-
-    again = app.post("/api/3/action/package_create", json=pkg, headers=headers)
-    assert again.status_code == 200, again.get_data(as_text=True)[:500]
-    assert again.json["result"]["name"] == pkg["name"]
+    return (dga_dataset_dict(name=name, owner_org=org["id"]),
+            {"Authorization": user["token"]})
 
 
 def _with_inserts_into_ended(table: str, request) -> tuple[list, object]:
@@ -249,6 +213,28 @@ def _with_inserts_into_ended(table: str, request) -> tuple[list, object]:
     return found, answer
 
 
+def test_a_backend_terminated_under_a_request_answers_503_and_the_next_request_succeeds(app):
+    """package_create waits on a lock; PostgreSQL ends its backend there. The
+    API answers 503 with the Thai and English message (not CKAN's bare
+    "Internal Server Error"), nothing of the dataset is stored, and the same
+    request sent again succeeds."""
+    pkg, headers = _editor_and_dataset("terminated-under-a-request")
+    # writes to package wait; reads go on (EXCLUSIVE lets ACCESS SHARE through);
+    # in Thai (the /th/ prefix), with the English beside it
+    _, answer = _with_inserts_into_ended("package", lambda: app.post(
+        "/th/api/3/action/package_create", json=pkg, headers=headers))
+    assert answer.status_code == 503, answer.get_data(as_text=True)[:500]
+    error = answer.json["error"]
+    assert answer.json["success"] is False and answer.headers["Retry-After"] == "5"
+    assert "ฐานข้อมูล" in error["message"] and "database did not answer" in error["message"]
+    assert "Traceback" not in answer.get_data(as_text=True)
+    assert model.Package.get(pkg["name"]) is None
+
+    again = app.post("/api/3/action/package_create", json=pkg, headers=headers)
+    assert again.status_code == 200, again.get_data(as_text=True)[:500]
+    assert again.json["result"]["name"] == pkg["name"]
+
+
 def test_a_write_committed_before_the_database_was_lost_is_answered_as_saved(app):
     """CKAN commits the dataset, then writes its activity in a transaction of
     its own: the backend ended there. The dataset is stored, complete, so the
@@ -257,10 +243,7 @@ def test_a_write_committed_before_the_database_was_lost_is_answered_as_saved(app
     saved, try again" (sent again, it would fail on the name). A write whose
     result cannot be read again (package_delete) answers 503 saying it was
     saved and must not be sent again."""
-    user = factories.UserWithToken()
-    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
-    pkg = dga_dataset_dict(name="saved-before-the-loss", owner_org=org["id"])
-    headers = {"Authorization": user["token"]}
+    pkg, headers = _editor_and_dataset("saved-before-the-loss")
 
     _, answer = _with_inserts_into_ended("activity", lambda: app.post(
         "/th/api/3/action/package_create", json=pkg, headers=headers))
@@ -298,10 +281,7 @@ def test_a_page_whose_save_was_committed_before_the_database_was_lost_says_it_wa
     # as a site runs: an error becomes the error answer (a test app raises it)
     monkeypatch.setitem(app.flask_app.config, "PROPAGATE_EXCEPTIONS", False)
 
-    user = factories.UserWithToken()
-    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
-    pkg = dga_dataset_dict(name="saved-from-the-form", owner_org=org["id"])
-    headers = {"Authorization": user["token"]}
+    pkg, headers = _editor_and_dataset("saved-from-the-form")
     assert app.post("/api/3/action/package_create", json=pkg,
                     headers=headers).status_code == 200
     page = app.get(f"/th/dataset/edit/{pkg['name']}", headers=headers)
