@@ -20,6 +20,7 @@ from ckan.tests import factories, helpers
 from ckanext.opdc_kpi.excel import refusals
 from ckanext.opdc_kpi.excel.workbook import header_field, read_workbook
 from ckanext.opdc_kpi.excel.writer import LISTS_SHEET, write_workbook
+from ckanext.opdc_kpi.logic import site as site_logic
 from ckanext.opdc_kpi.logic import workbooks
 
 from .factories_dga import dga_dataset_dict
@@ -306,6 +307,10 @@ def test_the_import_page_says_where_the_rows_go(app, site):
         page = _page(app, f"{prefix}/organization/{site['org']['name']}/import", site["admin"])
         text = page.select_one(".primary").get_text(" ", strip=True)
         assert all(w in text for w in words), text
+        # the year's example is this fiscal year (พ.ศ.), not a fixed one
+        assert page.select_one("#field-year")["placeholder"] == str(
+            site_logic.current_fiscal_year())
+
 
 def test_a_row_typed_over_the_hints_is_refused_saying_where_data_starts(app, site, tmp_path):
     """The first row under the headers is the hints row (5), which is not

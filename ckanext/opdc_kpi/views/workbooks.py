@@ -21,7 +21,6 @@ from ckanext.opdc_kpi.excel.workbook import MAX_BYTES, WorkbookError
 from ckanext.opdc_kpi.excel.writer import write_template
 from ckanext.opdc_kpi.logic import site, workbooks
 from ckanext.opdc_kpi.views.common import answer_action_errors
-from ckanext.opdc_kpi.views.common import context as _context
 from ckanext.opdc_kpi.views.common import organization_or_404, require
 
 #: the largest request body this page reads: the workbook and the form around it
@@ -72,7 +71,8 @@ def import_workbook(id: str):
     org = organization_or_404(id)
     _allowed(org["id"])
     extra: dict[str, Any] = {"group_dict": org, "group_type": "organization",
-                             "am_following": False, "form": {}, "error": None}
+                             "am_following": False, "form": {}, "error": None,
+                             "fiscal_year": site.current_fiscal_year()}
     if tk.request.method != "POST":
         return tk.render("opdc_kpi/import.html", extra_vars=extra)
     too_large = tk._("The file is larger than {limit} MB").format(limit=MAX_BYTES // 2**20)
