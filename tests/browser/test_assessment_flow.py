@@ -90,7 +90,13 @@ def test_override_confirm_and_withdraw(live_server, page, people):
     _logout(page, live_server)
     login(page, live_server, people["dga"]["name"], PASSWORD)
     page.goto(live_server + PAGE)
-    page.locator("table.opdc-kpi-assessment-records tr[data-criterion=single_source_of_truth] button").click()
+    # two steps: "ถอน…" asks, its button withdraws
+    row = page.locator("table.opdc-kpi-assessment-records tr[data-criterion=single_source_of_truth]")
+    assert not row.locator("button").is_visible()
+    row.locator("details.opdc-kpi-confirm-step summary").click()
+    assert "ยังคงอยู่ในประวัติ" in row.inner_text()
+    screenshot(page, "kpi-assessment-withdraw-step")
+    row.locator("button").click()
     page.wait_for_load_state("networkidle")
     assert _score(page) == computed
     page.click("text=ประวัติทั้งหมด รวมบันทึกที่ถอนแล้ว")
