@@ -88,6 +88,11 @@ def _refused_at_stage_one(page, width):
     assert page.input_value("#field-name") == NAME           # kept, not retyped
     page.locator("#opdc-kpi-completeness a[href='#opdc-kpi-field-geo_coverage']").wait_for(
         state="attached")
+    if width == 390:   # one column: the error summary first, the panel after the form
+        summary = page.locator(".error-explanation").bounding_box()
+        panel = page.locator("#opdc-kpi-completeness").bounding_box()
+        form = page.locator("form#dataset-edit").bounding_box()
+        assert summary["y"] < form["y"] + form["height"] <= panel["y"], (summary, form, panel)
     page.locator("#opdc-kpi-field-geo_coverage").scroll_into_view_if_needed()
     doc_shot(page, f"form-errors-{width}")
 

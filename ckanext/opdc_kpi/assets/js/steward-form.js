@@ -168,8 +168,14 @@
     }
     form.addEventListener("input", later);
     form.addEventListener("change", later);
+    // beside the form; on a phone (one column: the sidebar above the form) after
+    // it, so that the form's error summary comes first (the bottom bar links here)
     var secondary = document.querySelector("aside.secondary, .secondary");
-    if (secondary) { secondary.insertBefore(panel, secondary.firstChild); }
+    if (window.matchMedia && window.matchMedia("(max-width: 767.98px)").matches) {
+      form.parentNode.insertBefore(panel, form.nextSibling);
+    } else if (secondary) {
+      secondary.insertBefore(panel, secondary.firstChild);
+    }
     panel.hidden = false;
     check();
   }
