@@ -58,10 +58,12 @@ import ckan.plugins.toolkit as tk
 log = logging.getLogger(__name__)
 
 _NOTE = "opdc_kpi_database_failed"
-#: on flask.g: {"packages": [ids], "resources": [ids]} this request committed
+#: on flask.g: the ids this request committed, by kind (_KINDS)
 _COMMITTED = "opdc_kpi_committed_writes"
-#: on the session: what its open transaction has flushed
+#: on the session: the ids its open transaction has flushed, by kind
 _PENDING = "opdc_kpi_flushed_writes"
+#: datasets and resources written, and those of them created
+_KINDS = ("packages", "new_packages", "resources", "new_resources")
 #: seconds a client is told to wait before it tries again
 RETRY_AFTER = 5
 
@@ -102,23 +104,33 @@ _SAVED_NOTE = ("Your change was saved. The catalog's database stopped answering 
 _OPEN = "Open the dataset"
 
 #: API actions answered again from what they committed: action -> what to read
-_REREAD = {"package_create": "package", "package_update": "package",
-           "package_patch": "package", "resource_create": "resource",
-           "resource_update": "resource", "resource_patch": "resource"}
+_REREAD = {"package_create": "packages", "package_update": "packages",
+           "package_patch": "packages", "resource_create": "resources",
+           "resource_update": "resources", "resource_patch": "resources"}
+
+
+def _ids() -> dict[str, set[str]]:
+    return {kind: set() for kind in _KINDS}
 
 
 def _after_flush(session: Any, flush_context: Any) -> None:
     """The datasets and resources the open transaction writes."""
-    pending = session.info.setdefault(_PENDING, {"packages": {}, "resources": {}})
+    pending = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = _ids()
     new = session.new      # built anew on each reading: once per flush
     for obj in (*new, *session.dirty, *session.deleted):
-        created = obj in new
         if isinstance(obj, model.Package) and obj.id:
-            pending["packages"][obj.id] = pending["packages"].get(obj.id, False) or created
+            kind = "packages"
         elif isinstance(obj, model.Resource) and obj.id:
-            pending["resources"][obj.id] = pending["resources"].get(obj.id, False) or created
+            kind = "resources"
             if obj.package_id:
-                pending["packages"].setdefault(obj.package_id, False)
+                pending["packages"].add(obj.package_id)
+        else:
+            continue
+        pending[kind].add(obj.id)
+        if obj in new:
+            pending["new_" + kind].add(obj.id)
 
 
 def _after_commit(session: Any) -> None:
@@ -128,11 +140,10 @@ def _after_commit(session: Any) -> None:
     if pending and (pending["packages"] or pending["resources"]) and flask.has_request_context():
         committed = getattr(flask.g, _COMMITTED, None)
         if committed is None:
-            committed = {"packages": {}, "resources": {}}
+            committed = _ids()
             setattr(flask.g, _COMMITTED, committed)
-        for key in ("packages", "resources"):
-            for object_id, created in pending[key].items():
-                committed[key][object_id] = committed[key].get(object_id, False) or created
+        for kind in _KINDS:
+            committed[kind] |= pending[kind]
 
 
 def _after_rollback(session: Any) -> None:
@@ -143,6 +154,10 @@ def _after_rollback(session: Any) -> None:
 def _both(english: str) -> tuple[str, str]:
     """(the request language's text, the English one)."""
     return tk._(english), english
+
+
+def _is_api() -> bool:
+    return flask.request.path.startswith("/api/") or _action_name() is not None
 
 
 def _action_name() -> Optional[str]:
@@ -165,24 +180,18 @@ def _read_again(action: Optional[str], committed: dict) -> Optional[dict]:
     """What the committed action returns, read again as its caller, on a
     fresh connection: None when it cannot be told or read."""
     kind = _REREAD.get(action or "")
-    if kind == "package":
-        new = [pkg for pkg, created in committed["packages"].items() if created]
-        ids = new if action == "package_create" else list(committed["packages"])
-        if len(ids) != 1:
-            return None
-        show, object_id = "package_show", ids[0]
-    elif kind == "resource":
-        if action == "resource_create":
-            ids = [r for r, created in committed["resources"].items() if created]
-            ids = ids if len(ids) == 1 else []
-        else:
-            wanted = _request_id()
-            ids = [wanted] if wanted in committed["resources"] else []
-        if not ids:
-            return None
-        show, object_id = "resource_show", ids[0]
-    else:
+    if kind is None:
         return None
+    if action.endswith("_create"):
+        ids = committed["new_" + kind]
+    elif kind == "packages":
+        ids = committed["packages"]
+    else:   # the resource the request names, if this request wrote it
+        ids = {_request_id()} & committed["resources"]
+    if len(ids) != 1:
+        return None
+    (object_id,) = ids
+    show = "package_show" if kind == "packages" else "resource_show"
     # the caller's name as CKAN noted it when the request began
     user = getattr(flask.g, "user", None) or ""
     try:
@@ -227,18 +236,22 @@ def _message(english: str) -> str:
     return local if local == english else f"{local} / {english}"
 
 
+def _api_unavailable(english: str, **extra: Any) -> Any:
+    """The API's 503: CKAN's error JSON, the message in both languages."""
+    error = {"__type": "Service Unavailable", "message": _message(english), **extra}
+    return _json({"success": False, "error": error}, 503,
+                 {"Retry-After": str(RETRY_AFTER)})
+
+
 def _answer_saved(committed: dict) -> Any:
     """The request committed its datasets' change before the database was
     lost (module docstring)."""
-    action = _action_name()
-    if action is not None:
-        result = _read_again(action, committed)
+    if _is_api():
+        result = _read_again(_action_name(), committed)
         if result is not None:
             return _json({"success": True, "result": result,
                           "opdc_kpi_note": _message(_SAVED_NOTE)}, 200, {})
-        body = {"success": False, "error": {"__type": "Service Unavailable",
-                                            "message": _message(_SAVED), "saved": True}}
-        return _json(body, 503, {"Retry-After": str(RETRY_AFTER)})
+        return _api_unavailable(_SAVED, saved=True)
     link = ""
     if len(committed["packages"]) == 1:
         try:
@@ -255,10 +268,8 @@ def _answer(response: Any) -> Any:
     committed = getattr(flask.g, _COMMITTED, None)
     if committed:
         return _answer_saved(committed)
-    if flask.request.path.startswith("/api/") or _action_name():
-        body = {"success": False, "error": {"__type": "Service Unavailable",
-                                            "message": _message(_UNAVAILABLE)}}
-        return _json(body, 503, {"Retry-After": str(RETRY_AFTER)})
+    if _is_api():
+        return _api_unavailable(_UNAVAILABLE)
     return _page([_both(_UNAVAILABLE), _both(_BACK)])
 
 
