@@ -3,6 +3,7 @@ databases once the faults are over, and the tables printed and written into
 bench/README.md (generated, never typed in)."""
 from __future__ import annotations
 
+import collections
 import json
 import pathlib
 import re
@@ -165,11 +166,10 @@ def check(*, run, site, venv, ini, token, events, skipped, traffic, call, action
     # the assessors' confirmations: by their notes
     confirmations = [e for e in entries if "confirmation" in e]
     stored = _confirmation_counts(site)
-    conf_kinds = {"acknowledged": 0, "refused": 0, "ambiguous": 0}
+    conf_kinds = collections.Counter(outcome(e) for e in confirmations)
     wrong = []
     for e in confirmations:
         kind = outcome(e)
-        conf_kinds[kind] += 1
         count = stored.get(e["confirmation"], 0)
         allowed = {"acknowledged": {1}, "refused": {0}, "ambiguous": {0, 1}}[kind]
         if count not in allowed:
@@ -181,7 +181,7 @@ def check(*, run, site, venv, ini, token, events, skipped, traffic, call, action
         "; ".join(repr(x) for x in wrong[:3]))
 
     # the harvest check the server answers, beside a fresh one (a new process)
-    served, fresh = _harvest_checks(port, token, venv, ini, call, ckan)
+    served, fresh = _harvest_checks(port, token, venv, ini, action, ckan)
     row("harvest check served == a fresh one (`opdc-kpi harvest-check`, new process)",
         "equal" if served == fresh and served is not None else "differs",
         served == fresh and served is not None,
@@ -265,11 +265,10 @@ def _comparable(value):
     return value
 
 
-def _harvest_checks(port, token, venv, ini, call, ckan):
+def _harvest_checks(port, token, venv, ini, action, ckan):
     """The whole catalog's harvest check as the server answers it, and as a
     new process computes it (neither recorded), without their times."""
-    status, body = call(port, "POST", "/api/3/action/opdc_kpi_harvest_check",
-                        {"record": False}, token)
+    status, body = action(port, "opdc_kpi_harvest_check", {"record": False}, token)
     served = _comparable(json.loads(body)["result"]) if status == 200 else None
     done = ckan(venv, ini, "opdc-kpi", "harvest-check", "--no-record", "--format", "json",
                 check=False)
