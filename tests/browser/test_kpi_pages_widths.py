@@ -50,6 +50,25 @@ def _no_sideways_scroll(page, url):
         pytest.fail(f"{url}: {width} px wide on a {view} px screen: {wide}")
 
 
+#: each labelled cell of a stacked table: where its content starts, left of
+#: the label's 40 % column (a long value, or one after a label on two lines,
+#: that ran on under the label)
+UNDER_LABEL_JS = """() => [...document.querySelectorAll('table.opdc-kpi-stack [data-label]')]
+  .filter(td => td.offsetParent && td.textContent.trim()).map(td => {
+    const cell = td.getBoundingClientRect(), range = document.createRange();
+    range.selectNodeContents(td);
+    const left = Math.min(...[...range.getClientRects()].filter(r => r.width > 0)
+      .map(r => r.left));
+    return {label: td.dataset.label, over: cell.left + 0.35 * cell.width - left};
+  }).filter(c => c.over > 0)"""
+
+
+def _values_beside_labels(page, where):
+    """On a phone, no stacked cell's value runs under its column's label."""
+    under = page.evaluate(UNDER_LABEL_JS)
+    assert not under, f"{where}: values under their labels: {under[:5]}"
+
+
 @pytest.fixture
 def catalog():
     # no image URLs (the factories' point to the internet: broken images here)
@@ -99,6 +118,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     doc_shot(page, f"kpi-fixes-{width}")
     # the stacked basket table: every column's cell within the screen
     if phone:
+        _values_beside_labels(page, url)
         cells = page.locator("table.opdc-kpi-datasets tbody tr").first.locator("th, td")
         for n in range(cells.count()):
             box = cells.nth(n).bounding_box()
@@ -141,12 +161,17 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     ratio = error.evaluate(CONTRAST_JS)
     assert ratio >= 4.5, ratio
     _no_sideways_scroll(page, "the refused assessment form")
+    if phone:   # the page now lists the confirmation recorded above
+        assert page.locator("table.opdc-kpi-stack [data-label]").count() > 0
+        _values_beside_labels(page, "the KPI page with its assessments")
     doc_shot(page, f"kpi-assessment-refused-{width}")
 
     # the national page: the table, the charts with titles and Thai part names
     url = f"{base}/ckan-admin/opdc-kpi?year=2565"
     page.goto(url)
     _no_sideways_scroll(page, url)
+    if phone:
+        _values_beside_labels(page, url)
     row = page.locator("table.opdc-kpi-organizations tr", has_text="หน่วยงานที่ยังไม่ผ่านขั้นต้น")
     assert row.locator("td[data-level]").inner_text().strip() == "ไม่ผ่านขั้นต้น"
     doc_shot(page, f"kpi-admin-{width}")
@@ -185,5 +210,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
                  "/organization/no-focus/kpi?year=2565"):
         page.goto(base + path)
         _no_sideways_scroll(page, path)
+        if phone:
+            _values_beside_labels(page, path)
         if path.endswith("harvest-check"):
             doc_shot(page, f"kpi-harvest-check-{width}")
