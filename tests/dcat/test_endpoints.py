@@ -137,8 +137,15 @@ def test_no_private_or_draft_dataset_for_anyone(app, catalog):
         assert not hidden & set(seen), query
     private, draft, deleted = catalog["hidden"]
     for pkg in (private, draft, deleted):
-        response = app.get(f"/dataset/{pkg['name']}.ttl")
-        assert response.status_code in (403, 404), pkg["name"]
+        for path in (f"/dataset/{pkg['name']}.ttl", f"/dataset/{pkg['id']}.jsonld"):
+            # "not found", as CKAN's dataset page says: not "forbidden", which
+            # would tell that a dataset of this name exists
+            response = app.get(path)
+            assert response.status_code == 404, (path, response.status_code)
+            assert pkg["title"] not in response.get_data(as_text=True)
+        negotiated = app.get(f"/dataset/{pkg['name']}", headers={"Accept": "text/turtle"})
+        assert negotiated.status_code == 404, pkg["name"]
+    assert app.get("/dataset/no-such-dataset.ttl").status_code == 404
     # their own admin may read the private one, as on its page
     app.get(f"/dataset/{private['name']}.ttl", headers=headers, status=200)
 

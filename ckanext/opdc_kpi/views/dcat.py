@@ -3,7 +3,10 @@ input with a 400 naming the parameter (``dcat/endpoints.py``), before its
 own view turns it into a 409 or, for ``modified_since`` with an offset, a
 500. A format it has no content type for (``/catalog.foo``,
 ``/dataset/<id>.json``) is a 404 on the catalog and the dataset pages alike
-(its view answered 500). The views themselves stay ckanext-dcat's."""
+(its view answered 500). A dataset the caller may not read is a 404 "Dataset
+not found", as CKAN's dataset page answers: ckanext-dcat answered 403, which
+told an anonymous caller that a private dataset of that name or id exists.
+The views themselves stay ckanext-dcat's."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,7 +17,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.opdc_kpi.dcat.endpoints import (CATALOG_ENDPOINTS, DATASET_ENDPOINTS, check_format,
                                              input_problems)
-from ckanext.opdc_kpi.views.common import error_page
+from ckanext.opdc_kpi.views.common import context, error_page
 
 # no routes: it only checks the input of ckanext-dcat's catalog pages
 bp = Blueprint("opdc_kpi_dcat", __name__)
@@ -28,10 +31,24 @@ def _catalog_input() -> Any:
         wrong_format = check_format((request.view_args or {}).get("_format"))
         if wrong_format:
             return error_page(404, wrong_format)
+    if request.endpoint in DATASET_ENDPOINTS and not _may_read((request.view_args or {}).get("_id")):
+        return error_page(404, tk._("Dataset not found"))
     if request.endpoint not in CATALOG_ENDPOINTS:
         return None
     problems = input_problems(request.args)
     return error_page(400, "; ".join(problems)) if problems else None
+
+
+def _may_read(name_or_id: Any) -> bool:
+    """Whether the caller may read the dataset (one that does not exist is
+    left to the view: its own 404)."""
+    try:
+        tk.check_access("package_show", context(), {"id": str(name_or_id or "")})
+    except tk.NotAuthorized:
+        return False
+    except tk.ObjectNotFound:
+        return True
+    return True
 
 
 def get_blueprints() -> list[Any]:
