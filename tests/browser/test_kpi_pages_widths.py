@@ -52,13 +52,18 @@ def _no_sideways_scroll(page, url):
 
 #: each labelled cell of a stacked table: where its content starts, left of
 #: the label's 40 % column (a long value, or one after a label on two lines,
-#: that ran on under the label)
+#: that ran on under the label); an action in the cell (the ladder's
+#: "Confirm…") spans the card under them and is measured apart
 UNDER_LABEL_JS = """() => [...document.querySelectorAll('table.opdc-kpi-stack [data-label]')]
   .filter(td => td.offsetParent && td.textContent.trim()).map(td => {
-    const cell = td.getBoundingClientRect(), range = document.createRange();
-    range.selectNodeContents(td);
-    const left = Math.min(...[...range.getClientRects()].filter(r => r.width > 0)
-      .map(r => r.left));
+    const cell = td.getBoundingClientRect(), rects = [];
+    for (const node of td.childNodes) {   // an action (details) spans the card: not a value
+      if (node.nodeName === 'DETAILS') continue;
+      const range = document.createRange();
+      range.selectNode(node);
+      rects.push(...[...range.getClientRects()].filter(r => r.width > 0));
+    }
+    const left = Math.min(...rects.map(r => r.left));
     return {label: td.dataset.label, over: cell.left + 0.35 * cell.width - left};
   }).filter(c => c.over > 0)"""
 
@@ -129,6 +134,11 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     step = page.locator("tr[data-part=catalog] details.opdc-kpi-confirm-step")
     step.locator("summary").click()
     assert step.locator("form.opdc-kpi-quick-confirm").is_visible()
+    if phone:   # the open step takes the card's width, not the value's 60 %
+        form = step.locator("form.opdc-kpi-quick-confirm").bounding_box()
+        card = page.locator("tr[data-part=catalog]").bounding_box()
+        assert form["width"] >= 0.85 * card["width"], (form, card)
+        _values_beside_labels(page, "the ladder with its step open")
     assert helpers.call_action("opdc_kpi_confirmation_list", {"ignore_auth": True}, id=ORG) == []
     step.locator("textarea[name=note]").fill("เปิดดู URL ระบบบัญชีข้อมูลแล้ว")
     doc_shot(page, f"kpi-ladder-confirm-{width}")

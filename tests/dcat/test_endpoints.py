@@ -136,18 +136,31 @@ def test_no_private_or_draft_dataset_for_anyone(app, catalog):
         seen, _, _ = _walk(app, "/catalog.ttl" + query, headers=headers)
         assert not hidden & set(seen), query
     private, draft, deleted = catalog["hidden"]
+    # "not found", as CKAN's dataset page says, and the very page a name nobody
+    # uses gets: not "forbidden", nor another 404 page, which would tell that a
+    # dataset of this name exists
+    nobody = app.get("/dataset/no-such-dataset.ttl")
+    assert nobody.status_code == 404
     for pkg in (private, draft, deleted):
-        for path in (f"/dataset/{pkg['name']}.ttl", f"/dataset/{pkg['id']}.jsonld"):
-            # "not found", as CKAN's dataset page says: not "forbidden", which
-            # would tell that a dataset of this name exists
+        for path in (f"/dataset/{pkg['name']}.ttl", f"/dataset/{pkg['id']}.jsonld",
+                     f"/dataset_series/{pkg['name']}.rdf"):
             response = app.get(path)
             assert response.status_code == 404, (path, response.status_code)
-            assert pkg["title"] not in response.get_data(as_text=True)
-        negotiated = app.get(f"/dataset/{pkg['name']}", headers={"Accept": "text/turtle"})
-        assert negotiated.status_code == 404, pkg["name"]
-    assert app.get("/dataset/no-such-dataset.ttl").status_code == 404
+            text = response.get_data(as_text=True)
+            assert pkg["title"] not in text
+            assert _page_text(text) == _page_text(nobody.get_data(as_text=True)), path
+    for odd in ("a%00b", "x" * 3000, "ชุดข้อมูล", "a%2Fb"):   # no 500, the same 404
+        assert app.get(f"/dataset/{odd}.ttl").status_code == 404, odd[:20]
     # their own admin may read the private one, as on its page
     app.get(f"/dataset/{private['name']}.ttl", headers=headers, status=200)
+
+
+def _page_text(html: str) -> str:
+    """A page's main text, as a reader sees it."""
+    from bs4 import BeautifulSoup
+
+    main = BeautifulSoup(html, "html.parser").select_one("[role=main], main, .main")
+    return " ".join((main or BeautifulSoup(html, "html.parser")).get_text(" ").split())
 
 
 def test_modified_since_in_utc_and_a_thai_offset_refused(app, catalog):

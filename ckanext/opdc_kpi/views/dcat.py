@@ -3,9 +3,11 @@ input with a 400 naming the parameter (``dcat/endpoints.py``), before its
 own view turns it into a 409 or, for ``modified_since`` with an offset, a
 500. A format it has no content type for (``/catalog.foo``,
 ``/dataset/<id>.json``) is a 404 on the catalog and the dataset pages alike
-(its view answered 500). A dataset the caller may not read is a 404 "Dataset
-not found", as CKAN's dataset page answers: ckanext-dcat answered 403, which
-told an anonymous caller that a private dataset of that name or id exists.
+(its view answered 500). A dataset the caller may not read, and one that does not
+exist, get the same 404 "Dataset not found" page, as CKAN's dataset page
+answers: ckanext-dcat answered 403 for the first and its own bare 404 for
+the second, which told an anonymous caller that a private dataset of that
+name or id exists.
 The views themselves stay ckanext-dcat's."""
 from __future__ import annotations
 
@@ -40,14 +42,17 @@ def _catalog_input() -> Any:
 
 
 def _may_read(name_or_id: Any) -> bool:
-    """Whether the caller may read the dataset (one that does not exist is
-    left to the view: its own 404)."""
-    try:
-        tk.check_access("package_show", context(), {"id": str(name_or_id or "")})
-    except tk.NotAuthorized:
+    """Whether the dataset exists and the caller may read it. Both "no" get
+    the same 404 page, so the answer never tells a private dataset from a
+    name nobody uses (ckanext-dcat's own 404 page differs from ours). A NUL
+    character, which PostgreSQL refuses in a text, names no dataset."""
+    name_or_id = str(name_or_id or "")
+    if not name_or_id or "\x00" in name_or_id:
         return False
-    except tk.ObjectNotFound:
-        return True
+    try:
+        tk.check_access("package_show", context(), {"id": name_or_id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
     return True
 
 
