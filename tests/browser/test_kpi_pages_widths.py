@@ -141,6 +141,8 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
         _values_beside_labels(page, "the ladder with its step open")
     assert helpers.call_action("opdc_kpi_confirmation_list", {"ignore_auth": True}, id=ORG) == []
     step.locator("textarea[name=note]").fill("เปิดดู URL ระบบบัญชีข้อมูลแล้ว")
+    page.mouse.move(0, 0)          # the shot without the button's hover fading
+    page.wait_for_timeout(300)
     doc_shot(page, f"kpi-ladder-confirm-{width}")
     with page.expect_navigation():
         step.locator("button[type=submit]").click()
