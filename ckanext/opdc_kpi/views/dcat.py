@@ -21,22 +21,22 @@ from ckanext.opdc_kpi.dcat.endpoints import (CATALOG_ENDPOINTS, DATASET_ENDPOINT
                                              input_problems)
 from ckanext.opdc_kpi.views.common import context, error_page
 
-# no routes: it only checks the input of ckanext-dcat's catalog pages
+# no routes: it only checks the requests of ckanext-dcat's catalog and dataset pages
 bp = Blueprint("opdc_kpi_dcat", __name__)
 
 
 @bp.before_app_request
-def _catalog_input() -> Any:
+def _dcat_request() -> Any:
     request = tk.request
-    if request.endpoint in CATALOG_ENDPOINTS or request.endpoint in DATASET_ENDPOINTS:
-        # (content negotiation's routes have no format in the path: None)
-        wrong_format = check_format((request.view_args or {}).get("_format"))
-        if wrong_format:
-            return error_page(404, wrong_format)
-    if request.endpoint in DATASET_ENDPOINTS and not _may_read((request.view_args or {}).get("_id")):
-        return error_page(404, tk._("Dataset not found"))
-    if request.endpoint not in CATALOG_ENDPOINTS:
+    if request.endpoint not in CATALOG_ENDPOINTS and request.endpoint not in DATASET_ENDPOINTS:
         return None
+    args = request.view_args or {}
+    # (content negotiation's routes have no format in the path: None)
+    wrong_format = check_format(args.get("_format"))
+    if wrong_format:
+        return error_page(404, wrong_format)
+    if request.endpoint in DATASET_ENDPOINTS:
+        return None if _may_read(args.get("_id")) else error_page(404, tk._("Dataset not found"))
     problems = input_problems(request.args)
     return error_page(400, "; ".join(problems)) if problems else None
 
