@@ -50,12 +50,14 @@ def _no_sideways_scroll(page, url):
         pytest.fail(f"{url}: {width} px wide on a {view} px screen: {wide}")
 
 
-#: each labelled cell of a stacked table: where its content starts, left of
+#: each labelled cell of a table shown stacked (a phone: its label drawn
+#: before it): where its content starts, left of
 #: the label's 40 % column (a long value, or one after a label on two lines,
 #: that ran on under the label); an action in the cell (the ladder's
 #: "Confirm…") spans the card under them and is measured apart
 UNDER_LABEL_JS = """() => [...document.querySelectorAll('table.opdc-kpi-stack [data-label]')]
-  .filter(td => td.offsetParent && td.textContent.trim()).map(td => {
+  .filter(td => td.offsetParent && td.textContent.trim()
+          && getComputedStyle(td, '::before').content !== 'none').map(td => {
     const cell = td.getBoundingClientRect(), rects = [];
     for (const node of td.childNodes) {   // an action (details) spans the card: not a value
       if (node.nodeName === 'DETAILS') continue;
@@ -68,8 +70,10 @@ UNDER_LABEL_JS = """() => [...document.querySelectorAll('table.opdc-kpi-stack [d
   }).filter(c => c.over > 0)"""
 
 
-def _values_beside_labels(page, where):
-    """On a phone, no stacked cell's value runs under its column's label."""
+def _fits_the_screen(page, where):
+    """No sideways scroll, and (on a phone) no stacked cell's value runs on
+    under its column's label."""
+    _no_sideways_scroll(page, where)
     under = page.evaluate(UNDER_LABEL_JS)
     assert not under, f"{where}: values under their labels: {under[:5]}"
 
@@ -105,7 +109,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     # the organization's KPI page
     url = f"{base}/organization/{ORG}/kpi?year=2565"
     page.goto(url)
-    _no_sideways_scroll(page, url)
+    _fits_the_screen(page, url)
     assert page.inner_text(".opdc-kpi-total").startswith("70/100 — ขั้นต้น · ถึงขั้นมาตรฐาน")
     primary = page.locator(".main .primary").bounding_box()
     secondary = page.locator(".main .secondary").bounding_box()
@@ -123,7 +127,6 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     doc_shot(page, f"kpi-fixes-{width}")
     # the stacked basket table: every column's cell within the screen
     if phone:
-        _values_beside_labels(page, url)
         cells = page.locator("table.opdc-kpi-datasets tbody tr").first.locator("th, td")
         for n in range(cells.count()):
             box = cells.nth(n).bounding_box()
@@ -138,7 +141,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
         form = step.locator("form.opdc-kpi-quick-confirm").bounding_box()
         card = page.locator("tr[data-part=catalog]").bounding_box()
         assert form["width"] >= 0.85 * card["width"], (form, card)
-        _values_beside_labels(page, "the ladder with its step open")
+        _fits_the_screen(page, "the ladder with its step open")
     assert helpers.call_action("opdc_kpi_confirmation_list", {"ignore_auth": True}, id=ORG) == []
     step.locator("textarea[name=note]").fill("เปิดดู URL ระบบบัญชีข้อมูลแล้ว")
     page.mouse.move(0, 0)          # the shot without the button's hover fading
@@ -172,18 +175,15 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     assert error.is_visible()
     ratio = error.evaluate(CONTRAST_JS)
     assert ratio >= 4.5, ratio
-    _no_sideways_scroll(page, "the refused assessment form")
-    if phone:   # the page now lists the confirmation recorded above
-        assert page.locator("table.opdc-kpi-stack [data-label]").count() > 0
-        _values_beside_labels(page, "the KPI page with its assessments")
+    # the page now lists the confirmation recorded above, in a stacked table
+    assert page.locator("table.opdc-kpi-assessment-records [data-label]").count() > 0
+    _fits_the_screen(page, "the refused assessment form, with its assessments")
     doc_shot(page, f"kpi-assessment-refused-{width}")
 
     # the national page: the table, the charts with titles and Thai part names
     url = f"{base}/ckan-admin/opdc-kpi?year=2565"
     page.goto(url)
-    _no_sideways_scroll(page, url)
-    if phone:
-        _values_beside_labels(page, url)
+    _fits_the_screen(page, url)
     row = page.locator("table.opdc-kpi-organizations tr", has_text="หน่วยงานที่ยังไม่ผ่านขั้นต้น")
     assert row.locator("td[data-level]").inner_text().strip() == "ไม่ผ่านขั้นต้น"
     doc_shot(page, f"kpi-admin-{width}")
@@ -200,7 +200,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     # the assessors page: check boxes, no multi-select
     url = f"{base}/ckan-admin/opdc-kpi/assessors"
     page.goto(url)
-    _no_sideways_scroll(page, url)
+    _fits_the_screen(page, url)
     assert page.locator("select[multiple]").count() == 0
     assert page.locator("input[type=checkbox][name=organizations]").count() == 2
     if page.locator("#field-user").is_visible():
@@ -213,7 +213,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     error = page.locator("#field-user-error")
     assert "ไม่พบผู้ใช้ “nobody-here”" in error.inner_text()
     assert error.evaluate(CONTRAST_JS) >= 4.5
-    _no_sideways_scroll(page, "the refused assessors form")
+    _fits_the_screen(page, "the refused assessors form")
     doc_shot(page, f"kpi-assessors-{width}")
 
     # the rest of the extension's pages: no sideways scroll
@@ -221,8 +221,6 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
                  f"/organization/{ORG}/harvest-check", f"/organization/{ORG}/import",
                  "/organization/no-focus/kpi?year=2565"):
         page.goto(base + path)
-        _no_sideways_scroll(page, path)
-        if phone:
-            _values_beside_labels(page, path)
+        _fits_the_screen(page, path)
         if path.endswith("harvest-check"):
             doc_shot(page, f"kpi-harvest-check-{width}")
