@@ -131,6 +131,18 @@ def screenshot(page, name: str) -> pathlib.Path:
     return path
 
 
+def fill_autocomplete(page, field: str, value: str) -> None:
+    """Type into CKAN's autocomplete input ``#field-<field>``. CKAN starts its
+    modules once its translations have loaded (a request of their own, after
+    the page's load event); CKAN 2.11's then covers the input with a select2
+    box (2.12's does not), so the input is looked at once the page is idle."""
+    page.wait_for_load_state("networkidle")
+    if page.locator(f"#field-{field}").is_visible():
+        page.fill(f"#field-{field}", value)
+    else:
+        page.eval_on_selector(f"#field-{field}", "(el, v) => { el.value = v; }", value)
+
+
 def login(page, base_url: str, name: str, password: str) -> None:
     page.goto(base_url + "/user/login")
     page.fill("#field-login", name)

@@ -3,7 +3,7 @@ import pytest
 
 from ckan.tests import factories, helpers
 
-from .conftest import login, screenshot
+from .conftest import fill_autocomplete, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
 PASSWORD = "correct-horse-battery"
@@ -11,14 +11,6 @@ PASSWORD = "correct-horse-battery"
 
 def _select(page, field, value):
     page.select_option(f"#field-{field}", value)
-
-
-def _fill_autocomplete(page, field, value):
-    """CKAN 2.11 covers autocomplete inputs with a select2 box; 2.12 does not."""
-    if page.locator(f"#field-{field}").is_visible():
-        page.fill(f"#field-{field}", value)
-    else:
-        page.eval_on_selector(f"#field-{field}", "(el, v) => { el.value = v; }", value)
 
 
 def test_steward_creates_a_dataset_in_thai(live_server, page):
@@ -36,7 +28,7 @@ def test_steward_creates_a_dataset_in_thai(live_server, page):
     page.fill("#field-name", "steward-tourism")
     page.fill("#field-maintainer", "กองสถิติ")
     page.fill("#field-maintainer_email", "stat@example.go.th")
-    _fill_autocomplete(page, "tag_string", "ท่องเที่ยว, สถิติ")
+    fill_autocomplete(page, "tag_string", "ท่องเที่ยว, สถิติ")
     page.fill("#field-notes", "จำนวนนักท่องเที่ยวรายเดือน")
     page.check("input[name='objective'][value='พันธกิจหน่วยงาน']")
     _select(page, "update_frequency_unit", "เดือน")
@@ -67,7 +59,7 @@ def test_steward_creates_a_dataset_in_thai(live_server, page):
     page.click("text=ลิงก์")
     page.fill("#field-resource-url", "https://data.example.go.th/tourism.csv")
     page.fill("#field-name", "สถิติรายเดือน (CSV)")
-    _fill_autocomplete(page, "format", "CSV")
+    fill_autocomplete(page, "format", "CSV")
     page.fill("#field-resource_created_date", "2567-01-15")
     page.click("button[value='go-metadata']")
     page.wait_for_load_state("networkidle")

@@ -16,7 +16,7 @@ from ckan.tests import factories, helpers
 
 from ..factories_dga import dga_dataset_dict
 from ..legacy_support import store_behind_validation
-from .conftest import WIDTHS, doc_shot, login
+from .conftest import WIDTHS, doc_shot, fill_autocomplete, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
 PASSWORD = "correct-horse-battery"
@@ -203,10 +203,7 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     _fits_the_screen(page, url)
     assert page.locator("select[multiple]").count() == 0
     assert page.locator("input[type=checkbox][name=organizations]").count() == 2
-    if page.locator("#field-user").is_visible():
-        page.fill("#field-user", "nobody-here")
-    else:   # CKAN 2.11 covers an autocomplete input with a select2 box
-        page.eval_on_selector("#field-user", "el => { el.value = 'nobody-here'; }")
+    fill_autocomplete(page, "user", "nobody-here")
     page.check("input[name=parts][value=advanced]")
     with page.expect_navigation():
         page.locator("form.opdc-kpi-assessor-form button[type=submit]").click()

@@ -13,7 +13,7 @@ import pytest
 import ckan.model as model
 from ckan.tests import factories, helpers
 
-from .conftest import WIDTHS, doc_shot, login
+from .conftest import WIDTHS, doc_shot, fill_autocomplete, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
 PASSWORD = "correct-horse-battery"
@@ -33,21 +33,13 @@ def _steward():
     return steward, org
 
 
-def _fill_autocomplete(page, field, value):
-    """CKAN 2.11 covers autocomplete inputs with a select2 box; 2.12 does not."""
-    if page.locator(f"#field-{field}").is_visible():
-        page.fill(f"#field-{field}", value)
-    else:
-        page.eval_on_selector(f"#field-{field}", "(el, v) => { el.value = v; }", value)
-
-
 def _fill_items(page, skip=()):
     """The 14 items (title aside), as a steward types them."""
     if "data_type" not in skip:
         page.select_option("#field-data_type", "ข้อมูลสถิติ")
     page.fill("#field-maintainer", "กองสถิติ")
     page.fill("#field-maintainer_email", "stat@example.go.th")
-    _fill_autocomplete(page, "tag_string", "ท่องเที่ยว, สถิติ")
+    fill_autocomplete(page, "tag_string", "ท่องเที่ยว, สถิติ")
     page.fill("#field-notes", "จำนวนนักท่องเที่ยวรายเดือน")
     page.check("input[name='objective'][value='พันธกิจหน่วยงาน']")
     page.select_option("#field-update_frequency_unit", "เดือน")
