@@ -16,7 +16,7 @@ from ckan.tests import factories, helpers
 
 from ..factories_dga import dga_dataset_dict
 from ..legacy_support import store_behind_validation
-from .conftest import WIDTHS, doc_shot, fill_autocomplete, login
+from .conftest import WIDTHS, doc_shot, fill_autocomplete, login, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("with_plugins", "clean_db")]
 PASSWORD = "correct-horse-battery"
@@ -221,3 +221,17 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
         _fits_the_screen(page, path)
         if path.endswith("harvest-check"):
             doc_shot(page, f"kpi-harvest-check-{width}")
+
+
+def test_a_visitor_sent_to_log_in_gets_a_page_that_fits(live_server, sized, catalog):
+    """A citizen opening an organization's KPI page is asked to log in: CKAN's
+    login page (and its register page) fit a phone too; the layout fix is on
+    every page, not only on the extension's (they were 396 px wide at 390)."""
+    page, width = sized
+    for lang in ("th", "en"):
+        page.goto(f"{live_server}/{lang}/organization/{ORG}/kpi?year=2565")
+        assert "/user/login" in page.url, page.url
+        _fits_the_screen(page, page.url)
+        page.goto(f"{live_server}/{lang}/user/register")
+        _fits_the_screen(page, page.url)
+    screenshot(page, f"kpi-login-{width}")
