@@ -248,10 +248,12 @@ def _search_triggers(database_url: str, on: bool) -> Optional[float]:
     documents' values refilled from the table (seconds of the refill)."""
     import sqlalchemy as sa
 
+    import update_cost  # bench/search/update_cost.py
+
     engine = sa.create_engine(database_url)
     try:
         with engine.begin() as connection:
-            for trigger in ("opdc_kpi_search_bits_row", "opdc_kpi_search_values_row"):
+            for trigger in update_cost.TRIGGERS:
                 connection.execute(sa.text(
                     f"ALTER TABLE opdc_kpi_search {'ENABLE' if on else 'DISABLE'} "
                     f"TRIGGER {trigger}"))

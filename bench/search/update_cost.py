@@ -15,7 +15,9 @@ from __future__ import annotations
 import statistics
 import time
 
-TRIGGERS = ("opdc_kpi_search_bits_row", "opdc_kpi_search_values_row")
+# the row triggers (migration a1c3e5f70108: inserts and deletes; updates, on a change)
+TRIGGERS = ("opdc_kpi_search_bits_row", "opdc_kpi_search_bits_update",
+            "opdc_kpi_search_values_row", "opdc_kpi_search_values_update")
 
 
 def _triggers(on: bool) -> None:
