@@ -243,8 +243,9 @@ def field_term(draw, catalog):
 @st.composite
 def expression(draw, catalog, depth=0):
     """A group of OR-joined terms, or of juxtaposed / AND-joined terms with
-    optional ``+``/``-``/``NOT`` prefixes; a member may be a bracketed group
-    (one level down) or ``field:(a OR b)``."""
+    optional ``+``/``-``/``NOT`` prefixes (in an OR group only inside
+    brackets); a member may be a bracketed group (one level down) or
+    ``field:(a OR b)``."""
     def member(prefixes: bool):
         choice = draw(st.integers(0, 9))
         if choice == 0 and depth < 2:
@@ -264,7 +265,9 @@ def expression(draw, catalog, depth=0):
 
     size = draw(st.integers(1, 3))
     if size > 1 and draw(st.booleans()):
-        return " OR ".join(member(False) for _ in range(size))
+        # signs next to OR inside brackets (read as Lucene reads them with
+        # CKAN's q.op=AND); at the top they would meet the documented rule
+        return " OR ".join(member(depth > 0) for _ in range(size))
     joiner = draw(st.sampled_from([" ", " AND "]))
     return joiner.join(member(True) for _ in range(size))
 
