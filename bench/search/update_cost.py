@@ -5,10 +5,17 @@ table. Measured side by side on the benchmark's catalog: the same updates
 with the triggers on and off (``ALTER TABLE ... DISABLE TRIGGER``: the
 search table written exactly as before the change), in alternating turns.
 Each update is ``package_patch`` through CKAN's action, in its own
-transaction, of one of two kinds: the notes only (no facet value changes)
+transaction, of the same datasets in every turn, of one of two kinds: the notes only (no facet value changes)
 or a tag added (a facet value and a document value change). The catalog is
 left as it was: each turn's datasets are patched back (not timed) and the
 triggers are on again at the end.
+
+A third mode, ``before``, runs the same updates with the triggers as they
+were before migration a1c3e5f70108 (one trigger per table on every update,
+the values' function of a1c3e5f70006: ``trigger_cost.before_sql()``), put
+in place for its turns and replaced by a1c3e5f70108's afterwards; so the
+three modes are measured side by side in one run. The modes rotate turn by
+turn (on, before, off; then off, before, on; ...).
 """
 from __future__ import annotations
 
@@ -20,18 +27,32 @@ TRIGGERS = ("opdc_kpi_search_bits_row", "opdc_kpi_search_bits_update",
             "opdc_kpi_search_values_row", "opdc_kpi_search_values_update")
 
 
-def _triggers(on: bool) -> None:
+MODES = ("on", "before", "off")
+
+
+def _statements(statements: list[str]) -> None:
     import sqlalchemy as sa
 
     import ckan.model as model
 
-    for trigger in TRIGGERS:
-        model.Session.execute(sa.text(
-            f"ALTER TABLE opdc_kpi_search {'ENABLE' if on else 'DISABLE'} TRIGGER {trigger}"))
+    for statement in statements:
+        model.Session.execute(sa.text(statement.replace(":", r"\:")))
     model.Session.commit()
 
 
-def run(echo, turns: int = 6, per_turn: int = 10) -> dict:
+def _triggers(mode: str) -> None:
+    """The search table's row triggers as ``mode`` asks, committed."""
+    import trigger_cost  # bench/search/trigger_cost.py
+
+    # a1c3e5f70108's triggers first (from any mode), then on, off or the old ones
+    _statements(trigger_cost.after_sql() + [
+        f"ALTER TABLE opdc_kpi_search {'DISABLE' if mode == 'off' else 'ENABLE'} "
+        f"TRIGGER {trigger}" for trigger in TRIGGERS])
+    if mode == "before":
+        _statements(trigger_cost.before_sql())
+
+
+def run(echo, turns: int = 9, per_turn: int = 10, modes=MODES) -> dict:
     import sqlalchemy as sa
 
     import ckan.model as model
@@ -46,15 +67,17 @@ def run(echo, turns: int = 6, per_turn: int = 10) -> dict:
         "(SELECT 1 FROM package_tag AS pt JOIN tag AS t ON t.id = pt.tag_id "
         "WHERE pt.package_id = s.id AND pt.state = 'active' "
         "AND t.name !~ '^[A-Za-z0-9 ._-]+$') ORDER BY s.id LIMIT :n"),
-        {"n": turns * per_turn * 2})]
+        {"n": per_turn * 2})]
     times: dict[str, dict[str, list[float]]] = {
-        mode: {"notes": [], "tag": []} for mode in ("on", "off")}
+        mode: {"notes": [], "tag": []} for mode in modes}
+    # every turn patches the same datasets (and puts them back), so the modes
+    # differ in nothing else; a first turn, not counted, warms the caches
+    rotation = [mode for round_ in range(turns) for mode in
+                (modes if round_ % 2 == 0 else tuple(reversed(modes)))][:turns]
     try:
-        for turn in range(turns):
-            mode = ("on", "off")[turn % 2] if turn < 2 else ("off", "on")[turn % 2]
-            _triggers(mode == "on")
-            chunk = ids[turn * per_turn * 2:(turn + 1) * per_turn * 2]
-            for kind, dataset_ids in (("notes", chunk[:per_turn]), ("tag", chunk[per_turn:])):
+        for turn, mode in enumerate([None] + rotation):
+            _triggers(mode or "on")
+            for kind, dataset_ids in (("notes", ids[:per_turn]), ("tag", ids[per_turn:])):
                 for dataset_id in dataset_ids:
                     before = patch({"user": user, "ignore_auth": True}, {"id": dataset_id})
                     change = ({"notes": (before.get("notes") or "") + " (bench)"}
@@ -62,13 +85,14 @@ def run(echo, turns: int = 6, per_turn: int = 10) -> dict:
                               {"tags": before["tags"] + [{"name": "bench-update-tag"}]})
                     started = time.perf_counter()
                     patch({"user": user, "ignore_auth": True}, dict(change, id=dataset_id))
-                    times[mode][kind].append((time.perf_counter() - started) * 1000)
+                    if mode:
+                        times[mode][kind].append((time.perf_counter() - started) * 1000)
                     patch({"user": user, "ignore_auth": True},  # back (not timed)
                           {"id": dataset_id, "notes": before.get("notes"),
                            "tags": before["tags"]})
     finally:
-        _triggers(True)
-    if times["off"]["tag"]:
+        _triggers("on")
+    if times.get("off", {}).get("tag"):
         # while the triggers were off the bitmaps and values did not follow
         # the datasets patched: refill the bitmaps, rewrite those datasets' values
         model.Session.execute(sa.text("SELECT opdc_kpi_search_bits_rebuild()"))
@@ -83,6 +107,8 @@ def run(echo, turns: int = 6, per_turn: int = 10) -> dict:
     out = {}
     for mode, kinds in times.items():
         for kind, values in kinds.items():
+            if not values:
+                continue
             out[f"{kind}_{mode}_median_ms"] = round(statistics.median(values), 1)
             out[f"{kind}_{mode}_runs"] = len(values)
             echo(f"package_patch ({kind}) triggers {mode}: median "
