@@ -34,7 +34,7 @@ export OPDC_KPI_HARVEST_DB_URL := $(shell scripts/setup.sh db-url $(HARVEST_DB))
 
 .PHONY: serve setup test test-canary test-differential test-pure test-all demo bench i18n i18n-extract clean-venv mutation \
   site-ready serve-production start-production stop-production bench-load \
-  solr solr-stop solr-status test-solrcloud bench-search-solr bench-thai-recall bench-faults test-faults
+  solr solr-stop solr-status test-solrcloud bench-search-solr bench-dcat-solr bench-thai-recall bench-faults test-faults
 
 setup:
 	scripts/setup.sh system
@@ -223,6 +223,15 @@ bench-search-solr: setup
 	  --solr-url $$(SOLR_CORE=$(BENCH_SOLR_CORE) scripts/solr.sh url $(CKAN_VERSION)) \
 	  --rebuild --rebuild-datasets $(REBUILD_DATASETS) \
 	  --rebuild-db-url $$(scripts/setup.sh db-url $(BENCH_REBUILD_DB)) $(BENCH_ARGS)
+
+# The DCAT benchmark on both backends side by side (bench/README.md "DCAT"; not in
+# CI): the same Solr core as bench-search-solr (the same seed and site id).
+bench-dcat-solr: setup
+	scripts/setup.sh db ckan_opdc_bench_dcat
+	SOLR_CORE=$(BENCH_SOLR_CORE) scripts/solr.sh start $(CKAN_VERSION)
+	CKAN_SQLALCHEMY_URL=$$(scripts/setup.sh db-url ckan_opdc_bench_dcat) $(VENV)/bin/python \
+	  bench/run.py dcat --backends pg,solr \
+	  --solr-url $$(SOLR_CORE=$(BENCH_SOLR_CORE) scripts/solr.sh url $(CKAN_VERSION)) $(BENCH_ARGS)
 
 # Thai recall at full size (README, "Searching Thai text on Solr"; not in CI): each
 # Thai word of the benchmark catalog's titles searched alone on both backends, hits

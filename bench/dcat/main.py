@@ -1,5 +1,8 @@
 """DCAT benchmark: what ckanext-dcat's endpoints cost at the search bench's
-50,000 datasets (issue 29, item 6), on the PostgreSQL search:
+50,000 datasets (issue 29, item 6), on the PostgreSQL search and, with
+``--backends pg,solr --solr-url <core>``, on Solr beside it in the same run
+(the search bench's Solr side: its bulk indexing of the same seed, its switch
+of the search plugin; the backends take turns, ``--rounds`` each):
 
 - ``/catalog.ttl`` pages of 100 (the first page and a deep one) beside
   ``package_search`` of the same 100 (``/api/3/action/package_search``, same
@@ -12,6 +15,8 @@
     scripts/setup.sh db ckan_opdc_bench_dcat
     CKAN_SQLALCHEMY_URL=$(scripts/setup.sh db-url ckan_opdc_bench_dcat) \\
         .venv/bin/python bench/run.py dcat [--datasets 50000] [--iterations 30]
+
+(``make bench-dcat``; ``make bench-dcat-solr`` with Solr.)
 """
 from __future__ import annotations
 
@@ -87,8 +92,22 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--ini", default=str(HERE / "bench.ini"))
     parser.add_argument("--page-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--dataset", default="", help=argparse.SUPPRESS)
-    parser.add_argument("--out", default=str(HERE / "results.json"))
+    parser.add_argument("--backends", default="pg", help="pg, or pg,solr side by side")
+    parser.add_argument("--solr-url", default=os.environ.get("CKAN_SOLR_URL", ""))
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="turns per backend per measure (side by side)")
+    parser.add_argument("--out", default=None,
+                        help="default results.json (pg,solr: results-solr.json)")
     args = parser.parse_args(argv)
+    args.backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if args.backends not in (["pg"], ["pg", "solr"]):
+        parser.error("--backends: pg or pg,solr")
+    if "solr" in args.backends:
+        if not args.solr_url:
+            parser.error("--backends pg,solr needs --solr-url (or CKAN_SOLR_URL)")
+        os.environ["CKAN_SOLR_URL"] = args.solr_url  # CKAN's solr_url
+    args.out = args.out or str(HERE / ("results-solr.json" if "solr" in args.backends
+                                       else "results.json"))
     if args.page_only:
         print(json.dumps(_page_only(args)))
         return 0
@@ -104,34 +123,59 @@ def main(argv: list[str]) -> int:
     with app.test_request_context():
         database = search_main._prepare_database(args, seed, echo)
         echo(database["postgresql"])
+        solr = (search_main._prepare_solr(args, seed, echo) if "solr" in args.backends
+                else None)
         import ckan.plugins.toolkit as tk
+        import solr_side  # bench/search/solr_side.py (on sys.path: _search_bench)
 
         client = app.test_client()
+        solr_side.use("pg")
         first = tk.get_action("package_search")({"user": ""}, {"rows": 1})
         count = first["count"]
         dataset = first["results"][0]["name"]
         deep = max(1, count // 100 // 2)
         sort = "metadata_modified desc, id desc"
+
+        def side_by_side(url: str, **query) -> dict[str, list[float]]:
+            """``url``'s times per backend, the backends taking turns."""
+            times: dict[str, list[float]] = {backend: [] for backend in args.backends}
+            for backend in args.backends:
+                solr_side.use(backend)
+                _times(client, url, 0, args.warmup, **query)
+            for turn in range(args.rounds):
+                runs = args.iterations // args.rounds + (
+                    1 if turn < args.iterations % args.rounds else 0)
+                for backend in (args.backends if turn % 2 == 0 else args.backends[::-1]):
+                    solr_side.use(backend)
+                    times[backend] += _times(client, url, runs, 0, **query)
+            solr_side.use("pg")
+            return times
+
         for label, page in (("first page", 1), (f"page {deep}", deep)):
-            search = _times(client, "/api/3/action/package_search", args.iterations,
-                            args.warmup, q="*:*", rows=100, start=100 * (page - 1), sort=sort,
-                            fq="-dataset_type:harvest -dataset_type:showcase")
-            catalog = _times(client, "/catalog.ttl", args.iterations, args.warmup, page=page)
-            entry = {"package_search": _stats(search_main, search),
-                     "catalog_ttl": _stats(search_main, catalog)}
-            entry["ratio_p50"] = round(entry["catalog_ttl"]["p50"]
-                                       / entry["package_search"]["p50"], 2)
-            entry["ratio_p95"] = round(entry["catalog_ttl"]["p95"]
-                                       / entry["package_search"]["p95"], 2)
-            report[f"catalog {label}"] = entry
-            echo(f"{label:12s} package_search p50 {entry['package_search']['p50']:7.1f} "
-                 f"p95 {entry['package_search']['p95']:7.1f} | /catalog.ttl p50 "
-                 f"{entry['catalog_ttl']['p50']:7.1f} p95 {entry['catalog_ttl']['p95']:7.1f} ms"
-                 f" | ratio p50 {entry['ratio_p50']} p95 {entry['ratio_p95']}")
-        jsonld = _times(client, f"/dataset/{dataset}.jsonld", args.iterations, args.warmup)
-        report["dataset jsonld"] = _stats(search_main, jsonld)
-        echo(f"/dataset/<id>.jsonld p50 {report['dataset jsonld']['p50']:.1f} "
-             f"p95 {report['dataset jsonld']['p95']:.1f} ms")
+            search = side_by_side("/api/3/action/package_search", q="*:*", rows=100,
+                                  start=100 * (page - 1), sort=sort,
+                                  fq="-dataset_type:harvest -dataset_type:showcase")
+            catalog = side_by_side("/catalog.ttl", page=page)
+            for backend in args.backends:
+                entry = {"package_search": _stats(search_main, search[backend]),
+                         "catalog_ttl": _stats(search_main, catalog[backend])}
+                entry["ratio_p50"] = round(entry["catalog_ttl"]["p50"]
+                                           / entry["package_search"]["p50"], 2)
+                entry["ratio_p95"] = round(entry["catalog_ttl"]["p95"]
+                                           / entry["package_search"]["p95"], 2)
+                report[f"catalog {label}" + ("" if backend == "pg" else " (solr)")] = entry
+                echo(f"{label:12s} {backend:4s} package_search p50 "
+                     f"{entry['package_search']['p50']:7.1f} p95 "
+                     f"{entry['package_search']['p95']:7.1f} | /catalog.ttl p50 "
+                     f"{entry['catalog_ttl']['p50']:7.1f} p95 "
+                     f"{entry['catalog_ttl']['p95']:7.1f} ms | ratio p50 "
+                     f"{entry['ratio_p50']} p95 {entry['ratio_p95']}")
+        jsonld = side_by_side(f"/dataset/{dataset}.jsonld")
+        for backend in args.backends:
+            key = "dataset jsonld" + ("" if backend == "pg" else " (solr)")
+            report[key] = _stats(search_main, jsonld[backend])
+            echo(f"/dataset/<id>.jsonld {backend:4s} p50 {report[key]['p50']:.1f} "
+                 f"p95 {report[key]['p95']:.1f} ms")
     pages = {}
     for label, plugins in (("with structured_data", None),
                            ("without structured_data", WITHOUT_STRUCTURED_DATA)):
@@ -160,7 +204,8 @@ def main(argv: list[str]) -> int:
                    f"Python {platform.python_version()}",
         "load_average_after": os.getloadavg(),
         "bench_seconds": round(time.perf_counter() - began, 1),
-        "database": database, "backend": "pg", "datasets": args.datasets,
+        "database": database, "solr": solr, "backends": args.backends,
+        "rounds": args.rounds, "datasets": args.datasets,
         "public_datasets": count, "iterations": args.iterations, "scenarios": report,
     }
     pathlib.Path(args.out).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n")

@@ -268,6 +268,23 @@ def _search_triggers(database_url: str, on: bool) -> Optional[float]:
         engine.dispose()
 
 
+def _triggers_before(database_url: str, before: bool) -> None:
+    """The search table's triggers as before migration a1c3e5f70108 (before), or
+    a1c3e5f70108's again; committed."""
+    import sqlalchemy as sa
+
+    import trigger_cost  # bench/search/trigger_cost.py
+
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            for statement in (trigger_cost.before_sql() if before
+                              else trigger_cost.after_sql()):
+                connection.execute(sa.text(statement.replace(":", r"\:")))
+    finally:
+        engine.dispose()
+
+
 def _rebuild(args, solr_side, echo) -> dict:
     """``ckan search-index rebuild`` per backend, one after the other, on this
     catalog or on a smaller one in its own database (its own ``ckan.site_id``, so
@@ -284,21 +301,28 @@ def _rebuild(args, solr_side, echo) -> dict:
     out = {"datasets": args.rebuild_datasets,
            "database": "its own" if own else "the benchmark's",
            "runs": {backend: [] for backend in args.backends}}
-    inis = {"pg": args.ini, "solr": args.solr_ini, "pg_without": args.ini}
+    inis = {"pg": args.ini, "solr": args.solr_ini, "pg_without": args.ini,
+            "pg_before": args.ini}
     # issue 28: the PostgreSQL search's rebuild with the search table's triggers
-    # (bitmaps, documents' values) off as well: the table written as before them
-    order = list(args.backends) + (["pg_without"] if "pg" in args.backends else [])
+    # (bitmaps, documents' values) off as well: the table written as before them;
+    # and with the triggers as before migration a1c3e5f70108 (no WHEN conditions)
+    order = list(args.backends) + (["pg_before", "pg_without"] if "pg" in args.backends
+                                   else [])
     out["runs"] = {backend: [] for backend in order}
     database_url = env.get("CKAN_SQLALCHEMY_URL") or os.environ["CKAN_SQLALCHEMY_URL"]
     for turn in range(args.rebuild_repeats):
         for backend in (order if turn % 2 == 0 else order[::-1]):
             if backend == "pg_without":
                 _search_triggers(database_url, False)
+            if backend == "pg_before":
+                _triggers_before(database_url, True)
             try:
                 run = solr_side.time_rebuild(backend, inis[backend], env, echo)
             finally:
                 if backend == "pg_without":
                     run_refill = _search_triggers(database_url, True)
+                if backend == "pg_before":
+                    _triggers_before(database_url, False)
             if backend == "pg_without":
                 run["refill_seconds"] = run_refill
             run["load_average_after"] = os.getloadavg()
@@ -312,6 +336,8 @@ def _rebuild(args, solr_side, echo) -> dict:
     if "pg_without" in out:
         out["ratio_pg_to_pg_without"] = round(
             out["pg"]["indexing_seconds"] / out["pg_without"]["indexing_seconds"], 2)
+        out["ratio_pg_before_to_pg_without"] = round(
+            out["pg_before"]["indexing_seconds"] / out["pg_without"]["indexing_seconds"], 2)
     if len(args.backends) == 2:
         out["ratio_solr_to_pg"] = round(
             out["solr"]["indexing_seconds"] / out["pg"]["indexing_seconds"], 2)
