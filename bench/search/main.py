@@ -73,6 +73,7 @@ def _member(echo) -> dict:
 
     import sqlalchemy as sa
 
+    import ckan.lib.plugins as lib_plugins
     import ckan.model as model
     import ckan.plugins.toolkit as tk
 
@@ -86,11 +87,19 @@ def _member(echo) -> dict:
                           password=secrets.token_urlsafe(16))
         model.Session.add(user)
         model.Session.flush()
+    # (a Member made with group_id alone is stored without it: its constructor
+    # sets the group relationship to None, which wins at the flush)
+    model.Session.query(model.Member).filter_by(
+        table_name="user", table_id=user.id, group_id=None).delete()
     if not model.Session.query(model.Member).filter_by(
             table_name="user", table_id=user.id, group_id=org_id, state="active").count():
-        model.Session.add(model.Member(table_name="user", table_id=user.id, group_id=org_id,
+        model.Session.add(model.Member(table_name="user", table_id=user.id,
+                                       group=model.Group.get(org_id),
                                        capacity="member", state="active"))
     model.Session.commit()
+    labels = lib_plugins.get_permission_labels().get_user_dataset_labels(user)
+    if f"member-{org_id}" not in labels:
+        raise RuntimeError(f"{MEMBER} is not a member of {org_id}: labels {labels}")
     token = tk.get_action("api_token_create")(
         {"user": MEMBER, "ignore_auth": True}, {"user": MEMBER, "name": "bench-search"})["token"]
     echo(f"member of organization {org_id}: {datasets} active datasets, {private} private")
