@@ -1,21 +1,23 @@
 """What the search's write-side bookkeeping costs a ``package_update`` (issue
 28): the bitmaps of facet values (migration a1c3e5f70005) and the table of
 the documents' values (a1c3e5f70006) are kept by triggers on the search
-table. Measured side by side on the benchmark's catalog: the same updates
-with the triggers on and off (``ALTER TABLE ... DISABLE TRIGGER``: the
-search table written exactly as before the change), in alternating turns.
-Each update is ``package_patch`` through CKAN's action, in its own
-transaction, of the same datasets in every turn, of one of two kinds: the notes only (no facet value changes)
-or a tag added (a facet value and a document value change). The catalog is
-left as it was: each turn's datasets are patched back (not timed) and the
-triggers are on again at the end.
+table. Measured side by side on the benchmark's catalog, the same updates in
+three modes: ``on`` (the triggers as installed, a1c3e5f70108: ``WHEN``
+conditions, the changed fields only), ``before`` (the triggers as they were
+before a1c3e5f70108: one trigger per table on every update, the values'
+function of a1c3e5f70006, from ``trigger_cost.before_sql()``, put in place
+for its turns and replaced afterwards) and ``off`` (``ALTER TABLE ...
+DISABLE TRIGGER``: the search table written exactly as before the bitmaps
+and values existed). The modes rotate turn by turn (on, before, off; then
+off, before, on; ...) after a warm-up turn that is not counted.
 
-A third mode, ``before``, runs the same updates with the triggers as they
-were before migration a1c3e5f70108 (one trigger per table on every update,
-the values' function of a1c3e5f70006: ``trigger_cost.before_sql()``), put
-in place for its turns and replaced by a1c3e5f70108's afterwards; so the
-three modes are measured side by side in one run. The modes rotate turn by
-turn (on, before, off; then off, before, on; ...).
+Each update is ``package_patch`` through CKAN's action, in its own
+transaction, of one of two kinds: the notes only (no facet value changes)
+or a tag added (a facet value and a document value change); every turn
+patches the same datasets, so the modes differ in nothing else. The catalog
+is left as it was: each patch is put back (not timed), the triggers are
+a1c3e5f70108's at the end, and what the ``off`` turns left behind is
+refilled.
 """
 from __future__ import annotations
 
