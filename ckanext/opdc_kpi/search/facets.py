@@ -68,13 +68,16 @@ def present_keys(execute: Execute, keys: list[str]) -> list[str]:
     return [key for (key,) in rows]
 
 
-def _values_sql(select: str, where_sql: str, documents: bool) -> str:
+def _values_sql(select: str, where_sql: str, documents: bool,
+                source: Optional[str] = None) -> str:
     """``SELECT {select} FROM (each matching row's facet values) AS s(kv)``:
     its ``facets`` (and a NULL, to count the row), and with ``documents``
     the values of the document keys ``:_doc_keys`` (``RS key US value``),
-    each document read once (``jsonb_each``), each value once per row."""
-    sql = (f"SELECT unnest(facets || CAST(ARRAY[NULL] AS text[])) AS kv "
-           f"FROM {TABLE} WHERE {where_sql}")
+    each document read once (``jsonb_each``), each value once per row.
+    ``source``: the matching rows' ``facets`` are read from this relation
+    (all its rows) instead of the search table."""
+    sql = ("SELECT unnest(facets || CAST(ARRAY[NULL] AS text[])) AS kv "
+           + (f"FROM {source}" if source else f"FROM {TABLE} WHERE {where_sql}"))
     if documents:
         sql += (f" UNION ALL SELECT chr(30) || f.key || chr(31) || v.value "
                 f"FROM {TABLE}, jsonb_each({TABLE}.fields) AS f(key, vals), "
@@ -123,17 +126,7 @@ def count_and_facets(execute: Execute, request: FacetRequest, where_sql: str,
     params = dict(params, _doc_keys=documents)
     counts: dict[str, dict[str, int]] = {f: {} for f in request.fields}
     total = 0
-    counted = _values_sql("kv, count(*) AS n", where_sql, bool(documents)) + " GROUP BY kv"
-    if request.limit >= 0 and request.mincount >= 1:
-        # only each field's first facet.limit values leave the database (a
-        # facet on a document field can have a value per dataset), in the
-        # order _trim keeps: most frequent first, ties by value's code points
-        counted = (
-            f"SELECT kv, n FROM (SELECT kv, n, row_number() OVER (PARTITION BY "
-            f"split_part(kv, chr(31), 1) ORDER BY n DESC, kv COLLATE \"C\") AS r "
-            f"FROM ({counted}) AS g WHERE n >= :_mincount OR kv IS NULL) AS ranked "
-            f"WHERE r <= :_limit OR kv IS NULL")
-        params = dict(params, _mincount=request.mincount, _limit=request.limit)
+    counted, params = _counted_sql(request, where_sql, params, bool(documents))
     rows = execute(counted, params)
     for field, value, n in _field_values(rows, request):
         if field is None:
@@ -146,6 +139,63 @@ def count_and_facets(execute: Execute, request: FacetRequest, where_sql: str,
             if field is not None:
                 counts[field].setdefault(value, 0)
     return total, {field: _trim(values, request) for field, values in counts.items()}
+
+
+def _counted_sql(request: FacetRequest, where_sql: str, params: dict[str, Any],
+                 documents: bool, source: Optional[str] = None) -> tuple[str, dict[str, Any]]:
+    """The statement of (kv, n) rows: each value's count, and the rows' (kv NULL)."""
+    counted = _values_sql("kv, count(*) AS n", where_sql, documents, source) + " GROUP BY kv"
+    if request.limit >= 0 and request.mincount >= 1:
+        # only each field's first facet.limit values leave the database (a
+        # facet on a document field can have a value per dataset), in the
+        # order _trim keeps: most frequent first, ties by value's code points
+        counted = (
+            f"SELECT kv, n FROM (SELECT kv, n, row_number() OVER (PARTITION BY "
+            f"split_part(kv, chr(31), 1) ORDER BY n DESC, kv COLLATE \"C\") AS r "
+            f"FROM ({counted}) AS g WHERE n >= :_mincount OR kv IS NULL) AS ranked "
+            f"WHERE r <= :_limit OR kv IS NULL")
+        params = dict(params, _mincount=request.mincount, _limit=request.limit)
+    return counted, params
+
+
+def one_pass(request: FacetRequest) -> bool:
+    """Whether ``count_facets_and_page`` answers this request: facet fields
+    only (no document is read) and ``facet.mincount`` ≥ 1."""
+    return request.mincount >= 1 and not request.wanted_documents()
+
+
+def count_facets_and_page(execute: Execute, request: FacetRequest, where_sql: str,
+                          params: dict[str, Any], order_sql: str, start: int,
+                          rows: int) -> tuple[int, dict[str, dict[str, int]], list[str]]:
+    """``(number of matches, facets, the page's ids)`` in one statement that
+    reads the matching rows once: their ids, facets and places in the order
+    (materialized), the counts and the page both taken from that. For the
+    searches the bitmaps do not answer (words, ranges, patterns), where the
+    separate count and page statements each read and recheck every matching
+    row (a word's trigram candidates, their TOASTed text)."""
+    matched = (f"SELECT id, facets, row_number() OVER (ORDER BY {order_sql}) AS _pos "
+               f"FROM {TABLE} WHERE {where_sql}")
+    counted, params = _counted_sql(request, where_sql, params, False, source="m")
+    statement = (f"WITH m AS MATERIALIZED ({matched}) "
+                 f"SELECT 0 AS part, kv, n FROM ({counted}) AS c "
+                 f"UNION ALL SELECT 1, id, _pos FROM m "
+                 f"WHERE _pos > :_page_offset AND _pos <= :_page_offset + :_page_rows")
+    total = 0
+    counts: dict[str, dict[str, int]] = {f: {} for f in request.fields}
+    page: list[tuple[int, str]] = []
+    facet_rows = []
+    for part, kv, n in execute(statement, dict(params, _page_offset=start, _page_rows=rows)):
+        if part == 1:
+            page.append((n, kv))
+        else:
+            facet_rows.append((kv, n))
+    for field, value, n in _field_values(facet_rows, request):
+        if field is None:
+            total = n
+        else:
+            counts[field][value] = n
+    return (total, {field: _trim(values, request) for field, values in counts.items()},
+            [i for _, i in sorted(page)])
 
 
 def _trim(values: dict[str, int], request: FacetRequest) -> dict[str, int]:

@@ -30,7 +30,8 @@ from ckan.common import config
 
 from ckanext.opdc_kpi.search import bitmaps, ckan_internals
 from ckanext.opdc_kpi.search import parser as qp
-from ckanext.opdc_kpi.search.facets import FacetRequest, count_and_facets
+from ckanext.opdc_kpi.search.facets import (FacetRequest, count_and_facets,
+                                              count_facets_and_page, one_pass)
 from ckanext.opdc_kpi.search.grouping import Condition
 from ckanext.opdc_kpi.search.sql import like_escape
 from ckanext.opdc_kpi.search.text import normalize_for_search
@@ -263,6 +264,17 @@ class PgPackageSearchQuery(PackageSearchQuery):
         search = plan(query, permission_labels)
         with _guarded_statements() as execute:
             self.facets = {}
+            if (search.facets is not None and search.bitmap is None and search.rows > 0
+                    and one_pass(search.facets)):
+                # the matching rows read once for the counts and the page
+                self.count, self.facets, ids = count_facets_and_page(
+                    execute, search.facets, search.where_sql, search.params,
+                    search.order_sql, search.start, search.rows)
+                results = self._page(execute, ids, search.fields)
+                if search.fields in (["id"], ["name"]):
+                    results = [r.get(search.fields[0]) for r in results]
+                self.results = results
+                return {"results": self.results, "count": self.count}
             if search.facets is not None:
                 self.count, self.facets = count_and_facets(
                     execute, search.facets, search.where_sql, search.params,
