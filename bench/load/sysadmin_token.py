@@ -66,8 +66,10 @@ def create(venv: pathlib.Path, ini: str, minutes: int, user: str = "admin",
 
 
 def revoke(venv: pathlib.Path, ini: str, token: str) -> bool:
+    # "--": a token id is URL-safe base64 and may start with "-", which the
+    # command line would take for an option (1 token in 64)
     done = subprocess.run([str(venv / "bin" / "ckan"), "-c", str(ini), "user", "token",
-                           "revoke", token_id(token)], cwd=ROOT, capture_output=True,
+                           "revoke", "--", token_id(token)], cwd=ROOT, capture_output=True,
                           text=True, check=False)
     return done.returncode == 0
 
