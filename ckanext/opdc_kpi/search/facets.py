@@ -125,14 +125,8 @@ def count_and_facets(execute: Execute, request: FacetRequest, where_sql: str,
     documents = present_keys(execute, wanted_documents) if wanted_documents else []
     params = dict(params, _doc_keys=documents)
     counts: dict[str, dict[str, int]] = {f: {} for f in request.fields}
-    total = 0
     counted, params = _counted_sql(request, where_sql, params, bool(documents))
-    rows = execute(counted, params)
-    for field, value, n in _field_values(rows, request):
-        if field is None:
-            total = n
-        else:
-            counts[field][value] = n
+    total = _tally(execute(counted, params), request, counts)
     if request.mincount <= 0 and visible_sql is not None:
         rows = execute(_values_sql("DISTINCT kv, 0", visible_sql, bool(documents)), params)
         for field, value, _ in _field_values(rows, request):
@@ -180,7 +174,6 @@ def count_facets_and_page(execute: Execute, request: FacetRequest, where_sql: st
                  f"SELECT 0 AS part, kv, n FROM ({counted}) AS c "
                  f"UNION ALL SELECT 1, id, _pos FROM m "
                  f"WHERE _pos > :_page_offset AND _pos <= :_page_offset + :_page_rows")
-    total = 0
     counts: dict[str, dict[str, int]] = {f: {} for f in request.fields}
     page: list[tuple[int, str]] = []
     facet_rows = []
@@ -189,13 +182,20 @@ def count_facets_and_page(execute: Execute, request: FacetRequest, where_sql: st
             page.append((n, kv))
         else:
             facet_rows.append((kv, n))
-    for field, value, n in _field_values(facet_rows, request):
+    total = _tally(facet_rows, request, counts)
+    return (total, {field: _trim(values, request) for field, values in counts.items()},
+            [i for _, i in sorted(page)])
+
+
+def _tally(rows: Any, request: FacetRequest, counts: dict[str, dict[str, int]]) -> int:
+    """Each counted (kv, n) into ``counts``; returns the rows' count (kv NULL)."""
+    total = 0
+    for field, value, n in _field_values(rows, request):
         if field is None:
             total = n
         else:
             counts[field][value] = n
-    return (total, {field: _trim(values, request) for field, values in counts.items()},
-            [i for _, i in sorted(page)])
+    return total
 
 
 def _trim(values: dict[str, int], request: FacetRequest) -> dict[str, int]:

@@ -264,18 +264,14 @@ class PgPackageSearchQuery(PackageSearchQuery):
         search = plan(query, permission_labels)
         with _guarded_statements() as execute:
             self.facets = {}
+            ids = None  # the page's ids, when the counting statement gave them
             if (search.facets is not None and search.bitmap is None and search.rows > 0
                     and one_pass(search.facets)):
                 # the matching rows read once for the counts and the page
                 self.count, self.facets, ids = count_facets_and_page(
                     execute, search.facets, search.where_sql, search.params,
                     search.order_sql, search.start, search.rows)
-                results = self._page(execute, ids, search.fields)
-                if search.fields in (["id"], ["name"]):
-                    results = [r.get(search.fields[0]) for r in results]
-                self.results = results
-                return {"results": self.results, "count": self.count}
-            if search.facets is not None:
+            elif search.facets is not None:
                 self.count, self.facets = count_and_facets(
                     execute, search.facets, search.where_sql, search.params,
                     search.visible_sql, bitmap=search.bitmap)
@@ -284,7 +280,9 @@ class PgPackageSearchQuery(PackageSearchQuery):
                     f"SELECT count(*) FROM {TABLE} WHERE {search.where_sql}",
                     search.params).scalar()
             results: list[Any] = []
-            if search.rows > 0 and search.start < self.count:
+            if ids is not None:
+                results = self._page(execute, ids, search.fields)
+            elif search.rows > 0 and search.start < self.count:
                 ids = [r[0] for r in execute(
                     f"SELECT id FROM {TABLE} WHERE {search.where_sql} "
                     f"ORDER BY {search.order_sql} LIMIT :_limit OFFSET :_offset",
