@@ -6,6 +6,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.opdc_kpi import cli, helpers, views
+from ckanext.opdc_kpi.dcat import fragments as dcat_fragments
 from ckanext.opdc_kpi.views import publishing, unavailable
 from ckanext.opdc_kpi.logic import dataset, registry, score
 from ckanext.opdc_kpi.search import backend as search_backend
@@ -70,6 +71,11 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController
     def after_dataset_update(self, context, pkg_dict):
         publishing.flash_when_published(context, pkg_dict)
+        dcat_fragments.forget_if_hidden(pkg_dict)
+
+    def after_dataset_delete(self, context, pkg_dict):
+        if pkg_dict.get("id"):
+            dcat_fragments.forget(pkg_dict["id"])
 
     def after_dataset_show(self, context, pkg_dict):
         return dataset.expose_focus_area(pkg_dict)

@@ -36,6 +36,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.search.common import SearchError, SearchQueryError
 
+from ckanext.opdc_kpi.dcat import fragments
+
 #: endpoints of ckanext-dcat's blueprint that serve catalog pages
 CATALOG_ENDPOINTS = frozenset({"dcat.read_catalog"})
 #: and those that serve one dataset (``/dataset/<id>.<format>``)
@@ -165,9 +167,17 @@ def catalog_page(data_dict: dict[str, Any]) -> str:
         # a profile no ckan.rdf.profiles entry point names (ckanext-dcat's
         # message repeats it: the caller's own input)
         raise tk.ValidationError({"profiles": [tk._("profiles: an unknown profile")]})
+    pagination = _pagination(result["count"], rows, page, data)
+    if not profiles and fragments.enabled():
+        from ckanext.opdc_kpi.dcat.profiles import licences
+
+        joined = fragments.catalog_page(serializer, result["results"], data.get("format"),
+                                        pagination, licences())
+        if joined is not None:
+            return joined
+        serializer = RDFSerializer()
     return serializer.serialize_catalog({}, result["results"], _format=data.get("format"),
-                                        pagination_info=_pagination(result["count"], rows,
-                                                                    page, data))
+                                        pagination_info=pagination)
 
 
 def _pagination(count: int, rows: int, page: int, params: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from ckanext.opdc_kpi.dcat import catalog_graph, dataset_graph, parse, schemaorg
 from ckanext.opdc_kpi.scoring.labels import FIELD_LABELS, RESOURCE_FIELD_LABELS
 
 
-def _licences() -> dict[str, dict]:
+def licences() -> dict[str, dict]:
     """The site's licence register (``licenses_group_url``), by id."""
     from ckan import model
 
@@ -57,7 +57,7 @@ class OpdcKpiDcatProfile(_Fields, RDFProfile):
 
     def graph_from_dataset(self, dataset_dict, dataset_ref):
         dataset_graph.write_dataset(self.g, dataset_dict, dataset_ref, self._dataset_fields(),
-                                    self._resource_fields(), _licences())
+                                    self._resource_fields(), licences())
 
     def graph_from_catalog(self, catalog_dict, catalog_ref):
         catalog_graph.write_catalog(self.g, catalog_ref)
@@ -77,4 +77,4 @@ class OpdcKpiSchemaOrgProfile(SchemaOrgProfile):
 
     def additional_fields(self, dataset_ref, dataset_dict):
         schemaorg.organization(self.g, dataset_dict, dataset_ref)
-        schemaorg.additional(self.g, dataset_dict, dataset_ref, _licences())
+        schemaorg.additional(self.g, dataset_dict, dataset_ref, licences())
