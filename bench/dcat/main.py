@@ -32,6 +32,8 @@ import sys
 import tempfile
 import time
 
+import sqlalchemy as sa
+
 HERE = pathlib.Path(__file__).resolve().parent
 SEARCH = HERE.parent / "search"
 WITHOUT_STRUCTURED_DATA = ("scheming_datasets scheming_organizations opdc_kpi "
@@ -49,11 +51,13 @@ def _search_bench():
     return module, seed
 
 
-def _times(client, url: str, runs: int, warmup: int, **query) -> list[float]:
+def _times(client, url: str, runs: int, warmup: int, before=None, **query) -> list[float]:
     for _ in range(warmup):
         assert client.get(url, query_string=query).status_code == 200, url
     out = []
     for _ in range(runs):
+        if before is not None:
+            before()
         started = time.perf_counter()
         response = client.get(url, query_string=query)
         out.append((time.perf_counter() - started) * 1000)
@@ -88,6 +92,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--datasets", type=int, default=50000)
     parser.add_argument("--iterations", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--cold-iterations", type=int, default=12,
+                        help="runs of a catalog page with no fragment stored, and made "
+                             "whole (each ~1 s)")
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--ini", default=str(HERE / "bench.ini"))
     parser.add_argument("--page-only", action="store_true", help=argparse.SUPPRESS)
@@ -136,40 +143,69 @@ def main(argv: list[str]) -> int:
         deep = max(1, count // 100 // 2)
         sort = "metadata_modified desc, id desc"
 
-        def side_by_side(url: str, **query) -> dict[str, list[float]]:
-            """``url``'s times per backend, the backends taking turns."""
+        def side_by_side(url: str, before=None, iterations=None,
+                         **query) -> dict[str, list[float]]:
+            """``url``'s times per backend, the backends taking turns
+            (``before``: run before each request, outside its time)."""
+            iterations = iterations or args.iterations
             times: dict[str, list[float]] = {backend: [] for backend in args.backends}
             for backend in args.backends:
                 solr_side.use(backend)
                 _times(client, url, 0, args.warmup, **query)
             for turn in range(args.rounds):
-                runs = args.iterations // args.rounds + (
-                    1 if turn < args.iterations % args.rounds else 0)
+                runs = iterations // args.rounds + (1 if turn < iterations % args.rounds else 0)
                 for backend in (args.backends if turn % 2 == 0 else args.backends[::-1]):
                     solr_side.use(backend)
-                    times[backend] += _times(client, url, runs, 0, **query)
+                    times[backend] += _times(client, url, runs, 0, before, **query)
             solr_side.use("pg")
             return times
+
+        from ckan import model
+        from ckanext.opdc_kpi.dcat import fragments
+
+        def forget_fragments():
+            model.Session.execute(sa.text(f"DELETE FROM {fragments.TABLE}"))
+            model.Session.commit()
+
+        def whole(url: str, **query) -> dict[str, list[float]]:
+            tk.config[fragments.CACHE_KEY] = False
+            try:
+                return side_by_side(url, iterations=args.cold_iterations, **query)
+            finally:
+                tk.config[fragments.CACHE_KEY] = True
 
         for label, page in (("first page", 1), (f"page {deep}", deep)):
             search = side_by_side("/api/3/action/package_search", q="*:*", rows=100,
                                   start=100 * (page - 1), sort=sort,
                                   fq="-dataset_type:harvest -dataset_type:showcase")
+            # stored fragments (the page seen before: the warm-up stores them)
             catalog = side_by_side("/catalog.ttl", page=page)
+            # none stored (every dataset changed since the page was last seen)
+            cold = side_by_side("/catalog.ttl", before=forget_fragments,
+                                iterations=args.cold_iterations, page=page)
+            # ckanext.opdc_kpi.dcat.fragment_cache = false: the page made whole
+            made_whole = whole("/catalog.ttl", page=page)
             for backend in args.backends:
                 entry = {"package_search": _stats(search_main, search[backend]),
-                         "catalog_ttl": _stats(search_main, catalog[backend])}
-                entry["ratio_p50"] = round(entry["catalog_ttl"]["p50"]
-                                           / entry["package_search"]["p50"], 2)
-                entry["ratio_p95"] = round(entry["catalog_ttl"]["p95"]
-                                           / entry["package_search"]["p95"], 2)
+                         "catalog_ttl": _stats(search_main, catalog[backend]),
+                         "catalog_ttl_no_fragments_stored": _stats(search_main, cold[backend]),
+                         "catalog_ttl_fragment_cache_off": _stats(search_main,
+                                                                  made_whole[backend])}
+                for name, key in (("", "catalog_ttl"),
+                                  ("_no_fragments_stored", "catalog_ttl_no_fragments_stored"),
+                                  ("_fragment_cache_off", "catalog_ttl_fragment_cache_off")):
+                    for p in ("p50", "p95"):
+                        entry[f"ratio{name}_{p}"] = round(
+                            entry[key][p] / entry["package_search"][p], 2)
                 report[f"catalog {label}" + ("" if backend == "pg" else " (solr)")] = entry
                 echo(f"{label:12s} {backend:4s} package_search p50 "
                      f"{entry['package_search']['p50']:7.1f} p95 "
                      f"{entry['package_search']['p95']:7.1f} | /catalog.ttl p50 "
                      f"{entry['catalog_ttl']['p50']:7.1f} p95 "
                      f"{entry['catalog_ttl']['p95']:7.1f} ms | ratio p50 "
-                     f"{entry['ratio_p50']} p95 {entry['ratio_p95']}")
+                     f"{entry['ratio_p50']} p95 {entry['ratio_p95']} | none stored p50 "
+                     f"{entry['catalog_ttl_no_fragments_stored']['p50']:7.1f} | cache off p50 "
+                     f"{entry['catalog_ttl_fragment_cache_off']['p50']:7.1f} ms")
         jsonld = side_by_side(f"/dataset/{dataset}.jsonld")
         for backend in args.backends:
             key = "dataset jsonld" + ("" if backend == "pg" else " (solr)")

@@ -71,11 +71,10 @@ class OpdcKpiPlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController
     def after_dataset_update(self, context, pkg_dict):
         publishing.flash_when_published(context, pkg_dict)
-        dcat_fragments.forget_if_hidden(pkg_dict)
+        dcat_fragments.forget_if_hidden(context, pkg_dict)
 
     def after_dataset_delete(self, context, pkg_dict):
-        if pkg_dict.get("id"):
-            dcat_fragments.forget(pkg_dict["id"])
+        dcat_fragments.forget([pkg_dict.get("id")])
 
     def after_dataset_show(self, context, pkg_dict):
         return dataset.expose_focus_area(pkg_dict)

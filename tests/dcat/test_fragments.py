@@ -122,6 +122,7 @@ def test_an_edited_dataset_is_made_again_and_only_it(built, catalog):
     edited = catalog["public"][-1]     # the newest first: on page 1
     helpers.call_action("package_patch", context=dict(catalog["sysadmin"]), id=edited["id"],
                         title="ชื่อที่แก้แล้ว ชิ้นส่วน")
+    assert _rows(edited["id"]) == 1    # a public dataset's update deletes nothing
     graph = _graph(_page(page=1), "ttl")
     titles = {str(t) for t in graph.objects(None, DCT.title)}
     assert "ชื่อที่แก้แล้ว ชิ้นส่วน" in titles
@@ -167,6 +168,43 @@ def test_a_dataset_made_private_or_deleted_loses_its_fragments(catalog):
     assert _rows(first["id"]) == 0 and _rows(second["id"]) == 0
     helpers.call_action("package_patch", context=dict(sysadmin), id=first["id"], private=False)
     assert first["id"] in _page(page=1)
+    assert _rows(first["id"]) == 1
+
+
+def test_a_bulk_make_private_drops_the_fragments(catalog):
+    """CKAN 2.11's bulk actions write the rows without a dataset hook; the
+    chained action drops their fragments (2.12 goes through package_patch)."""
+    _clear()
+    _page(page=1)
+    org = catalog["orgs"][1]
+    ids = [d["id"] for d in catalog["public"]
+           if d["owner_org"] == org["id"] and _rows(d["id"]) == 1][-2:]
+    assert len(ids) == 2
+    helpers.call_action("bulk_update_private", context=dict(catalog["sysadmin"]),
+                        datasets=ids, org_id=org["id"])
+    assert all(_rows(i) == 0 for i in ids)
+    page = _page(page=1)
+    assert not any(i in page for i in ids)
+    helpers.call_action("bulk_update_public", context=dict(catalog["sysadmin"]),
+                        datasets=ids, org_id=org["id"])
+
+
+def test_a_fragment_is_not_stored_for_a_dataset_no_longer_public(catalog):
+    """A page that searched while the dataset was public and stores after it
+    was made private stores nothing for it."""
+    pkg = catalog["public"][0]
+    _clear()
+    helpers.call_action("package_patch", context=dict(catalog["sysadmin"]), id=pkg["id"],
+                        private=True)
+    try:
+        fragments._store("turtle", [(pkg["id"], "k", "http://x/", "body")])
+        assert _rows(pkg["id"]) == 0
+    finally:
+        helpers.call_action("package_patch", context=dict(catalog["sysadmin"]), id=pkg["id"],
+                            private=False)
+    fragments._store("turtle", [(pkg["id"], "k", "http://x/", "body")])
+    assert _rows(pkg["id"]) == 1
+    _clear()
 
 
 def test_a_callers_profiles_or_the_setting_off_store_nothing(monkeypatch, built, catalog):

@@ -27,8 +27,10 @@ share, such as their publisher, is written in both fragments):
 Only the site's default profiles are cached (a page asking for
 ``profiles=...`` is made whole, so a caller cannot fill the table), and only
 datasets an anonymous search returns are ever serialized here. A dataset made
-private or deleted loses its fragments at once (``forget``); a purged one
-with its row (a foreign key). ``ckanext.opdc_kpi.dcat.fragment_cache =
+private or deleted loses its fragments at once (``forget``; CKAN's bulk actions go
+through ``package_patch`` here, ``logic/dataset/bulk.py``), a fragment is stored
+only while its dataset is public and active, and a purged dataset takes its
+rows (a foreign key). ``ckanext.opdc_kpi.dcat.fragment_cache =
 false`` turns it off.
 """
 from __future__ import annotations
@@ -52,8 +54,10 @@ TABLE = "opdc_kpi_dcat_fragment"
 #: configuration the profiles read (a change makes every fragment again)
 _CONFIG_PREFIXES = ("ckanext.dcat.", "ckan.site_", "ckan.locale", "ckan.root_path",
                     "ckanext.opdc_kpi.dcat.", "licenses_group_url", "scheming.",
-                    "ckan.auth.public_user_details")
-_CODE: Optional[str] = None
+                    "ckan.auth.public_user_details", "ckan.plugins")
+#: the libraries whose versions are in the key
+_LIBRARIES = ("ckanext-dcat", "rdflib", "ckan", "ckanext-scheming", "python-dateutil",
+              "geomet", "ckantoolkit")
 
 
 def enabled() -> bool:
@@ -141,23 +145,26 @@ JOINS: dict[str, Callable[[list[str]], Optional[str]]] = {
 
 # --- keys ------------------------------------------------------------------------------
 
-def _code() -> str:
-    """This extension's code and the serializing libraries' versions."""
-    global _CODE
-    if _CODE is None:
-        digest = hashlib.sha256()
-        root = Path(__file__).resolve().parents[1]
-        for path in sorted(root.rglob("*")):
-            if path.suffix in (".py", ".json", ".yaml") and path.is_file():
-                digest.update(str(path.relative_to(root)).encode())
-                digest.update(path.read_bytes())
-        for package in ("ckanext-dcat", "rdflib", "ckan"):
-            try:
-                digest.update(f"{package}={metadata.version(package)}".encode())
-            except metadata.PackageNotFoundError:
-                pass
-        _CODE = digest.hexdigest()
-    return _CODE
+def _code_hash() -> str:
+    """This extension's code and the serializing libraries' versions, as this
+    process loaded them (hashed at import: a worker still running old code
+    after an upgrade keeps the old hash, so it never stores old output under
+    the new code's key)."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".json", ".yaml") and path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    for package in _LIBRARIES:
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return digest.hexdigest()
+
+
+_CODE = _code_hash()
 
 
 def _site(licences: dict) -> bytes:
@@ -165,7 +172,7 @@ def _site(licences: dict) -> bytes:
     config = tk.config
     items = sorted((key, str(config.get(key))) for key in list(config.keys())
                    if isinstance(key, str) and key.startswith(_CONFIG_PREFIXES))
-    return json.dumps([_code(), items, licences], sort_keys=True, default=str).encode()
+    return json.dumps([_CODE, items, licences], sort_keys=True, default=str).encode()
 
 
 def _organizations(ids: Iterable[str]) -> dict[str, Any]:
@@ -222,31 +229,60 @@ def _store(rdf_format: str, fresh: list[tuple[str, str, str, str]]) -> None:
         with model.meta.engine.begin() as connection:
             connection.execute(sa.text(
                 f"INSERT INTO {TABLE} AS f (package_id, rdf_format, key, ref, body) "
+                # the dataset public and active now: FOR SHARE waits for a
+                # transaction making it private or deleting it (whose forget()
+                # ran before this row existed) and reads the row it committed
                 "SELECT :id, :format, :key, :ref, :body WHERE EXISTS "
-                "  (SELECT 1 FROM package WHERE id = :id) "
+                "  (SELECT 1 FROM package WHERE id = :id AND NOT private "
+                "   AND state = 'active' FOR SHARE) "
                 "ON CONFLICT (package_id, rdf_format) DO UPDATE "
-                "SET key = EXCLUDED.key, ref = EXCLUDED.ref, body = EXCLUDED.body"),
+                "SET key = EXCLUDED.key, ref = EXCLUDED.ref, body = EXCLUDED.body "
+                "WHERE f.key IS DISTINCT FROM EXCLUDED.key"),
                 [{"id": i, "format": rdf_format, "key": k, "ref": r, "body": b}
                  for i, k, r, b in fresh])
     except sa.exc.SQLAlchemyError as error:
         log.warning("DCAT fragments not stored: %s", error.__class__.__name__)
 
 
-def forget(package_id: str) -> None:
-    """Drop a dataset's fragments (made private, deleted; ``package_id`` its
-    id or name): in the caller's transaction."""
+_READY = False
+
+
+def ready() -> bool:
+    """Whether the table exists (``ckan db upgrade -p opdc_kpi``); a site
+    that has not run the migration gets whole pages and no error."""
+    global _READY
+    if not _READY:
+        from ckan import model
+
+        _READY = sa.inspect(model.meta.engine).has_table(TABLE)
+        if not _READY:
+            log.warning("%s is missing (run `ckan db upgrade -p opdc_kpi`): "
+                        "catalog pages are made whole", TABLE)
+    return _READY
+
+
+def forget(package_ids: Iterable[str]) -> None:
+    """Drop datasets' fragments (made private, deleted; ids or names), in the
+    caller's transaction."""
     from ckan import model
 
-    model.Session.execute(sa.text(
-        f"DELETE FROM {TABLE} WHERE package_id IN "
-        "(SELECT id FROM package WHERE id = :id OR name = :id)"), {"id": package_id})
+    ids = [str(i) for i in package_ids if i]
+    if ids and ready():
+        model.Session.execute(sa.text(
+            f"DELETE FROM {TABLE} WHERE package_id IN "
+            "(SELECT id FROM package WHERE id = ANY(:ids) OR name = ANY(:ids))"),
+            {"ids": ids})
 
 
-def forget_if_hidden(pkg_dict: dict) -> None:
-    """``after_dataset_update``: a dataset no longer public loses its
-    fragments; a public one pays nothing here (its key changed anyway)."""
-    if pkg_dict.get("id") and (pkg_dict.get("private") or pkg_dict.get("state") != "active"):
-        forget(pkg_dict["id"])
+def forget_if_hidden(context: dict, pkg_dict: dict) -> None:
+    """``after_dataset_update``: a dataset no longer public and active loses
+    its fragments (read from the updated row: a validated dict may lack
+    ``state``); a public one pays nothing here (its key changed anyway)."""
+    package = context.get("package")
+    private = package.private if package is not None else pkg_dict.get("private")
+    state = package.state if package is not None else pkg_dict.get("state", "active")
+    if private or state != "active":
+        forget([package.id if package is not None else pkg_dict.get("id")])
 
 
 # --- a page ---------------------------------------------------------------------------
@@ -261,7 +297,8 @@ def catalog_page(serializer: Any, datasets: list[dict], fmt: Optional[str],
 
     rdf_format = url_to_rdflib_format(fmt or "xml")
     join = JOINS.get(rdf_format)
-    if join is None or tk.asbool(tk.config.get(DCAT_EXPOSE_SUBCATALOGS)):
+    if (join is None or tk.asbool(tk.config.get(DCAT_EXPOSE_SUBCATALOGS))
+            or not ready()):
         return None
     site = _site(licences)
     orgs = _organizations(d.get("owner_org") for d in datasets)

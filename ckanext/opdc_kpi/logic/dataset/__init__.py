@@ -11,7 +11,7 @@ use is named here."""
 from __future__ import annotations
 
 from ckanext.opdc_kpi.logic.dataset.auth import get_auth_functions
-from ckanext.opdc_kpi.logic.dataset import facets, searching, visible
+from ckanext.opdc_kpi.logic.dataset import bulk, facets, searching, visible
 from ckanext.opdc_kpi.logic.dataset.completeness import opdc_kpi_dataset_completeness
 from ckanext.opdc_kpi.logic.dataset.names import opdc_kpi_dataset_name_propose
 from ckanext.opdc_kpi.logic.dataset.validators import get_validators
@@ -28,4 +28,4 @@ __all__ = ["FOCUS_VOCABULARY", "expose_focus_area", "facets", "focus_vocabulary_
 def get_actions() -> dict:
     return {"opdc_kpi_dataset_completeness": opdc_kpi_dataset_completeness,
             "opdc_kpi_dataset_name_propose": opdc_kpi_dataset_name_propose,
-            **visible.get_actions(), **searching.get_actions()}
+            **visible.get_actions(), **searching.get_actions(), **bulk.get_actions()}
