@@ -73,3 +73,12 @@ def test_rdf_xml_parts_binding_a_prefix_two_ways_are_not_joined():
              _part("y", "two", ("x", B)).serialize(format="pretty-xml")]
     assert fragments.join_rdf_xml(parts) is None
     assert fragments.join_rdf_xml(["<rdf:RDF xml:base='http://e/'></rdf:RDF>"]) is None
+
+
+def test_a_strict_turtle_join_gives_up_on_a_prefix_bound_two_ways():
+    """A fragment is one prefix block (a page hoists its prefixes): a fragment
+    whose parts bind a prefix two ways is serialized whole instead."""
+    parts = [_part("x", "one").serialize(format="turtle"),
+             _part("y", "two", ("x", B)).serialize(format="turtle")]
+    assert fragments.join_turtle(parts, strict=True) is None
+    assert fragments.join_turtle(parts[:1], strict=True) is not None
