@@ -39,6 +39,7 @@ import hashlib
 import json
 import logging
 import re
+import threading
 from collections import OrderedDict
 from importlib import metadata
 from pathlib import Path
@@ -297,6 +298,7 @@ def forget_if_hidden(context: dict, pkg_dict: dict) -> None:
 #: a publisher, a licence), by format and exact triples; least recently used out
 _SHARED: "OrderedDict[tuple, str]" = OrderedDict()
 _SHARED_MAX = 4096
+_SHARED_LOCK = threading.Lock()
 
 
 def _shared_nodes(g: Any, ref: Any) -> list[frozenset]:
@@ -333,18 +335,20 @@ def _shared_block(triples: frozenset, rdf_format: str, names: Any) -> str:
     import rdflib
 
     key = (rdf_format, triples)
-    block = _SHARED.get(key)
-    if block is None:
-        g = _graph()
-        g.namespace_manager = names
-        for triple in triples:
-            g.add(triple)
-        block = g.serialize(format=rdf_format)
+    with _SHARED_LOCK:
+        block = _SHARED.get(key)
+        if block is not None:
+            _SHARED.move_to_end(key)
+            return block
+    g = _graph()
+    g.namespace_manager = names
+    for triple in triples:
+        g.add(triple)
+    block = g.serialize(format=rdf_format)
+    with _SHARED_LOCK:      # a threaded server's requests share it
         _SHARED[key] = block
         while len(_SHARED) > _SHARED_MAX:
             _SHARED.popitem(last=False)
-    else:
-        _SHARED.move_to_end(key)
     return block
 
 
