@@ -44,6 +44,10 @@ def scenarios(seed) -> dict[str, dict]:
         "dataset_page_csv_filter": {"q": "", "fq": 'res_format:"CSV"', "rows": 20,
                                     "facet.field": ALL_FACETS, "facet.limit": 50},
         # informational (no bar): an incremental harvest's first page
+        # informational: a DCAT catalog page's search, deep (issue 28: no slower elsewhere)
+        "catalog_deep_page_by_modified": {"q": "*:*", "rows": 100, "start": 22100,
+                                          "sort": "metadata_modified desc, id desc",
+                                          "fq": "-dataset_type:harvest -dataset_type:showcase"},
         "harvester_incremental": {"q": "", "rows": 100, "start": 0, "sort": "id asc",
                                   "fq": "metadata_modified:[2025-06-01T00:00:00.123456Z TO *]"},
         # issue 28: the faceted pages as a member of a ~1,000-dataset organization

@@ -282,6 +282,8 @@ class PgPackageSearchIndex(PackageSearchIndex):
             index_elements=[search_table.c.id],
             set_={key: statement.excluded[key] for key in row if key != "id"},
         )
+        if defer_commit:
+            _count_bulk_write(model.Session())
         model.Session.execute(statement)
         log.debug("Indexed dataset %s in PostgreSQL", row["name"])
 
@@ -297,5 +299,56 @@ class PgPackageSearchIndex(PackageSearchIndex):
         )
 
     def clear(self) -> None:
-        model.Session.execute(sa.delete(search_table))
+        # TRUNCATE: its statement triggers empty the bitmaps and values (a
+        # DELETE ran the row triggers for every dataset, in one transaction)
+        model.Session.execute(sa.text(f"TRUNCATE {search_table.name}"))
         model.Session.commit()
+
+
+# --- bulk writes ------------------------------------------------------------------------
+
+BULK_AFTER_KEY = "ckanext.opdc_kpi.search.bulk_after"
+_BULK = "opdc_kpi_search_bulk"
+
+
+def _count_bulk_write(session: Any) -> None:
+    """A deferred write (``ckan search-index rebuild`` writes every dataset
+    in one transaction). After ``bulk_after`` of them in one transaction the
+    row triggers stand aside (``opdc_kpi.search_bulk``, migration
+    a1c3e5f70110) and the bitmaps and values are refilled once, just before
+    that transaction commits: row by row, the same bitmap rows were updated
+    ~18 times a dataset with no version reclaimable before the commit (524 MB
+    of dead rows at 50,000 datasets, and every faceted page 2x slower)."""
+    limit = config.get(BULK_AFTER_KEY)
+    if not limit:
+        return
+    transaction = session.get_transaction()
+    state = session.info.get(_BULK)
+    if state is None or state[0] is not transaction:
+        state = session.info[_BULK] = [transaction, 0]
+    state[1] += 1
+    if state[1] == int(limit):
+        session.execute(sa.text("SELECT set_config('opdc_kpi.search_bulk', 'on', true)"))
+        state.append("refill before the commit")
+        if not sa.event.contains(session, "before_commit", _before_commit):
+            sa.event.listen(session, "before_commit", _before_commit)
+            sa.event.listen(session, "after_rollback", _after_rollback)
+
+
+def _before_commit(session: Any) -> None:
+    state = session.info.get(_BULK)
+    if state is not None and len(state) > 2 and state[0] is session.get_transaction():
+        _refill(session)
+    session.info.pop(_BULK, None)
+
+
+def _after_rollback(session: Any) -> None:
+    """The bulk transaction rolled back: its writes and setting went with it."""
+    session.info.pop(_BULK, None)
+
+
+def _refill(session: Any) -> None:
+    log.info("Search index: refilling the facet bitmaps and document values after a bulk write")
+    session.execute(sa.text("SELECT opdc_kpi_search_bits_rebuild()"))
+    session.execute(sa.text("SELECT opdc_kpi_search_values_rebuild()"))
+    session.execute(sa.text("SELECT set_config('opdc_kpi.search_bulk', 'off', true)"))
