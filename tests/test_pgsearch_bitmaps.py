@@ -82,8 +82,8 @@ def assert_bitmaps_match_the_rows():
     assert _scalar("SELECT count(*) FROM opdc_kpi_search_docno") == _scalar(
         "SELECT count(*) FROM opdc_kpi_search")
     # no empty bitmap is kept
-    assert _scalar(f"SELECT count(*) FROM opdc_kpi_search_bits "
-                   f"WHERE bits = CAST(B'0' AS bit(4096))") == 0
+    assert _scalar("SELECT count(*) FROM opdc_kpi_search_bits "
+                   "WHERE bits = CAST(B'0' AS bit(4096))") == 0
 
 
 def assert_values_match_the_documents():

@@ -332,8 +332,6 @@ def _graph() -> Any:
 
 
 def _shared_block(triples: frozenset, rdf_format: str, names: Any) -> str:
-    import rdflib
-
     key = (rdf_format, triples)
     with _SHARED_LOCK:
         block = _SHARED.get(key)
