@@ -137,50 +137,32 @@ def test_the_bitmaps_and_values_follow_every_write(catalog):
 
 
 @pytest.mark.ckan_config("ckanext.opdc_kpi.search.bulk_after", 3)
-def test_a_rebuild_refills_the_bitmaps_once_before_its_commit(catalog):
-    """``ckan search-index rebuild`` writes every dataset in one transaction:
-    after ``bulk_after`` writes the row triggers stand aside and the tables
-    are refilled once before the commit, with and without ``--clear``."""
+def test_a_rebuild_is_followed_by_one_refill_of_the_bitmaps(catalog):
+    """``ckan search-index rebuild`` (CKAN's ``rebuild`` with deferred
+    commits, then ``commit``): after ``bulk_after`` deferred writes the
+    bitmaps are refilled (compacted) once, after the rebuild's own commit;
+    a single dataset's reindex is not followed by one."""
     from ckan.lib import search
 
     refills = []
-    original = search_index._refill
-    with mock.patch.object(search_index, "_refill",
-                           side_effect=lambda s: (refills.append(1), original(s))):
-        for clear in (False, True):
-            search.rebuild(defer_commit=True, clear=clear, quiet=True)
-            assert_bitmaps_match_the_rows()
-            assert_values_match_the_documents()
-            assert _scalar("SELECT current_setting('opdc_kpi.search_bulk', true)") != "on"
-            model.Session.commit()
-    assert len(refills) == 2
-    assert _scalar("SELECT count(*) FROM opdc_kpi_search") == 11   # the deleted one is out
+    real = model.Session.execute
 
+    def spy(statement, *args, **kwargs):
+        if "opdc_kpi_search_bits_rebuild" in str(statement):
+            refills.append(1)
+        return real(statement, *args, **kwargs)
 
-def test_the_bulk_setting_stands_the_row_triggers_aside(catalog):
-    """While ``opdc_kpi.search_bulk`` is on, an insert, an update and a
-    delete of search rows write neither table (the refill does)."""
-    writes = ("SELECT coalesce(sum(n_tup_upd + n_tup_ins + n_tup_del), 0) "
-              "FROM pg_stat_xact_user_tables "
-              "WHERE relname IN ('opdc_kpi_search_bits', 'opdc_kpi_search_values')")
-    row = catalog["ids"][2]
-    try:
-        model.Session.execute(sa.text("SELECT set_config('opdc_kpi.search_bulk', 'on', true)"))
-        before = _scalar(writes)
-        model.Session.execute(sa.text(
-            "UPDATE opdc_kpi_search SET facets = facets || ARRAY['tags' || chr(31) || 'bulkzz'], "
-            "fields = fields || '{\"maintainer\": [\"bulk maintainer\"]}' WHERE id = :id"),
-            {"id": row})
-        model.Session.execute(sa.text("DELETE FROM opdc_kpi_search WHERE id = :id"), {"id": row})
-        assert _scalar(writes) == before
-        model.Session.execute(sa.text("SELECT set_config('opdc_kpi.search_bulk', 'off', true)"))
-        model.Session.execute(sa.text(
-            "UPDATE opdc_kpi_search SET facets = facets || ARRAY['tags' || chr(31) || 'bulkzz'] "
-            "WHERE id = :id"), {"id": catalog["ids"][3]})
-        assert _scalar(writes) > before
-    finally:
-        model.Session.rollback()
+    with mock.patch.object(model.Session, "execute", side_effect=spy):
+        search.rebuild(defer_commit=True, quiet=True)
+        assert refills == []               # not inside the rebuild's transaction
+        search.commit()
+        assert len(refills) == 1
+        search.rebuild(catalog["ids"][0])   # one dataset, not deferred
+        search.commit()
+        assert len(refills) == 1
     assert_bitmaps_match_the_rows()
+    assert_values_match_the_documents()
+    assert _scalar("SELECT count(*) FROM opdc_kpi_search") == 11   # the deleted one is out
 
 
 # --- the counts ------------------------------------------------------------------
