@@ -75,3 +75,11 @@ def test_an_editor_may_not_and_nothing_changes(org):
         helpers.call_action("bulk_update_private", _as(org["editor"]), datasets=ids,
                             org_id=org["org"]["id"])
     assert _anonymous_search()["count"] == 3
+
+
+@pytest.mark.parametrize("datasets", [7, {"a": 1}, [1, 2], [None]])
+def test_datasets_that_are_not_ids_are_a_validation_error(org, datasets):
+    with pytest.raises(tk.ValidationError):
+        helpers.call_action("bulk_update_private", _as(org["admin"]), datasets=datasets,
+                            org_id=org["org"]["id"])
+    assert _anonymous_search()["count"] == 3

@@ -24,6 +24,8 @@ def _bulk(name: str, update: dict[str, Any], context: dict, data_dict: dict) -> 
     datasets = data_dict.get("datasets") or []
     if isinstance(datasets, str):
         datasets = [datasets]
+    if not isinstance(datasets, list) or not all(isinstance(d, str) for d in datasets):
+        raise tk.ValidationError({"datasets": [tk._("A list of dataset ids")]})
     ids = [row[0] for row in model.Session.query(model.Package.id)
            .filter(model.Package.id.in_([str(d) for d in datasets]))
            .filter(model.Package.owner_org == data_dict.get("org_id"))]
