@@ -1,4 +1,4 @@
-"""Joining serializations (``fragments.join_*``): rdflib only, no CKAN. The
+"""Joining serializations (``dcat/joins.py``): rdflib only, no CKAN. The
 joined document parses to the union of the parts' graphs; where a format
 cannot join two parts (a prefix bound two ways in RDF/XML, a JSON-LD part
 with a context), the join says so and the page is made whole."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 import rdflib
 from rdflib.compare import isomorphic
 
-from ckanext.opdc_kpi.dcat import fragments
+from ckanext.opdc_kpi.dcat import joins as fragments
 
 A = rdflib.Namespace("http://example.org/a#")
 B = rdflib.Namespace("http://example.org/b#")
