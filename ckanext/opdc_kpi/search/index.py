@@ -283,7 +283,7 @@ class PgPackageSearchIndex(PackageSearchIndex):
             set_={key: statement.excluded[key] for key in row if key != "id"},
         )
         if defer_commit:
-            _count_bulk_write(model.Session())
+            _count_bulk_write()
         model.Session.execute(statement)
         log.debug("Indexed dataset %s in PostgreSQL", row["name"])
 
@@ -316,7 +316,7 @@ BULK_AFTER_KEY = "ckanext.opdc_kpi.search.bulk_after"
 _DEFERRED = {"writes": 0}
 
 
-def _count_bulk_write(session: Any) -> None:
+def _count_bulk_write() -> None:
     """A deferred write: ``ckan search-index rebuild`` writes every dataset
     in one transaction, and the row triggers rewrite the same bitmap rows
     (``#row``, ``#state``, an organization's, a format's: ~18 a dataset) with
