@@ -27,7 +27,7 @@ def _bulk(name: str, update: dict[str, Any], context: dict, data_dict: dict) -> 
     if not isinstance(datasets, list) or not all(isinstance(d, str) for d in datasets):
         raise tk.ValidationError({"datasets": [tk._("A list of dataset ids")]})
     ids = [row[0] for row in model.Session.query(model.Package.id)
-           .filter(model.Package.id.in_([str(d) for d in datasets]))
+           .filter(model.Package.id.in_(datasets))
            .filter(model.Package.owner_org == data_dict.get("org_id"))]
     for package_id in ids:
         tk.get_action("package_patch")(fresh_context(context), dict(update, id=package_id))
