@@ -83,3 +83,26 @@ def test_datasets_that_are_not_ids_are_a_validation_error(org, datasets):
         helpers.call_action("bulk_update_private", _as(org["admin"]), datasets=datasets,
                             org_id=org["org"]["id"])
     assert _anonymous_search()["count"] == 3
+
+
+def test_the_organization_bulk_page_makes_them_private(app):
+    """The organization's bulk page (its "Make private" button) redirects
+    back to the page, which lists the dataset as private; an anonymous search
+    no longer finds it (on 2.11 with the PostgreSQL search the POST was a 500
+    and the dataset stayed listed)."""
+    admin = factories.UserWithToken()
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    pkg = factories.Dataset(**dga_dataset_dict(owner_org=org["id"], name="bulk-page",
+                                               title=f"{CANARY} page"))
+    headers = {"Authorization": admin["token"]}
+    response = app.post(f"/organization/bulk_process/{org['name']}", headers=headers,
+                        data={f"dataset_{pkg['id']}": "on",
+                              "bulk_action.private": "Make private"},
+                        follow_redirects=False)
+    assert response.status_code == 302
+    assert f"/organization/bulk_process/{org['name']}" in response.headers["Location"]
+    page = app.get(f"/organization/bulk_process/{org['name']}", headers=headers,
+                   status=200).get_data(as_text=True)
+    assert "bulk-page" in page and "Private" in page
+    assert helpers.call_action("package_show", id=pkg["id"])["private"] is True
+    assert _anonymous_search()["count"] == 0
