@@ -14,8 +14,6 @@ a1c3e5f70005, a1c3e5f70006), both kept by triggers on the search table.
 """
 from __future__ import annotations
 
-from unittest import mock
-
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
@@ -136,33 +134,98 @@ def test_the_bitmaps_and_values_follow_every_write(catalog):
     model.Session.commit()
 
 
-@pytest.mark.ckan_config("ckanext.opdc_kpi.search.bulk_after", 3)
-def test_a_rebuild_is_followed_by_one_refill_of_the_bitmaps(catalog):
-    """``ckan search-index rebuild`` (CKAN's ``rebuild`` with deferred
-    commits, then ``commit``): after ``bulk_after`` deferred writes the
-    bitmaps are refilled (compacted) once, after the rebuild's own commit;
-    a single dataset's reindex is not followed by one."""
+def _writes_to(table: str) -> int:
+    """Rows this transaction has inserted, updated or deleted in ``table``."""
+    return _scalar("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) "
+                   "FROM pg_stat_xact_user_tables WHERE relname = :t", t=table)
+
+
+def test_a_bulk_transaction_works_out_the_bitmaps_once_at_its_commit(catalog):
+    """Deferred index writes (``ckan search-index rebuild``) leave the
+    bitmaps to the commit (migration a1c3e5f70111): nothing is written to
+    them while the datasets are indexed, then each bitmap row at most once,
+    and they end exactly what the rows say, through a mix of a new tag, a
+    dataset made private, one deleted and one numbered anew."""
     from ckan.lib import search
 
-    refills = []
-    real = model.Session.execute
+    ids = catalog["ids"]
+    index = search.index_for(model.Package)
 
-    def spy(statement, *args, **kwargs):
-        if "opdc_kpi_search_bits_rebuild" in str(statement):
-            refills.append(1)
-        return real(statement, *args, **kwargs)
+    def reindex(dataset_id):
+        index.update_dict(helpers.call_action("package_show", id=dataset_id), defer_commit=True)
+    model.Session.execute(sa.text(
+        "UPDATE opdc_kpi_search SET facets = facets || ARRAY['tags' || chr(31) || 'stale'] "
+        "WHERE id = ANY(:ids)"), {"ids": ids[:6]})
+    model.Session.commit()
+    before = _writes_to("opdc_kpi_search_bits")
+    for dataset_id in ids[:6]:
+        reindex(dataset_id)
+    # a dataset gone from the index and back (a new document number)
+    index.delete_package({"id": ids[4]})
+    reindex(ids[4])
+    assert _scalar("SELECT current_setting('opdc_kpi.search_bulk', true)") == "on"
+    assert _writes_to("opdc_kpi_search_bits") == before       # nothing yet
+    assert _scalar("SELECT count(*) FROM opdc_kpi_search_pending") > 0
+    model.Session.execute(sa.text("SET CONSTRAINTS opdc_kpi_search_bits_drain IMMEDIATE"))
+    written = _writes_to("opdc_kpi_search_bits") - before
+    # each row once; the emptied "stale" row once more, deleted
+    assert 0 < written <= _scalar("SELECT count(*) FROM opdc_kpi_search_bits") + 2
+    assert _scalar("SELECT count(*) FROM opdc_kpi_search_pending") == 0
+    assert_bitmaps_match_the_rows()
+    model.Session.commit()
+    assert_bitmaps_match_the_rows()
+    assert _scalar("SELECT count(*) FROM opdc_kpi_search_bits WHERE value = 'stale'") == 0
 
-    with mock.patch.object(model.Session, "execute", side_effect=spy):
-        search.rebuild(defer_commit=True, quiet=True)
-        assert refills == []               # not inside the rebuild's transaction
-        search.commit()
-        assert len(refills) == 1
-        search.rebuild(catalog["ids"][0])   # one dataset, not deferred
-        search.commit()
-        assert len(refills) == 1
+
+def test_a_rebuild_with_clear_ends_with_exact_bitmaps(catalog):
+    """CKAN's own ``rebuild`` (``--clear``: every row inserted anew, in one
+    transaction, deferred), then ``commit``: the bitmaps and values are what
+    the rows say; a single dataset's reindex afterwards is immediate."""
+    from ckan.lib import search
+
+    search.rebuild(defer_commit=True, quiet=True, clear=True)
+    search.commit()
+    assert _scalar("SELECT count(*) FROM opdc_kpi_search_pending") == 0
     assert_bitmaps_match_the_rows()
     assert_values_match_the_documents()
     assert _scalar("SELECT count(*) FROM opdc_kpi_search") == 11   # the deleted one is out
+    search.rebuild(catalog["ids"][0])
+    assert _scalar("SELECT current_setting('opdc_kpi.search_bulk', true)") in (None, "")
+    model.Session.commit()
+    assert_bitmaps_match_the_rows()
+
+
+def test_a_bulk_transaction_does_not_hold_other_writers(catalog):
+    """Row by row, a rebuild held the row locks of the bitmap rows every
+    dataset of a block shares (``#row``, ``#state``) until its commit, and
+    a web edit of any other dataset waited for it. Now a bulk transaction
+    takes them only at its commit: another dataset's write goes through
+    while it is open, and both end in exact bitmaps."""
+    ids = catalog["ids"]
+    engine = model.meta.engine
+    bulk, other = engine.connect(), engine.connect()
+    try:
+        with bulk.begin():
+            bulk.execute(sa.text("SELECT set_config('opdc_kpi.search_bulk', 'on', true)"))
+            # both change the bitmaps of "#state active" and "#state draft"
+            bulk.execute(sa.text("UPDATE opdc_kpi_search SET state = 'draft' WHERE id = :id"),
+                         {"id": ids[1]})
+            with other.begin():
+                other.execute(sa.text("SET LOCAL lock_timeout = '3s'"))
+                other.execute(sa.text("UPDATE opdc_kpi_search SET state = 'draft' "
+                                      "WHERE id = :id"), {"id": ids[2]})
+    finally:
+        bulk.close()
+        other.close()
+    model.Session.commit()
+    assert_bitmaps_match_the_rows()
+    assert _scalar("SELECT count(*) FROM opdc_kpi_search WHERE id = ANY(:ids) "
+                   "AND state = 'draft'", ids=ids[1:3]) == 2
+    from ckan.lib import search
+    for dataset_id in ids[1:3]:
+        search.rebuild(dataset_id)
+    model.Session.commit()
+    assert_bitmaps_match_the_rows()
 
 
 # --- the counts ------------------------------------------------------------------
