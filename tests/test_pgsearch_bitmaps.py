@@ -23,7 +23,6 @@ import ckan.model as model
 import ckan.plugins as plugins
 from ckan.tests import factories, helpers
 
-from ckanext.opdc_kpi.search import index as search_index
 from tests.pgsearch_support import make_dataset, search
 
 pytestmark = [pytest.mark.pgsearch, pytest.mark.usefixtures("with_plugins")]
