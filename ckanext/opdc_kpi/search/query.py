@@ -21,7 +21,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Collection, Optional
 
 import sqlalchemy as sa
 
@@ -66,6 +66,10 @@ EXTRA_SEARCH_PARAMETERS = {"q.op", "fq_list", "extras"}
 # Solr ranking (CKAN's qf "name^4 title^4 tags^2 groups^2 text"): points per
 # matched term and column
 SCORE_WEIGHTS = (("title_text", 4), ("name", 4), ("tag_text", 2), ("search_text", 1))
+# a condition of the WHERE that is one text column's LIKE alone (a required
+# word, sql.Condition._text): true on every matching row
+_REQUIRED_LIKE = re.compile(r"^(title_text|name|tag_text|search_text) LIKE :(p\d+)"
+                            r"(?: AND \1 ~ :p\d+)?$")
 
 
 def _as_list(value: Any) -> list[str]:
@@ -120,13 +124,17 @@ class SearchPlan:
     where_sql: str
     visible_sql: str
     params: dict[str, Any]
-    order_sql: str
+    order_keys: list[tuple[str, str]]  # (expression, ASC or DESC), in order
     rows: int
     start: int
     fields: list[str]
     facets: Optional[FacetRequest]
     # the matching set as bitmaps (search/bitmaps.py), when they answer it
     bitmap: Optional[bitmaps.BitmapFilter] = None
+
+    @property
+    def order_sql(self) -> str:
+        return ", ".join(f"{expression} {direction}" for expression, direction in self.order_keys)
 
 
 def plan(query: dict[str, Any], permission_labels: Optional[list[str]]) -> SearchPlan:
@@ -158,7 +166,8 @@ def plan(query: dict[str, Any], permission_labels: Optional[list[str]]) -> Searc
         if permission_labels is not None:
             visible.append(
                 f"permission_labels && CAST({condition.bind(list(permission_labels))} AS text[])")
-        order = _order_by(query.get("sort"), q_node, condition)
+        order = _order_by(query.get("sort"), q_node, condition,
+                          _required_likes(where, condition.params))
     except qp.QuerySyntaxError as error:
         raise SearchQueryError(str(error))
 
@@ -175,7 +184,7 @@ def plan(query: dict[str, Any], permission_labels: Optional[list[str]]) -> Searc
     return SearchPlan(
         where_sql=" AND ".join(f"({w})" for w in where + visible),
         visible_sql=" AND ".join(f"({w})" for w in visible) or "TRUE",
-        params=dict(condition.params), order_sql=order, rows=rows, start=start,
+        params=dict(condition.params), order_keys=order, rows=rows, start=start,
         fields=fields, facets=facets, bitmap=bitmap,
     )
 
@@ -194,9 +203,23 @@ def _facet_request(query: dict[str, Any]) -> Optional[FacetRequest]:
     return FacetRequest(tuple(fields), limit, mincount)
 
 
-def _order_by(sort: Any, q_node: qp.Node, condition: Condition) -> str:
+def _required_likes(where: list[str], params: dict[str, Any]) -> set[tuple[str, str]]:
+    """(column, LIKE pattern) of the conditions in ``where`` (each ANDed)
+    that are a text column's LIKE: every matching row has the pattern."""
+    required = set()
+    for condition in where:
+        match = _REQUIRED_LIKE.match(condition)
+        if match:
+            required.add((match.group(1), params[match.group(2)]))
+    return required
+
+
+def _order_by(sort: Any, q_node: qp.Node, condition: Condition,
+              required: Collection[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """The sort as (expression, direction) keys, ``id`` last; ``required``:
+    see ``_required_likes``."""
     text = (sort or config.get("ckan.search.default_package_sort") or "").strip()
-    clauses = []
+    clauses: list[tuple[str, str]] = []
     direction = "ASC"
     for part in [s for s in text.split(",") if s.strip()]:
         match = _SORT_RE.match(part)
@@ -205,25 +228,36 @@ def _order_by(sort: Any, q_node: qp.Node, condition: Condition) -> str:
         field, direction = match.group(1), match.group(2).upper()
         if field == "score":
             terms = list(dict.fromkeys(_text_terms(q_node)))[:32]
-            if terms:
-                clauses.append(f"({_score_sql(terms, condition)}) {direction}")
+            score = _score_sql(terms, condition, required)
+            if score:
+                clauses.append((f"({score})", direction))
             continue
         column = SORT_COLUMNS.get(field)
         if column is None:
             raise qp.QuerySyntaxError(f'Invalid "sort" parameter: unknown field {field!r}')
-        clauses.append(f"{column} {direction}")
+        clauses.append((column, direction))
     # the tie-break that makes paging stable, in the direction of the last
     # key, so the (column, id) indexes serve the whole ORDER BY
-    clauses.append(f"id {direction}")
-    return ", ".join(clauses)
+    clauses.append(("id", direction))
+    return clauses
 
 
-def _score_sql(terms: list[str], condition: Condition) -> str:
+def _score_sql(terms: list[str], condition: Condition,
+               required: Collection[tuple[str, str]] = ()) -> str:
+    """The points of a row; '' when every row scores the same. A column
+    the WHERE requires the term in (a required word in ``search_text``)
+    adds the same points to every matching row, so it is left out: the
+    order is the same, and the text (TOASTed) is not read a second time
+    per row for a test every row passes."""
     pieces = []
     for term in terms:
-        like = condition.bind("%" + like_escape(term) + "%")
-        pieces.extend(f"CASE WHEN {column} LIKE {like} THEN {weight} ELSE 0 END"
-                      for column, weight in SCORE_WEIGHTS)
+        pattern = "%" + like_escape(term) + "%"
+        like = None
+        for column, weight in SCORE_WEIGHTS:
+            if (column, pattern) in required:
+                continue
+            like = like or condition.bind(pattern)
+            pieces.append(f"CASE WHEN {column} LIKE {like} THEN {weight} ELSE 0 END")
     return " + ".join(pieces)
 
 
@@ -270,7 +304,7 @@ class PgPackageSearchQuery(PackageSearchQuery):
                 # the matching rows read once for the counts and the page
                 self.count, self.facets, ids = count_facets_and_page(
                     execute, search.facets, search.where_sql, search.params,
-                    search.order_sql, search.start, search.rows)
+                    search.order_keys, search.start, search.rows)
             elif search.facets is not None:
                 self.count, self.facets = count_and_facets(
                     execute, search.facets, search.where_sql, search.params,
