@@ -288,8 +288,12 @@ class PgPackageSearchIndex(PackageSearchIndex):
         log.debug("Indexed dataset %s in PostgreSQL", row["name"])
 
     def commit(self) -> None:
-        """Rows are written in the dataset's own transaction, which commits
-        them: nothing to do here."""
+        """Commits the session. Rows are written in the dataset's own
+        transaction; CKAN's commands call this after writing through the
+        index outside any action (``search-index rebuild`` after it has
+        cleared the orphans: their deletes were otherwise never
+        committed)."""
+        model.Session.commit()
 
     def delete_package(self, pkg_dict: dict[str, Any]) -> None:
         reference = pkg_dict.get("id")
