@@ -104,9 +104,11 @@ CHANGE = (
     "ON CONFLICT (field, value, block) DO UPDATE "
     "SET bits = set_bit(b.bits, doc % 4096, get_bit(excluded.bits, doc % 4096)); "
     # rows this statement locked and emptied
-    "DELETE FROM opdc_kpi_search_bits AS b USING unnest(went) AS k "
-    "WHERE b.field = split_part(k, chr(31), 1) AND b.value = substr(k, strpos(k, chr(31)) + 1) "
-    f"AND b.block = doc / 4096 AND b.bits = {ZERO}; "
+    "IF coalesce(cardinality(went), 0) > 0 THEN "
+    "  DELETE FROM opdc_kpi_search_bits AS b USING unnest(went) AS k "
+    "  WHERE b.field = split_part(k, chr(31), 1) AND b.value = substr(k, strpos(k, chr(31)) + 1) "
+    f"  AND b.block = doc / 4096 AND b.bits = {ZERO}; "
+    "END IF; "
     "END $$")
 
 
