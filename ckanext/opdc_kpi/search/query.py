@@ -66,10 +66,6 @@ EXTRA_SEARCH_PARAMETERS = {"q.op", "fq_list", "extras"}
 # Solr ranking (CKAN's qf "name^4 title^4 tags^2 groups^2 text"): points per
 # matched term and column
 SCORE_WEIGHTS = (("title_text", 4), ("name", 4), ("tag_text", 2), ("search_text", 1))
-# a condition of the WHERE that is one text column's LIKE alone (a required
-# word, sql.Condition._text): true on every matching row
-_REQUIRED_LIKE = re.compile(r"^(title_text|name|tag_text|search_text) LIKE :(p\d+)"
-                            r"(?: AND \1 ~ :p\d+)?$")
 
 
 def _as_list(value: Any) -> list[str]:
@@ -167,7 +163,7 @@ def plan(query: dict[str, Any], permission_labels: Optional[list[str]]) -> Searc
             visible.append(
                 f"permission_labels && CAST({condition.bind(list(permission_labels))} AS text[])")
         order = _order_by(query.get("sort"), q_node, condition,
-                          _required_likes(where, condition.params))
+                          _required_likes(where, condition))
     except qp.QuerySyntaxError as error:
         raise SearchQueryError(str(error))
 
@@ -203,15 +199,11 @@ def _facet_request(query: dict[str, Any]) -> Optional[FacetRequest]:
     return FacetRequest(tuple(fields), limit, mincount)
 
 
-def _required_likes(where: list[str], params: dict[str, Any]) -> set[tuple[str, str]]:
+def _required_likes(where: list[str], condition: Condition) -> set[tuple[str, str]]:
     """(column, LIKE pattern) of the conditions in ``where`` (each ANDed)
-    that are a text column's LIKE: every matching row has the pattern."""
-    required = set()
-    for condition in where:
-        match = _REQUIRED_LIKE.match(condition)
-        if match:
-            required.add((match.group(1), params[match.group(2)]))
-    return required
+    that are one word's or phrase's match (``Condition.text_matches``):
+    every matching row has the pattern."""
+    return {condition.text_matches[w] for w in where if w in condition.text_matches}
 
 
 def _order_by(sort: Any, q_node: qp.Node, condition: Condition,

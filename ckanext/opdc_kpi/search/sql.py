@@ -68,6 +68,8 @@ class Condition:
 
     def __init__(self) -> None:
         self.params: dict[str, Any] = {}
+        # each word or phrase match made: its SQL -> (column, LIKE pattern)
+        self.text_matches: dict[str, tuple[str, str]] = {}
 
     def bind(self, value: Any) -> str:
         key = f"p{len(self.params)}"
@@ -164,10 +166,12 @@ class Condition:
         needle = normalize_for_search(term.value)
         if not needle:
             return "TRUE"
-        sql = f"{column} LIKE {self.bind('%' + like_escape(needle) + '%')}"
+        pattern = "%" + like_escape(needle) + "%"
+        sql = f"{column} LIKE {self.bind(pattern)}"
         if term.field not in SUBSTRING_FIELDS and starts_a_word(needle):
             # the trigram index answers the LIKE; the regex rechecks its rows
             sql += f" AND {column} ~ {self.bind(word_start_regex(needle))}"
+        self.text_matches[sql] = (column, pattern)
         return sql
 
     def field_text_sql(self, field: str, alias: str = "") -> str:
