@@ -40,7 +40,7 @@ BUDDHIST_ERA_FROM = 2400    # a year from here on is พ.ศ. (CE + 543)
 def get_validators() -> dict[str, Any]:
     return {
         "opdc_kpi_text": opdc_kpi_text,
-        "opdc_kpi_format_length": opdc_kpi_format_length,
+        "opdc_kpi_length": opdc_kpi_length,
         "opdc_kpi_choice": opdc_kpi_choice,
         "opdc_kpi_multiple_choice": opdc_kpi_multiple_choice,
         "opdc_kpi_multiple_choice_output": opdc_kpi_multiple_choice_output,
@@ -152,7 +152,7 @@ MAX_FORMAT_CHARS = 200  # one facet value of the search index (its GIN: 2,712 by
 MAX_CHARS = {"format": MAX_FORMAT_CHARS, "title": 500}
 
 
-def opdc_kpi_format_length(key: tuple, data: dict, errors: dict, context: dict) -> None:
+def opdc_kpi_length(key: tuple, data: dict, errors: dict, context: dict) -> None:
     """At most ``MAX_CHARS`` characters (a format, a title), or the value it had before."""
     value, limit = data.get(key), MAX_CHARS.get(key[-1], MAX_FORMAT_CHARS)
     if isinstance(value, str) and len(value) > limit and not _keep_legacy(
