@@ -234,3 +234,35 @@ def test_a_rebuild_commits_the_orphans_it_clears(catalog):
     with model.meta.engine.connect() as elsewhere:
         assert elsewhere.execute(sa.text(
             "SELECT count(*) FROM opdc_kpi_search WHERE id = 'orphan-1'")).scalar() == 0
+
+
+def test_search_index_clear_commands_commit_their_deletes(catalog, cli):
+    """``ckan search-index clear NAME`` and ``clear-orphans`` delete
+    documents outside any action: the deletes are committed (they were
+    rolled back with the process, the dataset still found)."""
+    from ckan.cli.cli import ckan
+
+    def indexed(reference):
+        with model.meta.engine.connect() as elsewhere:
+            return elsewhere.execute(sa.text(
+                "SELECT count(*) FROM opdc_kpi_search WHERE id = :r OR name = :r"),
+                {"r": reference}).scalar()
+
+    assert indexed("bits-dataset-1") == 1
+    result = cli.invoke(ckan, ["search-index", "clear", "bits-dataset-1"])
+    assert result.exit_code == 0, result.output
+    assert indexed("bits-dataset-1") == 0
+    assert helpers.call_action("package_search", q="name:bits-dataset-1")["count"] == 0
+    assert indexed("bits-dataset-2") == 1
+
+    model.Session.execute(sa.text(
+        "INSERT INTO opdc_kpi_search SELECT (jsonb_populate_record(s, jsonb_build_object("
+        "'id', 'orphan-2', 'name', 'orphan-2'))).* FROM opdc_kpi_search AS s "
+        "WHERE NOT private AND state = 'active' LIMIT 1"))   # found by a public search
+    model.Session.commit()
+    result = cli.invoke(ckan, ["search-index", "clear-orphans"])
+    assert result.exit_code == 0, result.output
+    assert indexed("orphan-2") == 0
+    assert indexed("bits-dataset-2") == 1
+    model.Session.rollback()
+    assert_bitmaps_match_the_rows()

@@ -53,6 +53,20 @@ def _skip_solr_probe(probe: Any) -> Any:
     return check_solr_schema_version
 
 
+def _committing_clear(clear: Any) -> Any:
+    """``ckan search-index clear NAME`` (and ``clear-orphans``) deletes a
+    dataset's document outside any action: Solr commits it there and then;
+    the PostgreSQL delete is committed here (it was rolled back with the
+    process). CKAN calls ``ckan.lib.search.clear`` from those commands only."""
+    def clear_one(package_reference: str) -> None:
+        clear(package_reference)
+        if active():
+            model.Session.commit()
+
+    clear_one._opdc_kpi = True  # type: ignore[attr-defined]
+    return clear_one
+
+
 def install() -> None:
     """Idempotent: wrap the package index and query classes once. Refuses
     (:class:`ckan_internals.CkanInternalsMissing`) on a CKAN without the
@@ -71,6 +85,8 @@ def install() -> None:
     # while PostgreSQL answers the searches
     if not getattr(search.check_solr_schema_version, "_opdc_kpi", False):
         search.check_solr_schema_version = _skip_solr_probe(search.check_solr_schema_version)
+    if not getattr(search.clear, "_opdc_kpi", False):
+        search.clear = _committing_clear(search.clear)
     # model_dictize instantiates search.PackageSearchQuery directly (group counts)
     if not getattr(search.PackageSearchQuery, "_opdc_kpi", False):
         search.PackageSearchQuery = search._QUERIES["package"]
