@@ -266,3 +266,44 @@ def test_search_index_clear_commands_commit_their_deletes(catalog, cli):
     assert indexed("bits-dataset-2") == 1
     model.Session.rollback()
     assert_bitmaps_match_the_rows()
+
+
+def test_rebuild_commit_each_commits_every_document_as_it_is_written(catalog, cli, monkeypatch):
+    """``ckan search-index rebuild --commit-each``: CKAN commits the database
+    once, at the end; here each document is committed as it is written (seen
+    from another connection while the rebuild goes on), and the bitmaps end
+    exact."""
+    from ckan.cli.cli import ckan
+    from ckanext.opdc_kpi.search import index
+
+    def versions():
+        with model.meta.engine.connect() as elsewhere:
+            return dict(elsewhere.execute(sa.text(
+                "SELECT id, xmin::text FROM opdc_kpi_search")).all())
+
+    before = versions()
+    written, seen_committed = [], []
+    original = index.PgPackageSearchIndex.index_package
+
+    def watching(self, pkg_dict, defer_commit=False):
+        if written:
+            seen_committed.append(versions().get(written[-1]) != before.get(written[-1]))
+        original(self, pkg_dict, defer_commit)
+        written.append(pkg_dict["id"])
+
+    monkeypatch.setattr(index.PgPackageSearchIndex, "index_package", watching)
+    result = cli.invoke(ckan, ["search-index", "rebuild", "--commit-each", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert len(written) == 11           # the deleted dataset: not indexed
+    assert set(versions()) == set(written)
+    assert seen_committed == [True] * 10
+    assert not index.COMMIT_EACH.get()
+    assert_bitmaps_match_the_rows()
+    assert_values_match_the_documents()
+
+    # without the option: one transaction, nothing seen before its end
+    before, written, seen_committed[:] = versions(), [], []
+    result = cli.invoke(ckan, ["search-index", "rebuild", "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert len(written) == 11 and seen_committed == [False] * 10
+    assert_bitmaps_match_the_rows()

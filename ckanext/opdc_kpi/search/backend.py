@@ -10,6 +10,7 @@ loaded and CKAN's own (Solr) classes otherwise, so unloading the plugin
 """
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Any
 
@@ -67,6 +68,32 @@ def _committing_clear(clear: Any) -> Any:
     return clear_one
 
 
+def _rebuild_committing_each(rebuild: Any) -> Any:
+    """CKAN's ``rebuild`` of the whole catalog without deferred writes
+    (``ckan search-index rebuild --commit-each``) commits the database once,
+    at its end: on this backend each document is committed as it is written
+    (``index.COMMIT_EACH``), as the option says and Solr does."""
+    signature = inspect.signature(rebuild)
+
+    def rebuild_(*args: Any, **kwargs: Any) -> Any:
+        arguments = signature.bind(*args, **kwargs)
+        arguments.apply_defaults()
+        each = (active() and not arguments.arguments.get("defer_commit")
+                and not arguments.arguments.get("package_id")
+                and arguments.arguments.get("package_ids") is None)
+        if not each:
+            return rebuild(*args, **kwargs)
+        from ckanext.opdc_kpi.search.index import COMMIT_EACH
+        token = COMMIT_EACH.set(True)
+        try:
+            return rebuild(*args, **kwargs)
+        finally:
+            COMMIT_EACH.reset(token)
+
+    rebuild_._opdc_kpi = True  # type: ignore[attr-defined]
+    return rebuild_
+
+
 def install() -> None:
     """Idempotent: wrap the package index and query classes once. Refuses
     (:class:`ckan_internals.CkanInternalsMissing`) on a CKAN without the
@@ -85,6 +112,8 @@ def install() -> None:
     # while PostgreSQL answers the searches
     if not getattr(search.check_solr_schema_version, "_opdc_kpi", False):
         search.check_solr_schema_version = _skip_solr_probe(search.check_solr_schema_version)
+    if not getattr(search.rebuild, "_opdc_kpi", False):
+        search.rebuild = _rebuild_committing_each(search.rebuild)
     if not getattr(search.clear, "_opdc_kpi", False):
         search.clear = _committing_clear(search.clear)
     # model_dictize instantiates search.PackageSearchQuery directly (group counts)

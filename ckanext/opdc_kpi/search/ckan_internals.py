@@ -5,8 +5,9 @@ the PostgreSQL search replaces entries of ``ckan.lib.search`` that are not
 public API: the package entries of the index and query registries
 (``_INDICES``, ``_QUERIES``), ``PackageSearchQuery`` (which
 ``model_dictize`` instantiates directly for group counts) and the start-up
-Solr schema probe ``check_solr_schema_version`` and ``clear`` (the
-``search-index clear NAME`` command's, wrapped to commit); and it subclasses CKAN's
+Solr schema probe ``check_solr_schema_version``, ``clear`` and ``rebuild``
+(the ``search-index clear NAME`` and ``rebuild --commit-each`` commands',
+wrapped to commit); and it subclasses CKAN's
 package index and query classes. CKAN 2.11 and 2.12 have all of them.
 :func:`check` runs at start-up, before anything is replaced, and names
 whatever a newer CKAN no longer has instead of failing somewhere later.
@@ -23,6 +24,7 @@ REQUIRED = (
     ("ckan.lib.search", "PackageSearchQuery"),
     ("ckan.lib.search", "check_solr_schema_version"),
     ("ckan.lib.search", "clear"),
+    ("ckan.lib.search", "rebuild"),
     ("ckan.lib.search.index", "PackageSearchIndex"),
     ("ckan.lib.search.query", "PackageSearchQuery"),
     ("ckan.lib.search.query", "VALID_SOLR_PARAMETERS"),

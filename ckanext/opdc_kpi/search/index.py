@@ -3,6 +3,7 @@ package index; this one writes it to the search table in the session's own
 transaction, so the table changes exactly when the dataset does."""
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 import logging
@@ -27,6 +28,13 @@ PackageSearchIndex = package_index_base()
 log = logging.getLogger(__name__)
 
 FOCUS_VOCABULARY = "opdc_focus_areas"
+
+#: set while ``ckan search-index rebuild --commit-each`` runs (backend wraps
+#: CKAN's ``rebuild``): each dataset's document is committed as it is written,
+#: as Solr commits it, instead of the whole catalog on the immediate path in
+#: one transaction (every shared bitmap row rewritten per dataset)
+COMMIT_EACH: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "opdc_kpi_commit_each", default=False)
 
 RESOURCE_FIELDS = (
     ("name", "res_name"),
@@ -285,6 +293,8 @@ class PgPackageSearchIndex(PackageSearchIndex):
             set_={key: statement.excluded[key] for key in row if key != "id"},
         )
         model.Session.execute(statement)
+        if COMMIT_EACH.get() and not defer_commit:
+            model.Session.commit()
         log.debug("Indexed dataset %s in PostgreSQL", row["name"])
 
     def commit(self) -> None:
