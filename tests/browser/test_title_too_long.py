@@ -1,6 +1,7 @@
 """A title longer than the 500 characters a dataset title may have, typed
 into the steward's form on a phone: the save is refused with the error beside
-the title, in Thai, and the form keeps every character typed."""
+the title, in Thai, named once in the summary, and the form keeps every
+character typed; the form's stage names fit the phone."""
 import pytest
 
 from .conftest import doc_shot, login
@@ -35,6 +36,11 @@ def test_a_title_too_long_is_refused_beside_the_title_and_kept(live_server, chro
         assert page.input_value("#field-title") == LONG_TITLE      # nothing lost
         assert page.input_value("#field-maintainer") == "กองสถิติ"
         assert "/resource/new" not in page.url
+        # the stages' names whole on one line (a Thai name was half clipped)
+        stages = page.eval_on_selector_all(".stages li .highlight", """els => els.map(el =>
+            [el.textContent.trim(), el.scrollWidth <= el.clientWidth,
+             el.scrollHeight <= el.clientHeight])""")
+        assert stages and all(w and h for _, w, h in stages), stages
         scroll = page.evaluate("document.documentElement.scrollWidth")
         assert scroll <= 390, scroll
         beside.evaluate("el => el.scrollIntoView({block: 'center', behavior: 'instant'})")
