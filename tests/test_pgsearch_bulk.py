@@ -307,3 +307,32 @@ def test_rebuild_commit_each_commits_every_document_as_it_is_written(catalog, cl
     assert result.exit_code == 0, result.output
     assert len(written) == 11 and seen_committed == [False] * 10
     assert_bitmaps_match_the_rows()
+
+
+def test_rebuild_commit_each_force_goes_on_past_a_failed_write(catalog, cli, monkeypatch):
+    """``--commit-each --force``: a dataset whose write fails in the database
+    is rolled back alone; the datasets after it are indexed and committed
+    (the failed transaction refused every later one, and the command's end)."""
+    from ckan.cli.cli import ckan
+    from ckanext.opdc_kpi.search import index
+
+    original, calls = index.PgPackageSearchIndex._write, []
+
+    def failing_third(self, pkg_dict, defer_commit):
+        calls.append(pkg_dict["id"])
+        if len(calls) == 3:
+            model.Session.execute(sa.text("SELECT 1 / 0"))
+        return original(self, pkg_dict, defer_commit)
+
+    with model.meta.engine.connect() as elsewhere:
+        before = dict(elsewhere.execute(sa.text("SELECT id, xmin::text FROM opdc_kpi_search")).all())
+    monkeypatch.setattr(index.PgPackageSearchIndex, "_write", failing_third)
+    result = cli.invoke(ckan, ["search-index", "rebuild", "--commit-each", "--force", "--quiet"])
+    assert result.exit_code == 0, result.output
+    with model.meta.engine.connect() as elsewhere:
+        after = dict(elsewhere.execute(sa.text("SELECT id, xmin::text FROM opdc_kpi_search")).all())
+    assert len(calls) == 11
+    rewritten = [i for i in calls if after.get(i) != before.get(i)]
+    assert rewritten == [i for k, i in enumerate(calls) if k != 2]
+    model.Session.rollback()
+    assert_bitmaps_match_the_rows()

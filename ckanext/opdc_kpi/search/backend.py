@@ -10,10 +10,12 @@ loaded and CKAN's own (Solr) classes otherwise, so unloading the plugin
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 from typing import Any
 
+import flask
 import sqlalchemy as sa
 
 import ckan.model as model
@@ -58,10 +60,13 @@ def _committing_clear(clear: Any) -> Any:
     """``ckan search-index clear NAME`` (and ``clear-orphans``) deletes a
     dataset's document outside any action: Solr commits it there and then;
     the PostgreSQL delete is committed here (it was rolled back with the
-    process). CKAN calls ``ckan.lib.search.clear`` from those commands only."""
+    process). CKAN calls ``ckan.lib.search.clear`` from those commands only;
+    called while a request is handled, it commits nothing (the action's own
+    transaction decides)."""
+    @functools.wraps(clear)
     def clear_one(package_reference: str) -> None:
         clear(package_reference)
-        if active():
+        if active() and not flask.has_request_context():
             model.Session.commit()
 
     clear_one._opdc_kpi = True  # type: ignore[attr-defined]
@@ -73,14 +78,16 @@ def _rebuild_committing_each(rebuild: Any) -> Any:
     (``ckan search-index rebuild --commit-each``) commits the database once,
     at its end: on this backend each document is committed as it is written
     (``index.COMMIT_EACH``), as the option says and Solr does."""
-    signature = inspect.signature(rebuild)
+    signature = inspect.signature(inspect.unwrap(rebuild))   # its arguments: ckan_internals
 
+    @functools.wraps(rebuild)
     def rebuild_(*args: Any, **kwargs: Any) -> Any:
         arguments = signature.bind(*args, **kwargs)
         arguments.apply_defaults()
-        each = (active() and not arguments.arguments.get("defer_commit")
-                and not arguments.arguments.get("package_id")
-                and arguments.arguments.get("package_ids") is None)
+        each = (active() and not flask.has_request_context()
+                and not arguments.arguments["defer_commit"]
+                and not arguments.arguments["package_id"]
+                and arguments.arguments["package_ids"] is None)
         if not each:
             return rebuild(*args, **kwargs)
         from ckanext.opdc_kpi.search.index import COMMIT_EACH

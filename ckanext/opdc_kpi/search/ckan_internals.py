@@ -15,6 +15,7 @@ whatever a newer CKAN no longer has instead of failing somewhere later.
 from __future__ import annotations
 
 import importlib
+import inspect
 from typing import Any
 
 #: (module, attribute) the PostgreSQL search relies on
@@ -31,6 +32,10 @@ REQUIRED = (
     ("ckan.lib.search.common", "SearchError"),
     ("ckan.lib.search.common", "SearchQueryError"),
 )
+
+
+#: arguments of ``ckan.lib.search.rebuild`` its wrapper reads by name
+REBUILD_ARGUMENTS = ("package_id", "package_ids", "defer_commit")
 
 
 class CkanInternalsMissing(RuntimeError):
@@ -50,6 +55,9 @@ def missing() -> list[str]:
             out.append(f"{module_name}.{attribute}")
         elif attribute in ("_INDICES", "_QUERIES") and "package" not in getattr(module, attribute):
             out.append(f"{module_name}.{attribute}['package']")
+        elif attribute == "rebuild" and not set(REBUILD_ARGUMENTS) <= set(
+                inspect.signature(inspect.unwrap(getattr(module, attribute))).parameters):
+            out.append(f"{module_name}.{attribute}({', '.join(REBUILD_ARGUMENTS)})")
     return out
 
 

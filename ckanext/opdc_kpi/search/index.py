@@ -269,6 +269,18 @@ class PgPackageSearchIndex(PackageSearchIndex):
     """Package index writing to the ``opdc_kpi_search`` table."""
 
     def index_package(self, pkg_dict: dict[str, Any] | None, defer_commit: bool = False) -> None:
+        if not (COMMIT_EACH.get() and not defer_commit):
+            return self._write(pkg_dict, defer_commit)
+        try:
+            self._write(pkg_dict, defer_commit)
+        except Exception:
+            # rebuild --commit-each --force goes on to the next dataset: its
+            # write is not refused for this one's failed transaction
+            model.Session.rollback()
+            raise
+        model.Session.commit()
+
+    def _write(self, pkg_dict: dict[str, Any] | None, defer_commit: bool) -> None:
         if pkg_dict is None:
             return
         pkg_dict = dict(pkg_dict)
@@ -293,8 +305,6 @@ class PgPackageSearchIndex(PackageSearchIndex):
             set_={key: statement.excluded[key] for key in row if key != "id"},
         )
         model.Session.execute(statement)
-        if COMMIT_EACH.get() and not defer_commit:
-            model.Session.commit()
         log.debug("Indexed dataset %s in PostgreSQL", row["name"])
 
     def commit(self) -> None:
