@@ -84,6 +84,18 @@ def chromium():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # every page as a person who asked for reduced motion: CKAN's Bootstrap
+        # scrolls smoothly otherwise (root scroll-behavior), and a click landing
+        # while a smooth scroll is still moving the page hits another element
+        # ("clicking the checkbox did not change its state", a CI run). A test
+        # about scrolling itself asks for the default (emulate_media).
+        new_context = browser.new_context
+
+        def calm_context(**options):
+            options.setdefault("reduced_motion", "reduce")
+            return new_context(**options)
+
+        browser.new_context = calm_context
         yield browser
         browser.close()
 

@@ -153,7 +153,9 @@ def test_every_page_fits_the_screen_and_explains_itself(live_server, sized, cata
     (record,) = helpers.call_action("opdc_kpi_confirmation_list", {"ignore_auth": True}, id=ORG)
     assert (record["action"], record["note"]) == ("confirm", "เปิดดู URL ระบบบัญชีข้อมูลแล้ว")
 
-    # a refused assessment: the page comes back with the form in view
+    # a refused assessment: the page comes back with the form in view (in a
+    # browser with the default motion preference, where Bootstrap scrolls smoothly)
+    page.emulate_media(reduced_motion="no-preference")
     page.select_option("#field-assessment-criterion", "complete")
     page.select_option("#field-assessment-dataset", label="สถิติการท่องเที่ยวรายจังหวัด ชุดที่ 4")
     page.check("#field-assessment-override")
