@@ -52,7 +52,6 @@ def _skip_solr_probe(probe: Any) -> Any:
             return False
         return probe(schema_file)
 
-    check_solr_schema_version._opdc_kpi = True  # type: ignore[attr-defined]
     return check_solr_schema_version
 
 
@@ -69,7 +68,6 @@ def _committing_clear(clear: Any) -> Any:
         if active() and not flask.has_request_context():
             model.Session.commit()
 
-    clear_one._opdc_kpi = True  # type: ignore[attr-defined]
     return clear_one
 
 
@@ -97,7 +95,6 @@ def _rebuild_committing_each(rebuild: Any) -> Any:
         finally:
             COMMIT_EACH.reset(token)
 
-    rebuild_._opdc_kpi = True  # type: ignore[attr-defined]
     return rebuild_
 
 
@@ -116,13 +113,14 @@ def install() -> None:
         search._QUERIES["package"] = _dispatching(
             query_cls, "ckanext.opdc_kpi.search.query.PgPackageSearchQuery")
     # start-up probes Solr's schema (a logged traceback on every command): not
-    # while PostgreSQL answers the searches
-    if not getattr(search.check_solr_schema_version, "_opdc_kpi", False):
-        search.check_solr_schema_version = _skip_solr_probe(search.check_solr_schema_version)
-    if not getattr(search.rebuild, "_opdc_kpi", False):
-        search.rebuild = _rebuild_committing_each(search.rebuild)
-    if not getattr(search.clear, "_opdc_kpi", False):
-        search.clear = _committing_clear(search.clear)
+    # while PostgreSQL answers the searches; the index commands' commits
+    for name, wrap in (("check_solr_schema_version", _skip_solr_probe),
+                       ("rebuild", _rebuild_committing_each), ("clear", _committing_clear)):
+        function = getattr(search, name)
+        if not getattr(function, "_opdc_kpi", False):
+            wrapped = wrap(function)
+            wrapped._opdc_kpi = True
+            setattr(search, name, wrapped)
     # model_dictize instantiates search.PackageSearchQuery directly (group counts)
     if not getattr(search.PackageSearchQuery, "_opdc_kpi", False):
         search.PackageSearchQuery = search._QUERIES["package"]
